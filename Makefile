@@ -1,0 +1,60 @@
+# The README's commands. Each creates .venv and installs what it needs on first use.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+BABEL   := $(VENV)/bin/pybabel
+# gettext keywords beyond Babel's defaults (_, gettext, ngettext, N_, ...)
+KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+
+.PHONY: run test lint format system-packages clean catalogs translations
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: surveyapp on SQLite with the shipped questionnaires and demo data, at http://127.0.0.1:5000
+run: $(STAMP) catalogs
+	$(VENV)/bin/surveyapp init --demo
+	$(VENV)/bin/surveyapp run --host $(HOST) --port $(PORT)
+
+## test: lint and the whole test suite (SQLite, PostgreSQL when it answers, headless Chromium)
+test: $(STAMP) system-packages catalogs
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+## system-packages: Debian's Chromium (browser tests) and fonts for every shipped script
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "NotoSansEthiopic"; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+## catalogs: compile translations/*/LC_MESSAGES/*.po into the .mo files the app reads
+catalogs: $(STAMP)
+	$(BABEL) -q compile -d translations -D messages
+	$(BABEL) -q compile -d translations -D questionnaires
+
+## translations: extract texts from the code and questionnaires/ and update every catalog
+translations: $(STAMP)
+	$(BABEL) -q extract -F translations/messages.cfg $(KEYWORDS) -c TRANSLATORS: --ignore-dirs='.* __pycache__ node_modules' --add-location=file \
+		--sort-by-file --no-wrap --project=surveyapp -o translations/messages.pot .
+	$(BABEL) -q extract -F translations/questionnaires.cfg --add-location=file --sort-by-file --no-wrap \
+		--project=surveyapp -o translations/questionnaires.pot .
+	$(BABEL) -q update -D messages -i translations/messages.pot -d translations --no-wrap --previous --ignore-obsolete
+	$(BABEL) -q update -D questionnaires -i translations/questionnaires.pot -d translations --no-wrap \
+		--previous --ignore-obsolete
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format surveyapp tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

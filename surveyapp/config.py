@@ -1,0 +1,87 @@
+"""Settings: defaults here, overridden by the environment, overridden by a test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(url: str) -> str:
+    """Uses psycopg 3 for PostgreSQL URLs given in their plain form."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance: Path) -> str:
+    """A per-installation key kept in instance/, so sessions survive a restart."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def defaults(instance: Path) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'surveyapp.db'}",
+        "QUESTIONNAIRE_DIR": str(ROOT / "questionnaires"),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        # a survey form is small; a larger body is refused before it is parsed
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "SMALL_CELL_THRESHOLD": 5,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # staff logins end after this many minutes without a request
+        "STAFF_IDLE_MINUTES": 30,
+        # a kiosk tablet goes back to the language picker after this long untouched
+        "KIOSK_IDLE_SECONDS": 180,
+        # invitations are e-mailed when SMTP_HOST is set
+        "SMTP_HOST": None,
+        "SMTP_PORT": 25,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_STARTTLS": False,
+        "MAIL_FROM": "surveyapp@localhost",
+    }
+
+
+def from_environment(instance: Path) -> dict:
+    env = os.environ
+    settings: dict = {}
+    settings["SECRET_KEY"] = env.get("SECRET_KEY") or _secret_key(instance)
+    if env.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url(env["DATABASE_URL"])
+    if env.get("SURVEYAPP_QUESTIONNAIRE_DIR"):
+        settings["QUESTIONNAIRE_DIR"] = env["SURVEYAPP_QUESTIONNAIRE_DIR"]
+    if env.get("SURVEYAPP_MAX_BODY_BYTES"):
+        settings["MAX_CONTENT_LENGTH"] = int(env["SURVEYAPP_MAX_BODY_BYTES"])
+    if env.get("SURVEYAPP_SMALL_CELL_THRESHOLD"):
+        settings["SMALL_CELL_THRESHOLD"] = int(env["SURVEYAPP_SMALL_CELL_THRESHOLD"])
+    if env.get("SURVEYAPP_PUBLIC_URL"):
+        settings["PUBLIC_URL"] = env["SURVEYAPP_PUBLIC_URL"].rstrip("/")
+    for name, key, kind in (
+        ("SURVEYAPP_STAFF_IDLE_MINUTES", "STAFF_IDLE_MINUTES", int),
+        ("SURVEYAPP_KIOSK_IDLE_SECONDS", "KIOSK_IDLE_SECONDS", int),
+        ("SURVEYAPP_SMTP_HOST", "SMTP_HOST", str),
+        ("SURVEYAPP_SMTP_PORT", "SMTP_PORT", int),
+        ("SURVEYAPP_SMTP_USER", "SMTP_USER", str),
+        ("SURVEYAPP_SMTP_PASSWORD", "SMTP_PASSWORD", str),
+        ("SURVEYAPP_MAIL_FROM", "MAIL_FROM", str),
+    ):
+        if env.get(name):
+            settings[key] = kind(env[name])
+    if env.get("SURVEYAPP_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"):
+        settings["SMTP_STARTTLS"] = True
+    if env.get("SURVEYAPP_SECURE_COOKIES", "").lower() in ("1", "true", "yes"):
+        settings["SESSION_COOKIE_SECURE"] = True
+    return settings
