@@ -1,0 +1,157 @@
+"""Question types: one class per type, in a registry. Each validates and codes a raw answer.
+
+A raw answer is the list of strings a form or an import row gave for one input name;
+coding turns it into :class:`CodedAnswer` rows or a :class:`Message` saying what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import messages as m
+from .messages import Message
+from .model import Question
+
+
+@dataclass(frozen=True)
+class CodedAnswer:
+    """One stored answer: an option code (with its number on scales) or a free text."""
+
+    question: str
+    row: str = ""
+    code: str | None = None
+    number: int | None = None
+    text: str | None = None
+
+
+class QuestionType:
+    name: str = ""
+    #: True when the type stores option codes (and so has options)
+    has_options: bool = True
+
+    def input_names(self, q: Question) -> tuple[str, ...]:
+        """The form/import column names this question reads."""
+        return (q.key,)
+
+    def code(
+        self, q: Question, raw: dict[str, Sequence[str]]
+    ) -> tuple[list[CodedAnswer], Message | None]:
+        """Codes the raw values; returns ``([], None)`` when nothing was answered."""
+        raise NotImplementedError
+
+    # helpers shared by the choice-like types
+    def _single(
+        self, q: Question, values: Sequence[str], row: str = ""
+    ) -> tuple[list[CodedAnswer], Message | None]:
+        values = [v.strip() for v in values if v.strip()]
+        if not values:
+            return [], None
+        if len(set(values)) > 1:
+            return [], Message(m.TOO_MANY)
+        value = values[0]
+        if value not in q.option_codes:
+            return [], Message(m.UNKNOWN_OPTION, {"value": value})
+        return [CodedAnswer(q.key, row, value, self.number(q, value))], None
+
+    def number(self, q: Question, code: str) -> int | None:
+        return None
+
+
+class SingleChoice(QuestionType):
+    name = "single"
+
+    def code(self, q, raw):
+        return self._single(q, raw.get(q.key, ()))
+
+
+class MultipleChoice(QuestionType):
+    name = "multi"
+
+    def code(self, q, raw):
+        values = []
+        for v in raw.get(q.key, ()):
+            v = v.strip()
+            if v and v not in values:
+                values.append(v)
+        for v in values:
+            if v not in q.option_codes:
+                return [], Message(m.UNKNOWN_OPTION, {"value": v})
+        order = {c: i for i, c in enumerate(q.option_codes)}
+        values.sort(key=order.__getitem__)
+        return [CodedAnswer(q.key, "", v) for v in values], None
+
+
+class Scale(QuestionType):
+    """1–5 scale with a label per step; not-applicable codes carry no number."""
+
+    name = "scale"
+
+    def code(self, q, raw):
+        return self._single(q, raw.get(q.key, ()))
+
+    def number(self, q, code):
+        return None if code in q.not_applicable_codes else int(code)
+
+
+class Band(QuestionType):
+    """An ordered set of bands (e.g. hours per week); the number is the band's position."""
+
+    name = "band"
+
+    def code(self, q, raw):
+        return self._single(q, raw.get(q.key, ()))
+
+    def number(self, q, code):
+        if code in q.not_applicable_codes:
+            return None
+        return q.scale_codes.index(code)
+
+
+class Matrix(Scale):
+    """Rows answered on one shared scale; the input of a row is named ``QUESTION.ROW``."""
+
+    name = "matrix"
+
+    def input_names(self, q):
+        return tuple(f"{q.key}.{r.key}" for r in q.rows)
+
+    def code(self, q, raw):
+        coded: list[CodedAnswer] = []
+        missing = False
+        for r, name in zip(q.rows, self.input_names(q), strict=False):
+            answers, error = self._single(q, raw.get(name, ()), row=r.key)
+            if error:
+                return [], error
+            if not answers:
+                missing = True
+            coded += answers
+        if coded and missing and q.required:
+            return [], Message(m.REQUIRED_ROW)
+        return coded, None
+
+
+class FreeText(QuestionType):
+    name = "text"
+    has_options = False
+
+    def code(self, q, raw):
+        values = [v for v in raw.get(q.key, ()) if v.strip()]
+        if not values:
+            return [], None
+        if len(values) > 1:
+            return [], Message(m.TOO_MANY)
+        text = values[0].strip().replace("\r\n", "\n")
+        limit = q.max_length or 2000
+        if len(text) > limit:
+            return [], Message(m.TOO_LONG, {"limit": limit})
+        return [CodedAnswer(q.key, "", None, None, text)], None
+
+
+REGISTRY: dict[str, QuestionType] = {
+    t.name: t for t in (SingleChoice(), MultipleChoice(), Scale(), Band(), Matrix(), FreeText())
+}
+
+
+def question_type(q: Question) -> QuestionType:
+    return REGISTRY[q.type]
