@@ -1,0 +1,42 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from .accounts import Account, Role, account_organisations
+from .audit import AuditEvent
+from .invitations import Invitation
+from .kiosk import KioskTally
+from .links import SurveyLink
+from .organisations import Organisation, OrganisationKind
+from .participants import ParticipantCode
+from .questionnaires import QuestionnaireVersion
+from .responses import Answer, Channel, Response
+from .rounds import (
+    Round,
+    RoundExpectation,
+    RoundRole,
+    RoundState,
+    RoundStateError,
+    round_organisations,
+)
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "Answer",
+    "Channel",
+    "Invitation",
+    "KioskTally",
+    "Organisation",
+    "OrganisationKind",
+    "ParticipantCode",
+    "QuestionnaireVersion",
+    "Response",
+    "Role",
+    "Round",
+    "RoundExpectation",
+    "RoundRole",
+    "RoundState",
+    "RoundStateError",
+    "SurveyLink",
+    "account_organisations",
+    "round_organisations",
+]
