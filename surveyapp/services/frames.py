@@ -1,0 +1,104 @@
+"""Loading answers into DataFrames: the one place where SQL meets pandas."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
+from ..extensions import db
+from ..models import Answer, Organisation, Response, Round
+from .questionnaires import current_version, definition_of
+
+
+class SelectionError(LookupError):
+    """A report was asked for something that does not exist (questionnaire, round)."""
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    name: str
+    #: the round's opens_on, else the date of its first answer, else when it was created
+    start: date
+
+
+def ordered_rounds(questionnaire_key: str) -> list[RoundInfo]:
+    """A questionnaire's rounds ordered by their start."""
+    first_answer = (
+        select(Response.round_id, func.min(Response.submitted_at).label("first"))
+        .group_by(Response.round_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Round.id, Round.name, Round.opens_on, Round.created_at, first_answer.c.first)
+        .outerjoin(first_answer, first_answer.c.round_id == Round.id)
+        .where(Round.questionnaire_key == questionnaire_key)
+    ).all()
+    rounds = []
+    for id_, name, opens_on, created_at, first in rows:
+        start = opens_on or (first or created_at).date()
+        rounds.append(RoundInfo(id_, name, start))
+    return sorted(rounds, key=lambda r: (r.start, r.id))
+
+
+def load_answers(
+    questionnaire_key: str,
+    *,
+    rounds: Sequence[str] = (),
+    organisation_ids: Collection[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> AnswerData:
+    """The answers of the named rounds (default: all), limited to some organisations
+    (None: all) and to answers submitted between two dates (inclusive, UTC)."""
+    version = current_version(questionnaire_key)
+    if version is None:
+        raise SelectionError(f"no questionnaire {questionnaire_key!r}")
+    questionnaire = definition_of(version)
+    known = ordered_rounds(questionnaire_key)
+    if rounds:
+        by_name = {r.name: r for r in known}
+        missing = [name for name in rounds if name not in by_name]
+        if missing:
+            raise SelectionError(
+                f"{questionnaire_key} has no round {', '.join(map(repr, missing))}; "
+                f"its rounds are: {', '.join(r.name for r in known) or 'none'}"
+            )
+        selected = [r for r in known if r.name in set(rounds)]
+    else:
+        selected = known
+
+    conditions = [Response.round_id.in_([r.id for r in selected])]
+    if organisation_ids is not None:
+        conditions.append(Response.organisation_id.in_(list(organisation_ids)))
+    if since is not None:
+        conditions.append(Response.submitted_at >= datetime.combine(since, time.min))
+    if until is not None:
+        conditions.append(Response.submitted_at < datetime.combine(until + timedelta(days=1), time.min))
+
+    response_rows = db.session.execute(
+        select(
+            Response.id, Response.uuid, Round.name, Organisation.name, Response.language,
+            Response.submitted_at, Response.channel, Response.participant_code, Response.role,
+        )
+        .join(Round, Round.id == Response.round_id)
+        .join(Organisation, Organisation.id == Response.organisation_id)
+        .where(*conditions)
+    ).all()
+    answer_rows = db.session.execute(
+        select(Answer.response_id, Answer.question_key, Answer.row_key, Answer.code, Answer.number,
+               Answer.text)
+        .join(Response, Response.id == Answer.response_id)
+        .where(*conditions)
+    ).all()
+    responses = pd.DataFrame.from_records(response_rows, columns=list(RESPONSE_COLUMNS))
+    answers = pd.DataFrame.from_records(answer_rows, columns=list(ANSWER_COLUMNS))
+    responses, answers = normalise(responses, answers)
+    return AnswerData(
+        questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected)
+    )

@@ -1,0 +1,43 @@
+"""Measurement rounds (mättillfällen) and their answering links."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Organisation, Round, SurveyLink
+
+
+def find_round(questionnaire_key: str, name: str) -> Round | None:
+    return db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name))
+
+
+def get_or_create_round(questionnaire_key: str, name: str) -> tuple[Round, bool]:
+    """The named round of a questionnaire; a new name creates an open round."""
+    existing = find_round(questionnaire_key, name)
+    if existing is not None:
+        return existing, False
+    round_ = Round(questionnaire_key=questionnaire_key, name=name)
+    db.session.add(round_)
+    db.session.flush()
+    return round_, True
+
+
+def get_or_create_link(round_: Round, organisation: Organisation, role: str | None = None) -> SurveyLink:
+    """The open answering link of a round for one organisation (and role)."""
+    link = db.session.scalar(
+        select(SurveyLink).filter_by(round_id=round_.id, organisation_id=organisation.id, role=role)
+    )
+    if link is None:
+        link = SurveyLink(
+            token=secrets.token_urlsafe(16), round=round_, organisation=organisation, role=role
+        )
+        db.session.add(link)
+        db.session.flush()
+    return link
+
+
+def find_link(token: str) -> SurveyLink | None:
+    return db.session.scalar(select(SurveyLink).filter_by(token=token))

@@ -1,0 +1,144 @@
+"""Storing one response: validated, coded and written as one unit, or not at all."""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import Answer, Channel, Organisation, QuestionnaireVersion, Response, Round
+from ..models._time import utcnow
+from ..questionnaire import InvalidAnswers, Message, code_answers
+from ..questionnaire.messages import N_
+from .questionnaires import definition_of
+
+PARTICIPANT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
+
+ROUND_CLOSED = N_("Mättillfället är stängt och tar inte emot svar.")
+UNKNOWN_ORGANISATION = N_("Organisationen ”%(value)s” finns inte.")
+BAD_UUID = N_("Svarets id ”%(value)s” är inte ett giltigt UUID.")
+BAD_LANGUAGE = N_("Språket ”%(value)s” finns inte.")
+BAD_CHANNEL = N_("Kanalen ”%(value)s” finns inte.")
+CODE_REQUIRED = N_("Skriv deltagarkoden.")
+BAD_CODE = N_("Deltagarkoden ”%(value)s” har fel form (3–20 bokstäver A–Z, siffror eller bindestreck).")
+NOT_PAIRED = N_("Den här enkäten har ingen deltagarkod.")
+NO_ROLE = N_("Den här enkäten frågar inte efter roll.")
+WRONG_VERSION = N_("Svaret gäller en annan enkät än mättillfällets.")
+
+
+class SubmissionError(Exception):
+    """A response cannot be stored; ``errors`` maps a field or question key to a message."""
+
+    def __init__(self, errors: Mapping[str, Message]):
+        super().__init__("; ".join(f"{k}: {m.render()}" for k, m in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass
+class Submission:
+    """Everything that is stored about one response apart from its answers."""
+
+    round: Round
+    version: QuestionnaireVersion
+    organisation: Organisation | None
+    raw: Mapping[str, Sequence[str]]
+    uuid: str = field(default_factory=lambda: str(uuidlib.uuid4()))
+    language: str = "sv"
+    channel: str = Channel.SELF.value
+    role: str | None = None
+    participant_code: str | None = None
+    submitted_at: datetime | None = None
+    #: imports may store answers in a closed round (they are historical)
+    allow_closed: bool = False
+    #: imports refuse columns that are no question; forms ignore unknown fields
+    strict_keys: bool = False
+
+
+def normalise_uuid(value: str) -> str:
+    try:
+        return str(uuidlib.UUID(str(value).strip()))
+    except (ValueError, AttributeError):
+        raise SubmissionError({"response_id": Message(BAD_UUID, {"value": value})}) from None
+
+
+def check(sub: Submission) -> tuple[str, list]:
+    """Validates a submission without touching the session; returns its uuid and answers."""
+    errors: dict[str, Message] = {}
+    questionnaire = definition_of(sub.version)
+    try:
+        uuid = normalise_uuid(sub.uuid)
+    except SubmissionError as exc:
+        errors.update(exc.errors)
+        uuid = ""
+    if sub.version.questionnaire_key != sub.round.questionnaire_key:
+        errors["round"] = Message(WRONG_VERSION)
+    if not sub.allow_closed and not sub.round.accepts_answers(date.today()):
+        errors["round"] = Message(ROUND_CLOSED)
+    if sub.organisation is None:
+        errors["organisation"] = Message(UNKNOWN_ORGANISATION, {"value": ""})
+    if sub.language not in LANGUAGES:
+        errors["language"] = Message(BAD_LANGUAGE, {"value": sub.language})
+    if sub.channel not in {c.value for c in Channel}:
+        errors["channel"] = Message(BAD_CHANNEL, {"value": sub.channel})
+    if questionnaire.uses_participant_code:
+        code = (sub.participant_code or "").strip().upper()
+        if not code:
+            errors["participant_code"] = Message(CODE_REQUIRED)
+        elif not PARTICIPANT_CODE.match(code):
+            errors["participant_code"] = Message(BAD_CODE, {"value": sub.participant_code})
+    elif sub.participant_code:
+        errors["participant_code"] = Message(NOT_PAIRED)
+    if sub.role and not questionnaire.asks_role:
+        errors["role"] = Message(NO_ROLE)
+    try:
+        answers = code_answers(
+            questionnaire, sub.raw, role=sub.role or None, strict_keys=sub.strict_keys
+        )
+    except InvalidAnswers as exc:
+        errors.update(exc.errors)
+        answers = []
+    if errors:
+        raise SubmissionError(errors)
+    return uuid, answers
+
+
+def record(sub: Submission) -> Response | None:
+    """Stores a submission; returns None when its uuid was stored before (a resubmission).
+
+    Raises :class:`SubmissionError` and stores nothing when anything is wrong. Runs in a
+    savepoint so that a concurrent duplicate leaves the caller's transaction usable.
+    """
+    uuid, answers = check(sub)
+    if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
+        return None
+    response = Response(
+        uuid=uuid,
+        round=sub.round,
+        version=sub.version,
+        organisation=sub.organisation,
+        language=sub.language,
+        submitted_at=sub.submitted_at or utcnow(),
+        channel=sub.channel,
+        role=sub.role or None,
+        participant_code=(sub.participant_code or "").strip().upper() or None,
+    )
+    response.answers = [
+        Answer(question_key=a.question, row_key=a.row, code=a.code, number=a.number, text=a.text)
+        for a in answers
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
+            return None
+        raise
+    return response
