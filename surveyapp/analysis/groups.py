@@ -1,0 +1,140 @@
+"""Breakdowns: which group each response falls in, by background question, organisation,
+role, channel, or a crossing of two of them (``kon*fodelseregion``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..questionnaire import Questionnaire
+from ..questionnaire.messages import N_
+from .data import AnswerData
+
+#: separates the two dimensions of a crossing, and the two groups of a crossed group
+CROSS = "*"
+#: reports group Sverige and Övriga Norden together
+REGION_GROUPS = {"sverige": "sverige_norden", "norden": "sverige_norden", "utanfor_norden": "utanfor_norden"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text to show, and where its translation lives ("messages", "questionnaires", or
+    "none" for names such as an organisation's)."""
+
+    text: str
+    domain: str = "messages"
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: tuple[Label, ...]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: tuple[Label, ...]
+    groups: tuple[Group, ...]
+
+
+class UnknownDimension(ValueError):
+    """A breakdown was asked for that the questionnaire does not have."""
+
+
+DIMENSION_LABELS = {
+    "organisation": N_("Organisation"),
+    "role": N_("Roll"),
+    "channel": N_("Kanal"),
+    "fodelseregion": N_("Födelseregion"),
+}
+CHANNEL_LABELS = {"self": N_("På egen hand"), "assisted": N_("Med stöd")}
+REGION_LABELS = {"sverige_norden": N_("Född i Sverige/Norden"), "utanfor_norden": N_("Född utanför Norden")}
+
+
+def available(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The single dimensions a questionnaire can be broken down by."""
+    dims = [q.key for q in questionnaire.questions if q.background]
+    dims.append("organisation")
+    if questionnaire.asks_role:
+        dims.append("role")
+    dims.append("channel")
+    return tuple(dims)
+
+
+def parse(questionnaire: Questionnaire, key: str) -> str:
+    """Checks a dimension key (``kon``, ``kon*fodelseregion``, ``kon×fodelseregion``)."""
+    parts = [p.strip() for p in key.replace("×", CROSS).split(CROSS)]
+    allowed = available(questionnaire)
+    if not 1 <= len(parts) <= 2 or any(p not in allowed for p in parts) or len(set(parts)) != len(parts):
+        raise UnknownDimension(
+            f"{questionnaire.key} has no breakdown {key!r}; choose from {', '.join(allowed)} "
+            f"or a crossing of two such as {allowed[0]}{CROSS}{allowed[-1]}"
+        )
+    return CROSS.join(parts)
+
+
+def _single_groups(data: AnswerData, key: str) -> tuple[Group, ...]:
+    q = data.questionnaire
+    if key == "organisation":
+        names = sorted(data.responses["organisation"].dropna().unique(), key=str.casefold)
+        return tuple(Group(n, (Label(n, "none"),)) for n in names)
+    if key == "role":
+        return tuple(Group(r.code, (Label(r.label, "questionnaires"),)) for r in q.roles)
+    if key == "channel":
+        return tuple(Group(c, (Label(t),)) for c, t in CHANNEL_LABELS.items())
+    if key == "fodelseregion":
+        return tuple(Group(g, (Label(t),)) for g, t in REGION_LABELS.items())
+    question = q.question(key)
+    return tuple(
+        Group(o.code, (Label(o.label, "questionnaires"),)) for o in question.options if not o.not_applicable
+    )
+
+
+def _single_label(questionnaire: Questionnaire, key: str) -> Label:
+    if key in DIMENSION_LABELS:
+        return Label(DIMENSION_LABELS[key])
+    return Label(questionnaire.question(key).text, "questionnaires")
+
+
+def dimension_label(questionnaire: Questionnaire, key: str) -> tuple[Label, ...]:
+    """The label of a dimension key, a crossing's two parts in order."""
+    return tuple(_single_label(questionnaire, p) for p in key.split(CROSS))
+
+
+def dimension(data: AnswerData, key: str) -> Dimension:
+    """The dimension and its groups, in the order they are shown."""
+    parts = key.split(CROSS)
+    label = tuple(_single_label(data.questionnaire, p) for p in parts)
+    if len(parts) == 1:
+        return Dimension(key, label, _single_groups(data, key))
+    first, second = (_single_groups(data, p) for p in parts)
+    groups = tuple(
+        Group(f"{a.key}{CROSS}{b.key}", a.label + b.label) for a in first for b in second
+    )
+    return Dimension(key, label, groups)
+
+
+def _single_assignment(data: AnswerData, key: str) -> pd.Series:
+    responses = data.responses.set_index("response_id")
+    if key in ("organisation", "role", "channel"):
+        return responses[key].dropna()
+    question = data.questionnaire.question(key)
+    a = data.answers
+    answers = a[(a["question"] == key) & (a["row"] == "") & ~a["code"].isin(question.not_applicable_codes)]
+    series = answers.drop_duplicates("response_id").set_index("response_id")["code"].dropna()
+    if key == "fodelseregion":
+        series = series.map(REGION_GROUPS).dropna()
+    return series
+
+
+def assign(data: AnswerData, key: str) -> pd.Series:
+    """Each response's group (indexed by response_id); responses in no group are left out,
+    such as those who answered ``ej_svar``."""
+    parts = key.split(CROSS)
+    if len(parts) == 1:
+        return _single_assignment(data, key).astype(str)
+    first, second = (_single_assignment(data, p).astype(str) for p in parts)
+    both = pd.concat([first.rename("a"), second.rename("b")], axis=1, join="inner")
+    return both["a"] + CROSS + both["b"]

@@ -1,0 +1,76 @@
+"""The answer-level table: one row per response, pseudonymous, columns as in an import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from ..questionnaire.types import question_type
+from .data import AnswerData
+
+
+@dataclass(frozen=True)
+class AnswerTable:
+    """Column names (the import's: ``response_id``, ``submitted_at``, … then question keys
+    and ``QUESTION.ROW``) and rows of values: str, int for scale steps, datetime, or None."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+
+def answer_table(data: AnswerData, include_text: bool = False) -> AnswerTable:
+    """Free-text answers are left out unless ``include_text``: they may name people."""
+    q = data.questionnaire
+    meta = ["response_id", "round", "submitted_at", "language", "organisation", "channel"]
+    if q.asks_role:
+        meta.append("role")
+    if q.uses_participant_code:
+        meta.append("participant_code")
+    names: list[str] = []
+    scale_names: set[str] = set()
+    for question in q.questions:
+        if question.type == "text" and not include_text:
+            continue
+        for name in question_type(question).input_names(question):
+            names.append(name)
+            if question.is_scale:
+                scale_names.add(name)
+
+    multi = {question.key for question in q.questions if question.type == "multi"}
+    a = data.answers
+    a = a.assign(name=a["question"].where(a["row"] == "", a["question"] + "." + a["row"]))
+    a = a[a["name"].isin(names)]
+    a = a.assign(value=a["code"].where(a["code"].notna(), a["text"]))
+    several = a["question"].isin(multi)
+    # several codes of one multiple-choice question become one cell: "kon;alder"
+    joined = a[several].groupby(["response_id", "name"], sort=False)["value"].agg(
+        lambda values: ";".join(str(v) for v in values)
+    )
+    single = a[~several].drop_duplicates(["response_id", "name"]).set_index(["response_id", "name"])["value"]
+    wide = pd.concat([single, joined]).unstack("name").reindex(columns=names)
+
+    responses = data.responses.sort_values(["submitted_at", "response_id"])
+    wide = wide.reindex(responses["response_id"].to_numpy())
+    meta_values = [
+        responses["uuid"].astype(str).to_numpy(),
+        responses["round"].astype(str).to_numpy(),
+        [t.to_pydatetime() for t in responses["submitted_at"]],
+        *[responses[c].to_numpy() for c in meta[3:]],
+    ]
+    columns = []
+    for name in names:
+        column = wide[name].to_numpy(dtype=object)
+        if name in scale_names:
+            column = [int(v) if isinstance(v, str) and v.isdigit() else v for v in column]
+        columns.append(column)
+    rows = tuple(
+        tuple(None if _missing(v) else (v if isinstance(v, int | datetime) else str(v)) for v in values)
+        for values in zip(*meta_values, *columns, strict=True)
+    )
+    return AnswerTable(tuple(meta + names), rows)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA

@@ -1,0 +1,216 @@
+"""One report of one questionnaire: every figure the page, the JSON and the Excel file show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from ..questionnaire import Goal, Questionnaire
+from . import suppression
+from .data import AnswerData, Item, item_answers, items_of
+from .figures import Figures, figures_of, share_of
+from .goals import GoalFigure, GoalResult, share_figure, shift_figure
+from .groups import Dimension, assign, available, dimension, parse
+from .records import AnswerTable, answer_table
+from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
+
+#: the breakdowns every goal is shown by, when the questionnaire has them
+GOAL_DIMENSIONS = ("kon", "organisation")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The figures of one item for everyone, one round or one group."""
+
+    figures: Figures | None
+    shift: Shift | None = None
+    paired: Paired | None = None
+    suppressed: bool = False
+
+    def hidden(self) -> Cell:
+        return Cell(None, suppressed=True)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    total: Cell
+    #: round name → cell, in round order
+    rounds: dict[str, Cell]
+    #: dimension key → group key → cell, in group order
+    by: dict[str, dict[str, Cell]]
+
+
+@dataclass(frozen=True)
+class Report:
+    questionnaire: Questionnaire
+    #: the selected rounds, ordered by their start
+    rounds: tuple[str, ...]
+    #: round name → the date it started
+    round_starts: dict[str, date]
+    #: the rounds a shift goes from and to (None with fewer than two rounds)
+    shift_rounds: tuple[str, str] | None
+    #: the rounds a paired shift goes between; None: first and latest rating
+    paired_rounds: tuple[str, str] | None
+    dimensions: tuple[Dimension, ...]
+    items: tuple[ItemResult, ...]
+    goals: tuple[GoalResult, ...]
+    goal_dimensions: tuple[Dimension, ...]
+    threshold: int
+    respondents: int
+    generated_at: datetime
+    #: what the report was limited to, as shown to the reader (name → value)
+    filters: dict[str, str] = field(default_factory=dict)
+    answers: AnswerTable | None = None
+
+    def item(self, key: str) -> ItemResult:
+        return next(i for i in self.items if i.item.key == key)
+
+    def dimension(self, key: str) -> Dimension:
+        return next(d for d in (*self.dimensions, *self.goal_dimensions) if d.key == key)
+
+
+def _cell(item: Item, answers: pd.DataFrame, pairs: pd.DataFrame | None,
+          shift_rounds: tuple[str, str] | None) -> Cell:
+    shift = None
+    if shift_rounds is not None and item.has_mean:
+        shift = shift_between(item, answers, *shift_rounds)
+    paired = paired_of(pairs) if pairs is not None else None
+    return Cell(figures_of(item, answers), shift, paired)
+
+
+def _has_pairs(data: AnswerData, item: Item) -> bool:
+    return data.questionnaire.paired and item.question.type in ("scale", "band")
+
+
+def build_report(
+    data: AnswerData,
+    *,
+    dimensions: Sequence[str] = (),
+    shift_from: str | None = None,
+    shift_to: str | None = None,
+    threshold: int = 5,
+    filters: Mapping[str, str] | None = None,
+    answer_level: bool = False,
+    include_text: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """Computes every figure of a report. ``dimensions`` are breakdown keys (checked with
+    :func:`groups.parse`); ``shift_from``/``shift_to`` name rounds (default: the earliest
+    and the latest selected); ``threshold`` is the smallest group n shown."""
+    q = data.questionnaire
+    rounds = data.rounds
+    for name in (shift_from, shift_to):
+        if name is not None and name not in rounds:
+            raise ValueError(f"round {name!r} is not among the selected rounds")
+    shift_rounds = None
+    if shift_from or shift_to or len(rounds) >= 2:
+        shift_rounds = (shift_from or rounds[0], shift_to or rounds[-1])
+    paired_rounds = shift_rounds if (shift_from or shift_to) else None
+
+    dims = tuple(dimension(data, key) for key in dict.fromkeys(parse(q, d) for d in dimensions))
+    goal_dims = tuple(dimension(data, d) for d in GOAL_DIMENSIONS if d in available(q))
+    assignments = {d.key: assign(data, d.key) for d in (*dims, *goal_dims)}
+
+    items = []
+    pairs_by_item = {}
+    for item in items_of(q):
+        answers = item_answers(data, item)
+        pairs = pairs_of(data, item, *(paired_rounds or (None, None))) if _has_pairs(data, item) else None
+        pairs_by_item[item.key] = pairs
+        total = suppression.protect_total(_cell(item, answers, pairs, shift_rounds), threshold)
+        by_round = {
+            r: suppression.protect_group(Cell(figures_of(item, answers[answers["round"] == r])), threshold)
+            for r in rounds
+        }
+        by: dict[str, dict[str, Cell]] = {}
+        for dim in dims:
+            groups = answers["response_id"].map(assignments[dim.key])
+            pair_groups = pairs["response_id"].map(assignments[dim.key]) if pairs is not None else None
+            by[dim.key] = {
+                g.key: suppression.protect_group(
+                    _cell(
+                        item,
+                        answers[groups == g.key],
+                        pairs[pair_groups == g.key] if pairs is not None else None,
+                        shift_rounds,
+                    ),
+                    threshold,
+                )
+                for g in dim.groups
+            }
+        items.append(ItemResult(item, total, by_round, by))
+
+    goals = tuple(
+        _goal(data, goal, pairs_by_item, goal_dims, assignments, threshold) for goal in q.goals
+    )
+    return Report(
+        questionnaire=q,
+        rounds=rounds,
+        round_starts=dict(zip(rounds, data.round_starts, strict=False)),
+        shift_rounds=shift_rounds,
+        paired_rounds=paired_rounds,
+        dimensions=dims,
+        items=tuple(items),
+        goals=goals,
+        goal_dimensions=goal_dims,
+        threshold=threshold,
+        respondents=int(len(data.responses)),
+        generated_at=now or datetime.now().replace(microsecond=0),
+        filters=dict(filters or {}),
+        answers=answer_table(data, include_text) if answer_level else None,
+    )
+
+
+def _goal(
+    data: AnswerData,
+    goal: Goal,
+    pairs_by_item: Mapping[str, pd.DataFrame | None],
+    goal_dims: Sequence[Dimension],
+    assignments: Mapping[str, pd.Series],
+    threshold: int,
+) -> GoalResult:
+    """A goal's value and status for everyone and per group (kön, organisation)."""
+    item = Item(data.questionnaire.question(goal.question))
+
+    if goal.measure == "share":
+        answers = item_answers(data, item)
+        codes = goal.codes or None
+
+        def figure(subset: pd.DataFrame) -> GoalFigure:
+            return share_figure(share_of(item, subset, codes), goal.target)
+
+        total = figure(answers)
+        by = {
+            d.key: {
+                g.key: suppression.protect_goal(
+                    figure(answers[answers["response_id"].map(assignments[d.key]) == g.key]), threshold
+                )
+                for g in d.groups
+            }
+            for d in goal_dims
+        }
+        return GoalResult(goal, total, by)
+
+    pairs = pairs_by_item[item.key]
+
+    def paired_figure(subset: pd.DataFrame) -> GoalFigure:
+        paired = paired_of(subset)
+        if goal.measure == "moved_up":
+            return share_figure(paired.movement.up, goal.target)
+        return shift_figure(paired.delta, paired.n_pairs, goal.target)
+
+    total = paired_figure(pairs)
+    by = {
+        d.key: {
+            g.key: suppression.protect_goal(
+                paired_figure(pairs[pairs["response_id"].map(assignments[d.key]) == g.key]), threshold
+            )
+            for g in d.groups
+        }
+        for d in goal_dims
+    }
+    return GoalResult(goal, total, by)
