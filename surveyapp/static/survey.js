@@ -1,0 +1,148 @@
+/* The answering page: conditional questions, progress and read-aloud.
+   Without JavaScript every question is shown, the server applies the same rules, and the
+   read-aloud buttons stay hidden. */
+(function () {
+  "use strict";
+  var form = document.querySelector(".survey-form");
+  var lang = (document.documentElement.lang || "sv").toLowerCase();
+
+  /* ---- conditional questions ---- */
+  function answered(name) {
+    var values = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") && input.checked) values.push(input.value);
+    });
+    return values;
+  }
+
+  function role() {
+    var roleInputs = answered("role");
+    return roleInputs.length ? roleInputs[0] : form.dataset.role || null;
+  }
+
+  function updateConditions() {
+    form.querySelectorAll("[data-show-if]").forEach(function (section) {
+      var conditions = JSON.parse(section.dataset.showIf);
+      var shown = conditions.some(function (c) {
+        if (c.source === "role") return c.values.indexOf(role()) !== -1;
+        return answered(c.key).some(function (v) { return c.values.indexOf(v) !== -1; });
+      });
+      section.hidden = !shown;
+      section.classList.remove("is-conditional-hidden");
+      // a hidden question sends nothing, as the server requires
+      section.querySelectorAll("input, textarea, select").forEach(function (input) {
+        input.disabled = !shown;
+      });
+      var note = section.querySelector(".condition-note");
+      if (note) note.hidden = true;
+    });
+  }
+
+  /* ---- progress: answered questions among those shown ---- */
+  var progress = form && form.querySelector(".progress");
+
+  function localDigits(n) {
+    var digits = progress.dataset.digits || "0123456789";
+    return String(n).replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
+  }
+
+  function updateProgress() {
+    if (!progress) return;
+    var sections = Array.prototype.filter.call(form.querySelectorAll(".question[data-key]"), function (s) {
+      return !s.hidden;
+    });
+    var done = sections.filter(function (s) {
+      return Array.prototype.some.call(s.querySelectorAll("input, textarea"), function (input) {
+        if (input.type === "radio" || input.type === "checkbox") return input.checked;
+        return input.value.trim() !== "";
+      });
+    }).length;
+    progress.hidden = false;
+    progress.querySelector(".progress-fill").style.inlineSize =
+      (sections.length ? Math.round(100 * done / sections.length) : 0) + "%";
+    progress.querySelector(".progress-text").textContent = progress.dataset.template
+      .replace("{done}", localDigits(done)).replace("{total}", localDigits(sections.length));
+  }
+
+  if (form) {
+    form.addEventListener("change", function () { updateConditions(); updateProgress(); });
+    form.addEventListener("input", updateProgress);
+    updateConditions();
+    updateProgress();
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  }
+
+  /* ---- the language menu closes with Escape, back on its button ---- */
+  var menu = document.querySelector(".language-menu");
+  if (menu) {
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
+  /* ---- read-aloud: a recording if there is one, else the browser's voice, else no button ---- */
+  var buttons = document.querySelectorAll("button.speak");
+  var synth = window.speechSynthesis;
+  var playing = null;
+
+  function voiceFor(language) {
+    if (!synth || typeof synth.getVoices !== "function") return null;
+    var voices = synth.getVoices() || [];
+    var base = language.split("-")[0];
+    var bases = base === "fa" ? ["fa", "prs"] : [base];
+    for (var i = 0; i < voices.length; i++) {
+      var v = (voices[i].lang || "").toLowerCase().replace("_", "-").split("-")[0];
+      if (bases.indexOf(v) !== -1) return voices[i];
+    }
+    return null;
+  }
+
+  function showButtons() {
+    buttons.forEach(function (button) {
+      button.hidden = !(button.dataset.audio || voiceFor(button.dataset.lang || lang));
+    });
+  }
+
+  function stop() {
+    if (playing) { playing.pause(); playing = null; }
+    if (synth && typeof synth.cancel === "function") synth.cancel();
+    buttons.forEach(function (b) { b.classList.remove("is-playing"); });
+  }
+
+  function speak(button) {
+    stop();
+    button.classList.add("is-playing");
+    var done = function () { button.classList.remove("is-playing"); };
+    if (button.dataset.audio) {
+      playing = new Audio(button.dataset.audio);
+      playing.addEventListener("ended", done);
+      playing.play().catch(done);
+      return;
+    }
+    var language = button.dataset.lang || lang;
+    var utterance = new SpeechSynthesisUtterance(button.dataset.speak);
+    utterance.lang = language;
+    try { utterance.voice = voiceFor(language); } catch (e) { /* the language alone picks a voice */ }
+    utterance.rate = 0.9;
+    utterance.onend = done;
+    synth.speak(utterance);
+  }
+
+  if (buttons.length) {
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (button.classList.contains("is-playing")) { stop(); return; }
+        speak(button);
+      });
+    });
+    showButtons();
+    // browsers load their voices after the page
+    if (synth && typeof synth.addEventListener === "function") synth.addEventListener("voiceschanged", showButtons);
+    else if (synth) synth.onvoiceschanged = showButtons;
+  }
+})();

@@ -1,0 +1,142 @@
+"""Who may see what: the one place staff access is decided.
+
+Blueprints call :func:`require_roles` from ``before_request`` (or decorate a view with
+:func:`roles_required`); views that load an object with an organisation call
+:func:`check_organisation`, which answers 404 rather than 403 so that another kommun's ids
+cannot even be probed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db, login_manager
+from ..models import Account, Organisation, Role
+
+ALL_STAFF = (Role.ADMIN, Role.PROJEKTLEDNING, Role.SAMORDNARE)
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administratör"),
+    Role.PROJEKTLEDNING: _l("Projektledning"),
+    Role.SAMORDNARE: _l("Samordnare"),
+}
+#: the session key holding the time of the staff user's last request
+LAST_SEEN = "staff_seen"
+
+
+def _refuse(roles: Iterable[Role | str]):
+    """None when the current user has one of ``roles``; else the response refusing them."""
+    if not current_user.is_authenticated:
+        if g.get("staff_session_expired"):
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
+        return login_manager.unauthorized()
+    if current_user.role not in {Role(r).value for r in roles}:
+        abort(403)
+    return None
+
+
+def require_roles(*roles: Role | str) -> Callable[[], object]:
+    """For ``blueprint.before_request``: anonymous users go to the login page, others need a role."""
+    roles = roles or ALL_STAFF
+
+    def check():
+        return _refuse(roles)
+
+    return check
+
+
+def roles_required(*roles: Role | str):
+    """A view decorator with the same rule as :func:`require_roles`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            refused = _refuse(roles or ALL_STAFF)
+            if refused is not None:
+                return refused
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = tuple(Role(r) for r in (roles or ALL_STAFF))
+        return wrapped
+
+    return decorate
+
+
+def visible_organisation_ids() -> set[int] | None:
+    """The organisations the current user may see; None means all of them."""
+    if not current_user.is_authenticated:
+        return set()
+    if current_user.sees_all_organisations:
+        return None
+    return {o.id for o in current_user.organisations}
+
+
+def can_see_organisation(organisation_id: int | None) -> bool:
+    visible = visible_organisation_ids()
+    return visible is None or organisation_id in visible
+
+
+def check_organisation(organisation_id: int | None) -> None:
+    """Aborts with 404 unless the current user may see the organisation."""
+    if not can_see_organisation(organisation_id):
+        abort(404)
+
+
+def visible_organisations() -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.name)
+    visible = visible_organisation_ids()
+    if visible is not None:
+        query = query.where(Organisation.id.in_(visible or {-1}))
+    return list(db.session.scalars(query))
+
+
+def _load_account(account_id: str) -> Account | None:
+    account = db.session.get(Account, int(account_id)) if account_id.isdigit() else None
+    return account if account is not None and account.active else None
+
+
+def _expire_idle_session() -> None:
+    """Ends the staff login after STAFF_IDLE_MINUTES without a request.
+
+    Only the login keys go; the rest of the session (kiosk mode, language) stays.
+    """
+    # an app context can outlive one request (test clients, commands): load the user afresh
+    g.pop("_login_user", None)
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    seen = session.get(LAST_SEEN)
+    if seen is None or now - int(seen) > idle:
+        logout_user()
+        session.pop(LAST_SEEN, None)
+        g.staff_session_expired = True
+        return
+    if now - int(seen) >= 30:  # no need to rewrite the cookie on every request
+        session[LAST_SEEN] = now
+
+
+def mark_seen() -> None:
+    session[LAST_SEEN] = int(time.time())
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    # "strong" would clear the whole session, kiosk mode included
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_account)
+    app.before_request(_expire_idle_session)
+    app.jinja_env.globals.update(Role=Role, role_label=role_label)
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS[Role(role)])

@@ -1,0 +1,58 @@
+"""Builds the WTForms form of a questionnaire from its definition."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+
+from ..questionnaire import Question, Questionnaire
+from ..questionnaire.types import question_type
+
+
+class SurveyForm(FlaskForm):
+    """The fields every questionnaire form has; question fields are added per questionnaire."""
+
+    #: generated when the form is shown; a resubmission with the same id stores nothing
+    response_uuid = HiddenField()
+
+
+def _field_for(q: Question, name: str) -> Field:
+    codes = list(q.option_codes)
+    if q.type == "multi":
+        return SelectMultipleField(name=name, choices=codes, validate_choice=False)
+    if q.type == "text":
+        return TextAreaField(name=name)
+    return RadioField(name=name, choices=codes, validate_choice=False)
+
+
+def attribute(name: str) -> str:
+    """The form attribute of an input name (matrix rows are named ``QUESTION.ROW``)."""
+    return "q_" + name.replace(".", "__")
+
+
+def make_survey_form(
+    questionnaire: Questionnaire, *, ask_role: bool, ask_participant_code: bool, **kwargs
+) -> SurveyForm:
+    class _Form(SurveyForm):
+        pass
+
+    if ask_role:
+        _Form.role = RadioField(
+            _l("Din roll"), choices=list(questionnaire.role_codes), validate_choice=False
+        )
+    if ask_participant_code:
+        _Form.participant_code = StringField(_l("Deltagarkod"))
+    for q in questionnaire.questions:
+        for name in question_type(q).input_names(q):
+            setattr(_Form, attribute(name), _field_for(q, name))
+    form = _Form(**kwargs)
+    if not form.response_uuid.data:
+        form.response_uuid.data = str(uuid.uuid4())
+    return form
+
+
+def field(form: SurveyForm, name: str) -> Field:
+    return form[attribute(name)]

@@ -1,0 +1,82 @@
+"""Forms of the staff pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..access import ROLE_LABELS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class AccountForm(FlaskForm):
+    email = EmailField(_l("E-post"), validators=[
+        DataRequired(_l("Skriv en e-postadress.")),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en giltig e-postadress.")),
+    ])
+    role = SelectField(_l("Roll"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
+                       default="samordnare")
+    organisations = SelectMultipleField(_l("Organisationer (för samordnare)"), coerce=int)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes (easier than a multi-select on a tablet)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RoundForm(FlaskForm):
+    questionnaire = SelectField(_l("Enkät"))
+    name = StringField(_l("Namn"), validators=[
+        DataRequired(_l("Skriv ett namn, till exempel Mättillfälle 2.")), Length(max=200),
+    ])
+    opens_on = DateField(_l("Första dag"), validators=[Optional()])
+    closes_on = DateField(_l("Sista dag"), validators=[Optional()])
+    organisations = MultiCheckboxField(_l("Organisationer"), coerce=int)
+    roles = MultiCheckboxField(_l("Roller som bjuds in (personalenkäter)"), validate_choice=False)
+
+
+class OpenLinkForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    role = SelectField(_l("Roll"))
+
+
+class InvitationForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    role = SelectField(_l("Roll"))
+    count = IntegerField(_l("Antal länkar"), validators=[
+        Optional(), NumberRange(min=1, max=500, message=_l("Välj mellan 1 och 500 länkar.")),
+    ])
+    emails = TextAreaField(_l("E-postadresser (en per rad)"))
+
+
+class CodesForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    count = IntegerField(_l("Antal nya koder"), default=1, validators=[
+        DataRequired(_l("Skriv hur många koder du vill ha.")),
+        NumberRange(min=1, max=100, message=_l("Välj mellan 1 och 100 koder.")),
+    ])
+
+
+class FindCodeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Deltagarkod"))

@@ -1,0 +1,101 @@
+"""Admin: staff accounts — add, disable, enable and reset with a one-time link."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Account, Organisation, Role
+from ...services.accounts import AccountError, create_account, disable_account, issue_reset_link
+from ...services.audit import record_audit
+from ..access import roles_required
+from . import blueprint
+from .forms import AccountForm, choices
+
+
+def _form() -> AccountForm:
+    form = AccountForm()
+    form.organisations.choices = choices([
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ])
+    return form
+
+
+def _link_page(account: Account, token: str, created: bool):
+    url = current_app.config["PUBLIC_URL"] + url_for("auth.set_password_with_link", token=token)
+    page = render_template("staff/user_link.html", account=account, url=url, created=created)
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@blueprint.route("/anvandare", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def users():
+    form = _form()
+    status = 200
+    if form.validate_on_submit():
+        organisations = [db.session.get(Organisation, i) for i in form.organisations.data]
+        if form.role.data != Role.SAMORDNARE:
+            organisations = []
+        try:
+            account = create_account(form.email.data, form.role.data, [o for o in organisations if o])
+        except AccountError as exc:
+            form.email.errors.append(_(exc.msgid, **exc.params))
+            status = 400
+        else:
+            token = issue_reset_link(account)
+            names = ", ".join(o.name for o in account.organisations)
+            record_audit(current_user, "user.add",
+                         f"{account.email} ({account.role}{': ' + names if names else ''})")
+            db.session.commit()
+            return _link_page(account, token, created=True)
+    elif form.is_submitted():
+        status = 400
+    accounts = db.session.scalars(select(Account).order_by(Account.role, Account.email)).all()
+    return render_template("staff/users.html", form=form, accounts=accounts), status
+
+
+def _account(account_id: int) -> Account:
+    account = db.session.get(Account, account_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+@blueprint.post("/anvandare/<int:account_id>/inaktivera")
+@roles_required(Role.ADMIN)
+def user_disable(account_id: int):
+    account = _account(account_id)
+    if account.id == current_user.id:
+        flash(_("Du kan inte inaktivera ditt eget konto."))
+        return redirect(url_for(".users"))
+    disable_account(account)
+    record_audit(current_user, "user.disable", account.email)
+    db.session.commit()
+    flash(_("%(email)s är inaktiverad och kan inte logga in.", email=account.email))
+    return redirect(url_for(".users"))
+
+
+@blueprint.post("/anvandare/<int:account_id>/aktivera")
+@roles_required(Role.ADMIN)
+def user_enable(account_id: int):
+    account = _account(account_id)
+    account.active = True
+    record_audit(current_user, "user.enable", account.email)
+    db.session.commit()
+    flash(_("%(email)s är aktiverad igen.", email=account.email))
+    return redirect(url_for(".users"))
+
+
+@blueprint.post("/anvandare/<int:account_id>/aterstall")
+@roles_required(Role.ADMIN)
+def user_reset(account_id: int):
+    account = _account(account_id)
+    if not account.active:
+        abort(409)
+    token = issue_reset_link(account)
+    record_audit(current_user, "user.reset", account.email)
+    db.session.commit()
+    return _link_page(account, token, created=False)
