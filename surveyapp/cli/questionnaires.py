@@ -1,0 +1,31 @@
+"""``surveyapp questionnaires``: checking the questionnaire files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..questionnaire import QuestionnaireError, load_directory
+
+
+@click.group("questionnaires")
+def group() -> None:
+    """Questionnaire files."""
+
+
+@group.command("check")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+def check(directory: str | None) -> None:
+    """Validate every questionnaire file; exit 1 listing the problems."""
+    directory = directory or current_app.config["QUESTIONNAIRE_DIR"]
+    try:
+        loaded = load_directory(Path(directory))
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    for key, (questionnaire, _) in sorted(loaded.items()):
+        click.echo(f"ok: {key} ({len(questionnaire.questions)} questions)")

@@ -1,0 +1,127 @@
+"""``surveyapp import`` and ``surveyapp report``: historical answers in, figures out."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from ..analysis.groups import UnknownDimension
+from ..analysis.report import build_report
+from ..exports import json as json_export
+from ..exports.xlsx import describe, write_xlsx
+from ..extensions import db
+from ..models import Organisation
+from ..services.audit import record_audit
+from ..services.frames import SelectionError, load_answers
+from ..services.imports import ImportFailed, import_file
+from ..services.organisations import find_organisation
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@click.command("import")
+@click.argument("questionnaire")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--round", "round_name", required=True, help="The round (mättillfälle); a new name creates it.")
+def import_(questionnaire: str, file: Path, round_name: str) -> None:
+    """Import answers from a CSV or XLSX file: every row valid, or nothing is stored."""
+    try:
+        result = import_file(questionnaire, file, round_name)
+    except LookupError as exc:
+        db.session.rollback()
+        _fail(str(exc.args[0]))
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(error.render(), err=True)
+        _fail(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.")
+    db.session.commit()
+    created = " (new round)" if result.round_created else ""
+    click.echo(f"{questionnaire} / {result.round.name}{created}: {result.stored} response(s) stored, "
+               f"{result.already_stored} already stored before.")
+    if result.without_id:
+        click.echo(f"{result.without_id} row(s) had no response_id: importing the file again "
+                   "would store them again.")
+
+
+def _date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.command("report")
+@click.argument("questionnaire")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the Excel summary to this file.")
+@click.option("--round", "rounds", multiple=True, help="A round to include (repeatable; default all).")
+@click.option("--from", "shift_from", help="The round shifts and paired changes go from.")
+@click.option("--to", "shift_to", help="The round shifts and paired changes go to.")
+@click.option("--by", "dimensions", multiple=True,
+              help="Break down by kon, aldersgrupp, fodelseregion, organisation, role, channel, "
+                   "or a crossing such as kon*fodelseregion (repeatable).")
+@click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
+@click.option("--since", callback=_date, help="Only answers from this date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Only answers up to this date (YYYY-MM-DD).")
+@click.option("--with-text", is_flag=True, help="Include free-text answers in the Excel answer sheet.")
+def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tuple[str, ...],
+           shift_from: str | None, shift_to: str | None, dimensions: tuple[str, ...],
+           organisations: tuple[str, ...], since: date | None, until: date | None,
+           with_text: bool) -> None:
+    """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
+    if not as_json and xlsx_path is None:
+        _fail("Choose an output: --json and/or --xlsx FILE.")
+    organisation_ids = None
+    if organisations:
+        found = [find_organisation(name) for name in organisations]
+        unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
+        if unknown:
+            known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+            _fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
+        organisation_ids = {org.id for org in found}
+    selected_rounds = tuple(dict.fromkeys((*rounds, *(r for r in (shift_from, shift_to) if r and rounds))))
+    try:
+        data = load_answers(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
+                            since=since, until=until)
+        result = build_report(
+            data,
+            dimensions=dimensions,
+            shift_from=shift_from,
+            shift_to=shift_to,
+            threshold=current_app.config["SMALL_CELL_THRESHOLD"],
+            filters=_filters(organisations, since, until),
+            answer_level=xlsx_path is not None,
+            include_text=with_text,
+        )
+    except (SelectionError, UnknownDimension, ValueError) as exc:
+        _fail(str(exc.args[0]))
+    if xlsx_path is not None:
+        write_xlsx(result, xlsx_path)
+        record_audit(None, "export.responses", f"{describe(result)} → {xlsx_path.name}")
+        db.session.commit()
+        click.echo(f"Wrote {xlsx_path}", err=as_json)
+    if as_json:
+        click.echo(json_export.dumps(result))
+
+
+def _filters(organisations, since, until) -> dict[str, str]:
+    filters = {}
+    if organisations:
+        filters["organisation"] = ", ".join(organisations)
+    if since:
+        filters["since"] = since.isoformat()
+    if until:
+        filters["until"] = until.isoformat()
+    return filters

@@ -1,0 +1,68 @@
+"""``surveyapp init``: create or upgrade the database and load the questionnaires."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask_migrate import upgrade
+
+from ..extensions import db
+from ..questionnaire import QuestionnaireError
+from ..services.organisations import add_organisations
+from ..services.questionnaires import sync_questionnaires
+from ..services.rounds import get_or_create_link, get_or_create_round
+
+DEMO_KOMMUNER = ("Mariestad", "Skövde", "Lidköping", "Falköping", "Töreboda", "Gullspång")
+DEMO_REGION = "Västra Götalandsregionen"
+DEMO_ROUND = "Mättillfälle 1"
+#: demo logins: role, e-mail, password, organisation (samordnare only)
+DEMO_ACCOUNTS = (
+    ("admin", "admin@demo.example", "demo-admin-2026", None),
+    ("projektledning", "projektledning@demo.example", "demo-projekt-2026", None),
+    ("samordnare", "samordnare.mariestad@demo.example", "demo-mariestad-2026", "Mariestad"),
+)
+#: the demo samordnare's PIN for leaving kiosk mode
+DEMO_PIN = "2468"
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True,
+              help="Also add demo organisations and one open round per questionnaire.")
+def init(demo: bool) -> None:
+    """Create or upgrade the database and load the questionnaire files (safe to repeat)."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        versions = sync_questionnaires(current_app.config["QUESTIONNAIRE_DIR"])
+    except QuestionnaireError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    click.echo(f"Questionnaires loaded: {', '.join(sorted(versions))}")
+    if demo:
+        kommuner = add_organisations(DEMO_KOMMUNER, "kommun")
+        add_organisations([DEMO_REGION], "region")
+        first = kommuner[0][0]
+        base = current_app.config["PUBLIC_URL"]
+        click.echo(f"Demo organisations: {', '.join(DEMO_KOMMUNER)}, {DEMO_REGION}")
+        click.echo(f"Answering links ({first.name}):")
+        for key in sorted(versions):
+            round_, _ = get_or_create_round(key, DEMO_ROUND)
+            link = get_or_create_link(round_, first)
+            click.echo(f"  {key:18} {base}/s/{link.token}")
+        _demo_accounts(base)
+    db.session.commit()
+
+
+def _demo_accounts(base: str) -> None:
+    """One login per role; existing demo accounts are left as they are."""
+    from ..services.accounts import create_account, find_account, set_pin
+    from ..services.organisations import find_organisation
+
+    click.echo(f"Demo logins ({base}/login):")
+    for role, email, password, organisation in DEMO_ACCOUNTS:
+        if find_account(email) is None:
+            account = create_account(
+                email, role, [find_organisation(organisation)] if organisation else [], password=password
+            )
+            if role == "samordnare":
+                set_pin(account, DEMO_PIN)
+        pin = f"  (kiosk PIN {DEMO_PIN})" if role == "samordnare" else ""
+        click.echo(f"  {role:15} {email:36} {password}{pin}")
