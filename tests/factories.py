@@ -1,0 +1,64 @@
+"""Small factories for tests: organisations, rounds, links and complete answer sets."""
+
+from __future__ import annotations
+
+from surveyapp.extensions import db
+from surveyapp.services.organisations import add_organisations
+from surveyapp.services.rounds import get_or_create_link, get_or_create_round
+
+
+def organisation(name: str = "Mariestad", kind: str = "kommun"):
+    org = add_organisations([name], kind)[0][0]
+    db.session.commit()
+    return org
+
+
+def round_(questionnaire: str = "avslutningsenkat", name: str = "Mättillfälle 1"):
+    r = get_or_create_round(questionnaire, name)[0]
+    db.session.commit()
+    return r
+
+
+def link(questionnaire: str = "avslutningsenkat", org_name: str = "Mariestad", role: str | None = None,
+         round_name: str = "Mättillfälle 1"):
+    lnk = get_or_create_link(round_(questionnaire, round_name), organisation(org_name), role)
+    db.session.commit()
+    return lnk
+
+
+#: a complete, valid avslutningsenkät in which diskriminering is not shown
+AVSLUTNINGSENKAT = {
+    "kon": "kvinna",
+    "aldersgrupp": "25-29",
+    "fodelseregion": "utanfor_norden",
+    "bemotande_samordnare": "bra",
+    "bemotande_handlaggare": "ingen",
+    "tro_formaga": "5",
+    "mar_battre": "4",
+    "kommentar": "Bra stöd hela vägen.",
+}
+
+
+def user(email: str = "samordnare@mariestad.example", role: str = "samordnare",
+         organisations: tuple[str, ...] | list[str] | None = None, password: str | None = None):
+    """A staff account; a samordnare belongs to Mariestad unless ``organisations`` says otherwise.
+
+    Without ``password`` the account has none (tests log in with :func:`login`).
+    """
+    from surveyapp.services.accounts import create_account
+
+    if organisations is None:
+        organisations = ("Mariestad",) if role == "samordnare" else ()
+    account = create_account(email, role, [organisation(name) for name in organisations], password=password)
+    db.session.commit()
+    return account
+
+
+def login(client, account) -> None:
+    """Logs ``account`` in on the test client, as a successful login would."""
+    import time
+
+    with client.session_transaction() as session:
+        session["_user_id"] = str(account.id)
+        session["_fresh"] = True
+        session["staff_seen"] = int(time.time())

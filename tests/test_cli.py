@@ -1,0 +1,87 @@
+"""The set-up commands: init, organisations, questionnaires check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from surveyapp.extensions import db
+from surveyapp.models import Organisation, QuestionnaireVersion, Round, SurveyLink
+
+SHIPPED = Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_init_demo_adds_organisations_rounds_and_prints_links(runner):
+    result = runner.invoke(args=["init", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "Mariestad" in result.output
+    links = [line.split()[-1] for line in result.output.splitlines() if "/s/" in line]
+    assert len(links) == 5
+    assert all(url.startswith("http://surveyapp.test/s/") for url in links)
+    names = set(db.session.scalars(select(Organisation.name)))
+    assert {"Mariestad", "Skövde", "Lidköping", "Västra Götalandsregionen"} <= names
+    region = db.session.scalar(select(Organisation).filter_by(name="Västra Götalandsregionen"))
+    assert region.kind == "region"
+    assert _count(Round) == 5 and _count(SurveyLink) == 5
+
+
+def test_init_is_idempotent(runner):
+    first = runner.invoke(args=["init", "--demo"])
+    counts = (_count(Organisation), _count(Round), _count(SurveyLink), _count(QuestionnaireVersion))
+    second = runner.invoke(args=["init", "--demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert (_count(Organisation), _count(Round), _count(SurveyLink), _count(QuestionnaireVersion)) == counts
+    assert sorted(first.output.splitlines()) == sorted(second.output.splitlines())
+
+
+def test_organisations_add_is_idempotent_and_takes_a_kind(runner):
+    result = runner.invoke(args=["organisations", "add", "Töreboda", "Gullspång", "--kind", "kommun"])
+    assert result.exit_code == 0
+    assert "added: Töreboda (kommun)" in result.output
+    again = runner.invoke(args=["organisations", "add", "töreboda"])
+    assert "exists: Töreboda (kommun)" in again.output
+    assert _count(Organisation) == 2
+    bad = runner.invoke(args=["organisations", "add", "X", "--kind", "stad"])
+    assert bad.exit_code == 2
+    assert _count(Organisation) == 2
+
+
+def test_questionnaires_check_passes_on_the_shipped_files(runner):
+    result = runner.invoke(args=["questionnaires", "check"])
+    assert result.exit_code == 0
+    assert "ok: avslutningsenkat" in result.output
+
+
+def test_questionnaires_check_exits_1_naming_the_problem(runner, tmp_path):
+    shutil.copy(SHIPPED / "_background.yaml", tmp_path)
+    text = (SHIPPED / "avslut.yaml").read_text(encoding="utf-8").replace("type: single", "type: dropdown", 1)
+    (tmp_path / "avslut.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "avslut.yaml: utfall.type: 'dropdown' is not one of" in result.output
+
+
+def test_a_changed_file_becomes_a_new_version_and_old_answers_keep_theirs(app, runner, tmp_path):
+    from surveyapp.services.questionnaires import current_version, sync_questionnaires
+
+    before = current_version("avslut")
+    for path in SHIPPED.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    edited = (tmp_path / "avslut.yaml").read_text(encoding="utf-8").replace(
+        "Vad gör deltagaren efter avslut?", "Vad gör deltagaren nu?")
+    (tmp_path / "avslut.yaml").write_text(edited, encoding="utf-8")
+    sync_questionnaires(tmp_path)
+    db.session.commit()
+    after = current_version("avslut")
+    assert after.id != before.id
+    assert after.questionnaire().question("utfall").text == "Vad gör deltagaren nu?"
+    assert db.session.get(QuestionnaireVersion, before.id).questionnaire().question("utfall").text == (
+        "Vad gör deltagaren efter avslut?"
+    )
+    assert current_version("avslutningsenkat").is_current

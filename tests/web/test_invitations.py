@@ -1,0 +1,231 @@
+"""Single-use invitation links: made in a batch, answered once, counted without telling who."""
+
+from __future__ import annotations
+
+import base64
+import re
+import socket
+import threading
+import uuid
+from email import message_from_bytes
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from surveyapp import create_app
+from surveyapp.extensions import db
+from surveyapp.models import Invitation, Response
+from surveyapp.services.invitations import create_invitations, digest
+from tests import factories
+from tests.conftest import BASE_CONFIG, PG_SERVER, _migrate, _postgres_available
+
+SAMVERKAN = {
+    "samverkan_forsorjningsstod_vard": "4",
+    "samverkan_ame_vard": "3",
+    "samverkan_ame_fk": "vet_ej",
+    "samverkan_ame_af": "5",
+    "forbattra_samverkan": "Fler gemensamma möten.",
+}
+
+
+def _samverkan_round():
+    round_ = factories.round_("samverkan")
+    factories.organisation("Mariestad")
+    return round_
+
+
+def _issue(client, round_, count=3, role="kommunchef", org="Mariestad"):
+    organisation = factories.organisation(org)
+    page = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar",
+                       data={"organisation": organisation.id, "role": role, "count": count})
+    assert page.status_code == 200, page.text[:500]
+    return page, re.findall(r"<code>(http://surveyapp\.test/i/[^<]+)</code>", page.text)
+
+
+def test_batch_shows_links_once_with_csv_and_qr_and_stores_only_hashes(client):
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    page, links = _issue(client, round_, 3)
+    assert len(links) == 3
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.text.count('class="qr"') == 3
+    tokens = [link.rsplit("/", 1)[1] for link in links]
+    assert all(len(base64.urlsafe_b64decode(t + "==")) >= 16 for t in tokens)  # ≥ 128 bits
+    stored = db.session.scalars(select(Invitation)).all()
+    assert {i.token_hash for i in stored} == {digest(t) for t in tokens}
+    assert not any(t in i.token_hash for t in tokens for i in stored)
+
+    csv_uri = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page.text).group(1)
+    csv_text = base64.b64decode(unquote(csv_uri)).decode("utf-8-sig")
+    rows = csv_text.strip().splitlines()
+    assert rows[0] == "organisation,roll,länk"
+    assert sorted(r.split(",")[2] for r in rows[1:]) == sorted(links)
+    assert all(r.startswith("Mariestad,kommunchef,") for r in rows[1:])
+
+
+def test_invitation_link_answers_once_then_says_already_answered(client):
+    round_ = _samverkan_round()
+    issued = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 1)[0]
+    db.session.commit()
+    token = issued.token
+    assert "Svenska" in client.get(f"/i/{token}").text
+    form = client.get(f"/i/{token}/sv")
+    assert form.status_code == 200 and 'name="role"' not in form.text
+    result = client.post(f"/i/{token}/sv", data={"response_uuid": str(uuid.uuid4()), **SAMVERKAN})
+    assert result.status_code == 302 and result.headers["Location"].endswith(f"/i/{token}/sv/tack")
+    assert "Tack för dina svar!" in client.get(result.headers["Location"]).text
+
+    response = db.session.scalar(select(Response))
+    assert (response.role, response.organisation.name) == ("kommunchef", "Mariestad")
+    assert response.channel == "self"
+    again = client.get(f"/i/{token}")
+    assert again.status_code == 410 and "Du har redan svarat" in again.text
+    second = client.post(f"/i/{token}/sv", data={"response_uuid": str(uuid.uuid4()), **SAMVERKAN})
+    assert second.status_code == 410 and "Du har redan svarat" in second.text
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_used_mark_and_response_have_nothing_in_common(app):
+    columns = {c.name for c in Invitation.__table__.columns}
+    assert columns == {"id", "token_hash", "round_id", "organisation_id", "role", "created_at",
+                       "emailed", "used"}
+    assert not any(fk.column.table.name == "responses" for fk in Invitation.__table__.foreign_keys)
+    assert not any(fk.column.table.name == "invitations" for fk in Response.__table__.foreign_keys)
+
+
+def test_invalid_answers_leave_the_link_unused(client):
+    round_ = _samverkan_round()
+    issued = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 1)[0]
+    db.session.commit()
+    bad = client.post(f"/i/{issued.token}/sv", data={"response_uuid": str(uuid.uuid4())})
+    assert bad.status_code == 400
+    db.session.refresh(issued.invitation)
+    assert issued.invitation.used is False
+
+
+def test_unknown_and_closed_links(client):
+    round_ = _samverkan_round()
+    issued = create_invitations(round_, factories.organisation("Mariestad"), None, 1)[0]
+    db.session.commit()
+    assert client.get("/i/not-a-token").status_code == 404
+    round_.close()
+    db.session.commit()
+    assert client.get(f"/i/{issued.token}").status_code == 410
+
+
+def test_invitation_rates_show_used_of_sent_on_the_round_page(client):
+    round_ = _samverkan_round()
+    issued = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 4)
+    db.session.commit()
+    posted = client.post(f"/i/{issued[0].token}/sv", data={"response_uuid": str(uuid.uuid4()), **SAMVERKAN})
+    assert posted.status_code == 302
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    page = client.get(f"/staff/mattillfallen/{round_.id}")
+    assert "1 / 4" in page.text
+
+
+@pytest.fixture
+def smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+def test_invitations_are_emailed_when_smtp_is_configured(app, client, smtp_sink):
+    sink, port = smtp_sink
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_FROM="enkat@example.org")
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    organisation = factories.organisation("Mariestad")
+    result = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={
+        "organisation": organisation.id, "role": "region", "emails": "a@example.org\nb@example.org"})
+    assert result.status_code == 302
+    assert sorted(r[0][0] for r in sink.messages) == ["a@example.org", "b@example.org"]
+    bodies = [m.get_payload(decode=True).decode() for _, m in sink.messages]
+    tokens = {re.search(r"http://surveyapp\.test/i/(\S+)", b).group(1) for b in bodies}
+    assert len(tokens) == 2
+    stored = db.session.scalars(select(Invitation)).all()
+    assert {i.token_hash for i in stored} == {digest(t) for t in tokens}
+    assert all(i.emailed for i in stored)
+    assert "a@example.org" not in str([(i.token_hash, i.role) for i in stored])
+
+
+def test_bad_email_address_creates_nothing(app, client, smtp_sink):
+    sink, port = smtp_sink
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    organisation = factories.organisation("Mariestad")
+    client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={
+        "organisation": organisation.id, "role": "region", "emails": "a@example.org\nnot an address"})
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+    assert sink.messages == []
+
+
+@pytest.fixture
+def committed_postgres():
+    """A PostgreSQL database of its own, where requests really commit (for races)."""
+    reason = _postgres_available()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    name = f"surveyapp_race_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    try:
+        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        yield app
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_simultaneous_submits_through_one_link_store_one_response(committed_postgres):
+    app = committed_postgres
+    with app.app_context():
+        round_ = _samverkan_round()
+        token = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 1)[0].token
+        db.session.commit()
+        db.session.remove()
+
+    attempts = 8
+    barrier = threading.Barrier(attempts)
+    statuses = []
+
+    def submit():
+        client = app.test_client()
+        body = {"response_uuid": str(uuid.uuid4()), **SAMVERKAN}
+        barrier.wait()
+        statuses.append(client.post(f"/i/{token}/sv", data=body).status_code)
+
+    threads = [threading.Thread(target=submit) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+        assert db.session.scalar(select(Invitation.used)) is True
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(statuses) == [302] + [410] * (attempts - 1)

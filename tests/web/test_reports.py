@@ -1,0 +1,131 @@
+"""The report page and its Excel download, through real requests."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEvent, Organisation
+from tests import factories
+from tests.exports.dataset import avslutningsenkat_rows, import_rows, progressionskort_rows, samverkan_rows
+
+URL = "/reports/avslutningsenkat"
+
+
+@pytest.fixture
+def avslutningsenkat(runner, tmp_path):
+    import_rows(runner, tmp_path, "avslutningsenkat", avslutningsenkat_rows(120), "Avslut 2026")
+
+
+@pytest.fixture
+def samverkan(runner, tmp_path):
+    import_rows(runner, tmp_path, "samverkan", samverkan_rows(30, month=3), "Mättillfälle 1")
+    import_rows(runner, tmp_path, "samverkan", samverkan_rows(35, month=10, lift=1), "Mättillfälle 2")
+
+
+@pytest.fixture
+def progressionskort(runner, tmp_path):
+    import_rows(runner, tmp_path, "progressionskort", progressionskort_rows(40), "Löpande")
+
+
+@pytest.fixture
+def manager(client):
+    account = factories.user("pl@projekt.example", "projektledning")
+    factories.login(client, account)
+    return account
+
+
+def _org_id(name: str) -> int:
+    return db.session.scalar(select(Organisation.id).filter_by(name=name))
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_report_page_shows_goals_figures_and_bars(client, manager, avslutningsenkat):
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    text = page.text
+    assert "Rapport: Avslutningsenkät" in text
+    assert "Fördomsfritt bemötta" in text
+    assert 'id="goals"' in text
+    assert "Min samordnare tror på att jag kan få ett arbete." in text
+    assert '<svg class="bar' in text and 'aria-hidden="true"' in text
+    assert "Ladda ner Excel" in text
+    assert "cdn" not in text.lower()
+
+
+def test_breakdown_and_filters_are_applied(client, manager, avslutningsenkat):
+    page = client.get(URL, query_string={"by": ["kon", "kon*fodelseregion"],
+                                         "organisation": _org_id("Skövde")})
+    assert page.status_code == 200
+    assert 'data-row="kon:kvinna"' in page.text
+    assert 'data-row="kon*fodelseregion:kvinna*utanfor_norden"' in page.text
+    assert "Kvinna × Född utanför Norden" in page.text
+
+
+def test_numbers_follow_the_swedish_locale(client, manager, samverkan):
+    page = client.get("/reports/samverkan", headers={"Accept-Language": "sv"})
+    assert page.status_code == 200
+    assert "Förändring från Mättillfälle 1 till Mättillfälle 2" in page.text
+    import re
+
+    means = re.findall(r'class="num mean">([^<]+)<', page.text)
+    assert all(re.fullmatch(r"\d,\d\d|–", m) for m in means)
+    assert sum(m != "–" for m in means) > 10
+    assert re.search(r'class="num pct">\d+\xa0%<', page.text)
+    assert re.search(r"Mättillfälle 1 \(från \d{1,2} mars 2026\), Mättillfälle 2 \(från \d{1,2} okt\. 2026\)",
+                     page.text)
+
+
+def test_a_samordnare_sees_only_their_own_organisation(client, avslutningsenkat):
+    account = factories.user("s@mariestad.example", "samordnare", ["Mariestad"])
+    factories.login(client, account)
+    page = client.get(URL, query_string={"by": "organisation"})
+    assert page.status_code == 200
+    assert 'data-row="organisation:Mariestad"' in page.text
+    assert "Skövde" not in page.text and "Lidköping" not in page.text
+    assert client.get(URL, query_string={"organisation": _org_id("Skövde")}).status_code == 404
+    download = client.get(URL + ".xlsx", query_string={"by": "organisation"})
+    answers = load_workbook(io.BytesIO(download.data))["Svar"]
+    organisations = {row[4] for row in answers.iter_rows(min_row=2, values_only=True)}
+    assert organisations == {"Mariestad"}
+
+
+def test_excel_download_is_logged(client, manager, avslutningsenkat):
+    response = client.get(URL + ".xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames[0] == "Översikt"
+    event = db.session.scalar(select(AuditEvent).filter_by(action="export.responses"))
+    assert event.actor == "pl@projekt.example"
+    assert "avslutningsenkat" in event.detail
+
+
+def test_unknown_questionnaire_round_or_breakdown(client, manager, samverkan):
+    assert client.get("/reports/okand").status_code == 404
+    assert client.get("/reports/samverkan", query_string={"round": "Mättillfälle 9"}).status_code == 404
+    assert client.get("/reports/samverkan", query_string={"by": "kon"}).status_code == 400
+
+
+def test_paired_table_of_the_progressionskort(client, manager, progressionskort):
+    page = client.get("/reports/progressionskort", query_string={"by": "kon"})
+    assert page.status_code == 200
+    assert 'id="paired"' in page.text
+    assert 'data-item="tror_klarar_arbete" data-row="kon:kvinna"' in page.text
+
+
+def test_index_lists_the_questionnaires(client, manager):
+    page = client.get("/reports/")
+    assert page.status_code == 200
+    assert "/reports/samverkan" in page.text

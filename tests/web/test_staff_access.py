@@ -1,0 +1,197 @@
+"""Every staff route's access rule, checked on the server: anonymous users are sent to the
+login page, other roles get 403, and a samordnare never reaches another kommun's data (404),
+not even by editing an id in the URL.
+
+``RULES`` lists every route of the staff areas; ``test_every_staff_route_has_an_access_rule``
+fails when a route is added without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import url_for
+
+from surveyapp.extensions import db
+from surveyapp.models import Account, ParticipantCode, Round
+from surveyapp.services.participant_codes import create_codes
+from surveyapp.services.staff_rounds import save_round
+from tests import factories
+
+#: blueprints whose routes are staff routes
+STAFF_BLUEPRINTS = ("staff", "auth", "kiosk", "reports")
+#: public routes in those blueprints, and what guards them instead
+PUBLIC = {
+    "auth.login": "the login page itself",
+    "auth.set_password_with_link": "a one-time token from an admin",
+    "kiosk.home": "a running kiosk in the session (tested in test_kiosk)",
+    "kiosk.answer": "a running kiosk in the session",
+    "kiosk.submit": "a running kiosk in the session",
+    "kiosk.thanks": "a running kiosk in the session",
+    "kiosk.toggle_assisted": "a running kiosk in the session",
+    "kiosk.end": "a running kiosk and the samordnare's PIN",
+}
+ALL = ("admin", "projektledning", "samordnare")
+MANAGERS = ("admin", "projektledning")
+
+
+@dataclass
+class World:
+    """Objects of two kommuner: the samordnare works for Mariestad, never for Skövde."""
+
+    own_round: Round
+    other_round: Round
+    own_code: ParticipantCode
+    other_code: ParticipantCode
+    other_account: Account
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    roles: tuple[str, ...]
+    #: the URL with the samordnare's own objects
+    url: object
+    #: the URL with another kommun's object (None: the route has no organisation in it)
+    other: object = None
+    data: object = None
+    #: the form data sent to the other kommun's URL (default: ``data``)
+    other_data: object = None
+
+
+RULES: dict[str, Rule] = {
+    "staff.home": Rule("GET", ALL, lambda w: url_for("staff.home")),
+    "staff.rounds": Rule("GET", ALL, lambda w: url_for("staff.rounds")),
+    "staff.round_page": Rule("GET", ALL, lambda w: url_for("staff.round_page", round_id=w.own_round.id),
+                             lambda w: url_for("staff.round_page", round_id=w.other_round.id)),
+    "staff.round_new": Rule("GET", MANAGERS, lambda w: url_for("staff.round_new")),
+    "staff.round_edit": Rule("GET", MANAGERS, lambda w: url_for("staff.round_edit", round_id=w.own_round.id)),
+    "staff.round_state": Rule("POST", MANAGERS,
+                              lambda w: url_for("staff.round_state", round_id=w.own_round.id),
+                              data=lambda w: {"action": "close"}),
+    "staff.round_expectations": Rule("POST", MANAGERS,
+                                     lambda w: url_for("staff.round_expectations", round_id=w.own_round.id)),
+    "staff.round_link": Rule(
+        "POST", ALL, lambda w: url_for("staff.round_link", round_id=w.own_round.id),
+        lambda w: url_for("staff.round_link", round_id=w.other_round.id),
+        data=lambda w: {"organisation": w.own_code.organisation_id, "role": ""},
+        other_data=lambda w: {"organisation": w.other_code.organisation_id, "role": ""},
+    ),
+    "staff.invitations_new": Rule(
+        "POST", ALL, lambda w: url_for("staff.invitations_new", round_id=w.own_round.id),
+        lambda w: url_for("staff.invitations_new", round_id=w.other_round.id),
+        data=lambda w: {"organisation": w.own_code.organisation_id, "role": "kommunchef", "count": 1},
+        other_data=lambda w: {"organisation": w.other_code.organisation_id, "role": "kommunchef", "count": 1},
+    ),
+    "staff.participants": Rule("GET", ("samordnare",), lambda w: url_for("staff.participants")),
+    "staff.participant": Rule("GET", ("samordnare",),
+                              lambda w: url_for("staff.participant", code=w.own_code.code),
+                              lambda w: url_for("staff.participant", code=w.other_code.code)),
+    "staff.participant_cards": Rule("GET", ("samordnare",),
+                                    lambda w: url_for("staff.participant_cards", id=w.own_code.id),
+                                    lambda w: url_for("staff.participant_cards", id=w.other_code.id)),
+    "staff.participant_form": Rule(
+        "GET", ("samordnare",),
+        lambda w: url_for("staff.participant_form", code=w.own_code.code, key="avslut", language="sv"),
+        lambda w: url_for("staff.participant_form", code=w.other_code.code, key="avslut", language="sv"),
+    ),
+    "staff.users": Rule("GET", ("admin",), lambda w: url_for("staff.users")),
+    "staff.user_disable": Rule("POST", ("admin",),
+                               lambda w: url_for("staff.user_disable", account_id=w.other_account.id)),
+    "staff.user_enable": Rule("POST", ("admin",),
+                              lambda w: url_for("staff.user_enable", account_id=w.other_account.id)),
+    "staff.user_reset": Rule("POST", ("admin",),
+                             lambda w: url_for("staff.user_reset", account_id=w.other_account.id)),
+    "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
+    "auth.account": Rule("GET", ALL, lambda w: url_for("auth.account")),
+    "auth.logout": Rule("POST", ALL, lambda w: url_for("auth.logout")),
+    "kiosk.start": Rule("GET", ("samordnare",), lambda w: url_for("kiosk.start")),
+    "reports.index": Rule("GET", ALL, lambda w: url_for("reports.index")),
+    "reports.report_page": Rule(
+        "GET", ALL,
+        lambda w: url_for("reports.report_page", key="samverkan", organisation=w.own_code.organisation_id),
+        lambda w: url_for("reports.report_page", key="samverkan", organisation=w.other_code.organisation_id),
+    ),
+    "reports.download": Rule(
+        "GET", ALL,
+        lambda w: url_for("reports.download", key="samverkan", organisation=w.own_code.organisation_id),
+        lambda w: url_for("reports.download", key="samverkan", organisation=w.other_code.organisation_id),
+    ),
+}
+
+
+def staff_endpoints(app) -> set[str]:
+    return {
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in STAFF_BLUEPRINTS
+    }
+
+
+def test_every_staff_route_has_an_access_rule(app):
+    missing = staff_endpoints(app) - set(RULES) - set(PUBLIC)
+    assert not missing, f"staff routes without a tested access rule: {sorted(missing)}"
+    assert not set(RULES) - staff_endpoints(app), "rules for routes that no longer exist"
+
+
+@pytest.fixture
+def world(app) -> World:
+    mariestad = factories.organisation("Mariestad")
+    skovde = factories.organisation("Skövde")
+    own = save_round(None, questionnaire_key="samverkan", name="MT Mariestad", opens_on=None,
+                     closes_on=None, organisations=[mariestad], roles=["kommunchef"],
+                     allowed_roles=["kommunchef"])
+    other = save_round(None, questionnaire_key="samverkan", name="MT Skövde", opens_on=None,
+                       closes_on=None, organisations=[skovde], roles=["kommunchef"],
+                       allowed_roles=["kommunchef"])
+    factories.round_("avslut")
+    own_code = create_codes(mariestad, 1)[0]
+    other_code = create_codes(skovde, 1)[0]
+    db.session.commit()
+    other_account = factories.user("s@skovde.example", "samordnare", organisations=["Skövde"])
+    return World(own, other, own_code, other_code, other_account)
+
+
+def _accounts() -> dict[str, Account]:
+    return {
+        "admin": factories.user("admin@example.org", "admin"),
+        "projektledning": factories.user("pl@example.org", "projektledning"),
+        "samordnare": factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"]),
+    }
+
+
+def _request(client, rule: Rule, world: World, url: str, other: bool = False):
+    make = (rule.other_data or rule.data) if other else rule.data
+    return client.open(url, method=rule.method, data=make(world) if make else {})
+
+
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_access_rule(app, world, endpoint):
+    rule = RULES[endpoint]
+    accounts = _accounts()
+    with app.test_request_context():
+        url = rule.url(world)
+        other = rule.other(world) if rule.other else None
+
+    anonymous = _request(app.test_client(), rule, world, url)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"], endpoint
+
+    for role, account in accounts.items():
+        client = app.test_client()
+        factories.login(client, account)
+        result = _request(client, rule, world, url)
+        if role in rule.roles:
+            assert result.status_code not in (401, 403, 404), (endpoint, role, result.status_code)
+            assert "/login?next=" not in result.headers.get("Location", ""), (endpoint, role)
+        else:
+            assert result.status_code == 403, (endpoint, role, result.status_code)
+
+    if other is not None and "samordnare" in rule.roles:
+        client = app.test_client()
+        factories.login(client, accounts["samordnare"])
+        assert _request(client, rule, world, other, other=True).status_code == 404, endpoint
+        # the same URL works for those who see every kommun
+        for role in set(rule.roles) & set(MANAGERS):
+            client = app.test_client()
+            factories.login(client, accounts[role])
+            assert _request(client, rule, world, other, other=True).status_code != 404, (endpoint, role)

@@ -1,0 +1,117 @@
+"""Rounds as projektledning runs them: create, edit, close, reopen, expected numbers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEvent, Round, RoundExpectation
+from surveyapp.services.rounds import get_or_create_link
+from tests import factories
+from tests.factories import AVSLUTNINGSENKAT
+
+
+def _pl(client):
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+
+
+def _create(client, **fields):
+    mariestad, skovde = factories.organisation("Mariestad"), factories.organisation("Skövde")
+    data = {"questionnaire": "samverkan", "name": "Mättillfälle 2", "opens_on": "2026-01-10",
+            "closes_on": "2026-12-20", "organisations": [mariestad.id, skovde.id],
+            "roles": ["kommunchef", "samordnare"], **fields}
+    return client.post("/staff/mattillfallen/nytt", data=data)
+
+
+def test_projektledning_creates_a_samverkan_round(client):
+    _pl(client)
+    result = _create(client)
+    assert result.status_code == 302
+    round_ = db.session.scalar(select(Round))
+    assert (round_.questionnaire_key, round_.name, str(round_.opens_on), str(round_.closes_on)) == (
+        "samverkan", "Mättillfälle 2", "2026-01-10", "2026-12-20")
+    assert [o.name for o in round_.organisations] == ["Mariestad", "Skövde"]
+    assert round_.role_codes == ["kommunchef", "samordnare"]
+    page = client.get(result.headers["Location"])
+    assert "Mättillfälle 2" in page.text and "Kommunchef" in page.text
+    assert db.session.scalar(select(AuditEvent.action)) == "round.create"
+
+
+def test_bad_round_input_is_refused_in_swedish_and_nothing_stored(client):
+    _pl(client)
+    bad_dates = _create(client, opens_on="2026-05-01", closes_on="2026-04-01")
+    assert bad_dates.status_code == 400
+    assert "Sista dagen kan inte vara före första dagen." in bad_dates.text
+    no_name = _create(client, name="  ")
+    assert no_name.status_code == 400 and "Skriv ett namn" in no_name.text
+    bad_date = _create(client, opens_on="1 maj")
+    assert bad_date.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 0
+    _create(client)
+    duplicate = _create(client)
+    assert duplicate.status_code == 400
+    assert "Det finns redan ett mättillfälle som heter ”Mättillfälle 2”" in duplicate.text
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 1
+
+
+def test_edit_close_and_reopen(client):
+    _pl(client)
+    link = factories.link("avslutningsenkat")
+    round_ = link.round
+    edited = client.post(f"/staff/mattillfallen/{round_.id}/andra",
+                         data={"name": "Mättillfälle 1 (vår)", "opens_on": "", "closes_on": ""})
+    assert edited.status_code == 302
+    assert round_.name == "Mättillfälle 1 (vår)"
+
+    client.post(f"/staff/mattillfallen/{round_.id}/status", data={"action": "close"})
+    assert round_.state == "closed"
+    closed = client.post(f"/s/{link.token}/sv", data={"response_uuid": str(uuid.uuid4()), **AVSLUTNINGSENKAT})
+    assert closed.status_code == 410
+    assert "stängd" in client.get(f"/s/{link.token}").text
+    again = client.post(f"/staff/mattillfallen/{round_.id}/status", data={"action": "close"})
+    assert again.status_code == 302  # refused with a message, state unchanged
+    assert "redan den statusen" in client.get(again.headers["Location"]).text
+    client.post(f"/staff/mattillfallen/{round_.id}/status", data={"action": "open"})
+    assert round_.state == "open"
+    assert client.get(f"/s/{link.token}").status_code == 200
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["round.edit", "round.close", "round.open"]
+
+
+def test_expected_numbers_are_saved_and_bad_ones_refused_whole(client):
+    _pl(client)
+    _create(client)
+    round_ = db.session.scalar(select(Round))
+    mariestad, skovde = factories.organisation("Mariestad"), factories.organisation("Skövde")
+    bad = client.post(f"/staff/mattillfallen/{round_.id}/forvantat", data={
+        f"expected-{mariestad.id}-kommunchef": "3", f"expected-{skovde.id}-kommunchef": "-2"})
+    assert "Förväntat antal ska vara ett heltal" in client.get(bad.headers["Location"]).text
+    assert db.session.scalar(select(func.count()).select_from(RoundExpectation)) == 0
+    client.post(f"/staff/mattillfallen/{round_.id}/forvantat", data={
+        f"expected-{mariestad.id}-kommunchef": "3", f"expected-{skovde.id}-samordnare": "5"})
+    stored = {(e.organisation.name, e.role, e.expected) for e in db.session.scalars(select(RoundExpectation))}
+    assert stored == {("Mariestad", "kommunchef", 3), ("Skövde", "samordnare", 5)}
+    page = client.get(f"/staff/mattillfallen/{round_.id}")
+    assert "0 av 3 (0\u00a0%)" in page.text and "0 av 8 (0\u00a0%)" in page.text
+
+
+def test_samordnare_sees_only_rounds_of_their_kommun(client):
+    mariestad, skovde = factories.organisation("Mariestad"), factories.organisation("Skövde")
+    _pl(client)
+    _create(client, name="Båda", organisations=[mariestad.id, skovde.id])
+    _create(client, name="Bara Skövde", organisations=[skovde.id])
+    everyone = factories.round_("avslutningsenkat", "Alla kommuner")
+    get_or_create_link(everyone, skovde)
+    db.session.commit()
+    samordnare = client.application.test_client()
+    factories.login(samordnare, factories.user("s@mariestad.example", "samordnare"))
+    listing = samordnare.get("/staff/mattillfallen").text
+    assert "Båda" in listing and "Alla kommuner" in listing and "Bara Skövde" not in listing
+    both = db.session.scalar(select(Round).filter_by(name="Båda"))
+    page = samordnare.get(f"/staff/mattillfallen/{both.id}").text
+    assert "Mariestad" in page
+    assert "Skövde" not in page.split("Svarsfrekvens", 1)[1]  # rates show only their own kommun
+    # the open link of Skövde is not listed for Mariestad's samordnare
+    assert samordnare.get(f"/staff/mattillfallen/{everyone.id}").text.count("/s/") == 0
