@@ -67,12 +67,21 @@ def test_questionnaires_check_exits_1_naming_the_problem(runner, tmp_path):
     assert "avslut.yaml: utfall.type: 'dropdown' is not one of" in result.output
 
 
+def test_questionnaires_check_reports_a_missing_picture(runner, tmp_path):
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "pictures" / "ansikte-glatt.svg").unlink()
+    result = runner.invoke(args=["questionnaires", "check", str(folder)])
+    assert result.exit_code == 1
+    assert "picture 'ansikte-glatt.svg': no such file in pictures/" in result.output
+
+
 def test_a_changed_file_becomes_a_new_version_and_old_answers_keep_theirs(app, runner, tmp_path):
     from surveyapp.services.questionnaires import current_version, sync_questionnaires
 
     before = current_version("avslut")
-    for path in SHIPPED.glob("*.yaml"):
-        shutil.copy(path, tmp_path)
+    tmp_path = tmp_path / "questionnaires"
+    shutil.copytree(SHIPPED, tmp_path)
     edited = (tmp_path / "avslut.yaml").read_text(encoding="utf-8").replace(
         "Vad gör deltagaren efter avslut?", "Vad gör deltagaren nu?")
     (tmp_path / "avslut.yaml").write_text(edited, encoding="utf-8")

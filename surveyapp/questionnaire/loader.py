@@ -28,6 +28,14 @@ from .schema import FRAGMENT, QUESTIONNAIRE
 
 #: the answers every 1–5 scale must offer
 SCALE_CODES = ("1", "2", "3", "4", "5")
+#: option pictures: ``questionnaires/pictures/<file>`` with one of these suffixes (and its type)
+PICTURE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 
 
 class QuestionnaireError(Exception):
@@ -280,7 +288,25 @@ def load_directory(directory: Path) -> dict[str, tuple[Questionnaire, dict]]:
         except QuestionnaireError as exc:
             problems += exc.problems
             continue
+        problems += _picture_problems(questionnaire, directory / "pictures")
         loaded[questionnaire.key] = (questionnaire, definition)
     if problems:
         raise QuestionnaireError(problems)
     return loaded
+
+
+def _picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
+    """Every ``picture:`` names a picture file in ``folder``."""
+    problems = []
+    options = [(question.key, o) for question in questionnaire.questions for o in question.options]
+    options += [("roles", o) for o in questionnaire.roles]
+    for key, option in options:
+        name = option.picture
+        if name is None:
+            continue
+        where = f"{questionnaire.source}: {key}: option {option.code}: picture {name!r}"
+        if Path(name).name != name or Path(name).suffix.lower() not in PICTURE_TYPES:
+            problems.append(f"{where}: must be a file name ending in {', '.join(PICTURE_TYPES)}")
+        elif not (folder / name).is_file():
+            problems.append(f"{where}: no such file in {folder.name}/")
+    return problems

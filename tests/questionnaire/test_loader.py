@@ -186,3 +186,36 @@ def test_key_must_match_the_file_name(tmp_path):
         """)
     with pytest.raises(QuestionnaireError, match="key 'other' must match the file name"):
         load_file(path)
+
+
+def _with_pictures(tmp_path: Path, *pictures: str) -> Path:
+    shutil.copy(SHIPPED / "_background.yaml", tmp_path / "_background.yaml")
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "glad.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    options = ", ".join(f"{{code: o{i}, label: O{i}, picture: {name!r}}}" for i, name in enumerate(pictures))
+    (tmp_path / "bilder.yaml").write_text(textwrap.dedent(f"""
+        key: bilder
+        title: T
+        respondent: participant
+        questions:
+          - {{key: fraga, type: single, text: Fråga, options: [{options}]}}
+        """), encoding="utf-8")
+    return tmp_path
+
+
+def test_every_picture_names_a_picture_file(tmp_path):
+    folder = _with_pictures(tmp_path, "glad.svg", "saknas.png", "../glad.svg", "glad.txt")
+    with pytest.raises(QuestionnaireError) as error:
+        load_directory(folder)
+    assert error.value.problems == [
+        "bilder.yaml: fraga: option o1: picture 'saknas.png': no such file in pictures/",
+        "bilder.yaml: fraga: option o2: picture '../glad.svg': must be a file name ending in "
+        ".svg, .png, .jpg, .jpeg, .webp",
+        "bilder.yaml: fraga: option o3: picture 'glad.txt': must be a file name ending in "
+        ".svg, .png, .jpg, .jpeg, .webp",
+    ]
+
+
+def test_a_picture_that_exists_loads(tmp_path):
+    loaded = load_directory(_with_pictures(tmp_path, "glad.svg"))
+    assert loaded["bilder"][0].questions[0].options[0].picture == "glad.svg"

@@ -16,15 +16,9 @@ from flask import abort, current_app, send_from_directory, url_for
 from flask_babel import get_locale
 
 from ...i18n import LANGUAGES
+from ...questionnaire.loader import PICTURE_TYPES
 from . import blueprint
 
-PICTURE_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-}
 AUDIO_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/mp4",
