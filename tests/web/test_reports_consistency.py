@@ -68,6 +68,10 @@ def _decimal(value: float) -> str:
     return format_decimal(rounded, format="#,##0.00", locale="sv")
 
 
+def _count(value: int) -> str:
+    return format_decimal(value, locale="sv")
+
+
 def _signed(value: float) -> str:
     text = _decimal(value)
     return "+" + text if Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) > 0 else text
@@ -173,6 +177,8 @@ def _check_goals(doc, workbook, tables):
             assert status_text[figure["status"]] in page
             shown = _pct_whole(figure["k"], figure["n"]) if percentage else _signed(figure["value"])
             assert page.startswith(shown)
+            if percentage:
+                assert f"({_count(figure['k'])} av {_count(figure['n'])})" in page
 
 
 def _check_shifts(doc, workbook, tables):
