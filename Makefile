@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: surveyapp on SQLite with the shipped questionnaires and demo data, at http://127.0.0.1:5000
+## (HOST=… PORT=… serve elsewhere; the printed links follow unless SURVEYAPP_PUBLIC_URL is set)
+run: export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) catalogs
 	$(VENV)/bin/surveyapp init --demo
 	$(VENV)/bin/surveyapp run --host $(HOST) --port $(PORT)
