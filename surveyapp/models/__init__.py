@@ -17,12 +17,14 @@ from .rounds import (
     RoundStateError,
     round_organisations,
 )
+from .throttle import FailedAttempt
 
 __all__ = [
     "Account",
     "AuditEvent",
     "Answer",
     "Channel",
+    "FailedAttempt",
     "Invitation",
     "KioskTally",
     "Organisation",

@@ -18,10 +18,10 @@ from ...services.accounts import (
     verify_secret,
 )
 from ...services.audit import record_audit
+from ...services.throttle import LoginThrottle
 from ..access import mark_seen
 from . import blueprint
 from .forms import ChangePasswordForm, LoginForm, PinForm, SetPasswordForm
-from .throttle import login_throttle
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -50,7 +50,7 @@ def login():
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         address = request.remote_addr or ""
-        throttle = login_throttle(current_app)
+        throttle = LoginThrottle(current_app.config["SECRET_KEY"])
         if throttle.blocked(email, address):
             record_audit(email, "login.throttled", "")
             db.session.commit()

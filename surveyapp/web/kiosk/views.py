@@ -29,8 +29,8 @@ from ...services.accounts import verify_secret
 from ...services.audit import record_audit
 from ...services.kiosk import count_kiosk_answer, kiosk_rounds
 from ...services.questionnaires import current_version, current_versions, definition_of
+from ...services.throttle import pin_throttle
 from ..access import roles_required
-from ..auth.throttle import Throttle
 from ..staff.forms import choices
 from ..survey.answering import (
     CHANGE_LANGUAGE,
@@ -45,14 +45,6 @@ from .forms import PinForm, StartForm
 
 #: the session key of kiosk mode (kept apart from the staff login's keys)
 KIOSK = "kiosk"
-
-
-def _pin_throttle() -> Throttle:
-    """At most 5 wrong PINs per kiosk in 15 minutes."""
-    app = current_app
-    if "surveyapp.pin_throttle" not in app.extensions:
-        app.extensions["surveyapp.pin_throttle"] = Throttle(5, 900, app.config["SECRET_KEY"])
-    return app.extensions["surveyapp.pin_throttle"]
 
 
 shared_tablet_hooks(blueprint)
@@ -233,7 +225,7 @@ def end():
     status = 200
     throttle_key = f"kiosk:{state.get('account')}:{state.get('started')}"
     if form.validate_on_submit():
-        throttle = _pin_throttle()
+        throttle = pin_throttle(current_app.config["SECRET_KEY"])
         if throttle.blocked(throttle_key):
             error = _("För många fel PIN-koder. Vänta en kvart och försök igen.")
             status = 429
@@ -246,6 +238,7 @@ def end():
             return redirect(url_for("auth.login"))
         else:
             throttle.fail(throttle_key)
+            db.session.commit()
             error = _("Fel PIN-kod.")
             status = 401
     elif form.is_submitted():
