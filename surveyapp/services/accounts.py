@@ -81,14 +81,21 @@ def create_account(email: str, role: Role | str, organisations: Iterable[Organis
         raise AccountError(BAD_EMAIL, value=email)
     if find_account(email) is not None:
         raise AccountError(EMAIL_TAKEN, value=email)
-    if role is Role.SAMORDNARE and not organisations:
-        raise AccountError(NEEDS_ORGANISATION)
-    account = Account(email=email, role=role.value, organisations=organisations)
+    account = Account(email=email, role=role.value)
+    set_organisations(account, organisations)
     if password is not None:
         set_password(account, password)
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def set_organisations(account: Account, organisations: Iterable[Organisation]) -> None:
+    """The organisations a samordnare works for; other roles see every organisation and keep none."""
+    organisations = list(organisations) if account.role == Role.SAMORDNARE else []
+    if account.role == Role.SAMORDNARE and not organisations:
+        raise AccountError(NEEDS_ORGANISATION)
+    account.organisations = organisations
 
 
 def set_password(account: Account, password: str) -> None:

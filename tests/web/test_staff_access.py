@@ -103,6 +103,9 @@ RULES: dict[str, Rule] = {
                               lambda w: url_for("staff.user_enable", account_id=w.other_account.id)),
     "staff.user_reset": Rule("POST", ("admin",),
                              lambda w: url_for("staff.user_reset", account_id=w.other_account.id)),
+    "staff.user_organisations": Rule(
+        "GET", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
+    "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
     "auth.account": Rule("GET", ALL, lambda w: url_for("auth.account")),
     "auth.logout": Rule("POST", ALL, lambda w: url_for("auth.logout")),

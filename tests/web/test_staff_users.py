@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Account, AuditEvent
+from surveyapp.models import Account, AuditEvent, Organisation
 from tests import factories
 
 
@@ -88,3 +88,61 @@ def test_audit_log_shows_logins_and_user_changes_to_admins(client):
     assert "login.failed" in page.text and "user.add" in page.text and "x@example.org" in page.text
     only_logins = client.get("/staff/logg?action=login")
     assert "login.failed" in only_logins.text and "user.add" not in only_logins.text
+
+
+def test_admin_adds_an_organisation_and_a_name_twice_is_refused(client):
+    factories.organisation("Mariestad")
+    _admin(client)
+    page = client.get("/staff/organisationer")
+    assert page.status_code == 200 and "Mariestad" in page.text
+    added = client.post("/staff/organisationer", data={"name": "  Karlsborg ", "kind": "kommun"})
+    assert added.status_code == 302
+    assert "Karlsborg är tillagd." in client.get(added.headers["Location"]).text
+    twice = client.post("/staff/organisationer", data={"name": "mariestad", "kind": "kommun"})
+    assert twice.status_code == 400
+    assert "Det finns redan en organisation som heter Mariestad." in twice.text
+    empty = client.post("/staff/organisationer", data={"name": "", "kind": "region"})
+    assert empty.status_code == 400 and "Skriv organisationens namn" in empty.text
+    bad_kind = client.post("/staff/organisationer", data={"name": "Okänd", "kind": "stad"})
+    assert bad_kind.status_code == 400
+    names = db.session.scalars(select(Organisation.name).order_by(Organisation.name)).all()
+    assert names == ["Karlsborg", "Mariestad"]
+    assert db.session.scalar(select(AuditEvent.detail).filter_by(action="organisation.add")) == (
+        "Karlsborg (kommun)"
+    )
+
+
+def test_admin_changes_the_organisations_of_a_samordnare(client):
+    mariestad, skovde = factories.organisation("Mariestad"), factories.organisation("Skövde")
+    account = factories.user("s@example.org", "samordnare", organisations=["Mariestad"])
+    _admin(client)
+    form = client.get(f"/staff/anvandare/{account.id}/organisationer")
+    assert form.status_code == 200
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', form.text)
+    assert [box for box in boxes if "checked" in box] == [
+        box for box in boxes if f'value="{mariestad.id}"' in box
+    ]
+    assert len(boxes) == 2
+
+    saved = client.post(f"/staff/anvandare/{account.id}/organisationer", data={"organisations": [skovde.id]})
+    assert saved.status_code == 302
+    assert [o.name for o in account.organisations] == ["Skövde"]
+    assert db.session.scalar(select(AuditEvent.detail).filter_by(action="user.organisations")) == (
+        "s@example.org: Skövde"
+    )
+    # the samordnare now sees Skövde's participants and no longer Mariestad's
+    samordnare = client.application.test_client()
+    factories.login(samordnare, account)
+    assert "Skövde" in samordnare.get("/staff/deltagare").text
+
+    none = client.post(f"/staff/anvandare/{account.id}/organisationer", data={})
+    assert none.status_code == 400
+    assert "En samordnare måste höra till minst en organisation." in none.text
+    assert [o.name for o in account.organisations] == ["Skövde"]
+
+
+def test_only_a_samordnare_has_organisations_to_change(client):
+    account = factories.user("pl@example.org", "projektledning")
+    _admin(client)
+    assert client.get(f"/staff/anvandare/{account.id}/organisationer").status_code == 404
+    assert client.get("/staff/anvandare/9999/organisationer").status_code == 404

@@ -1,4 +1,4 @@
-"""Staff pages: rounds, participant codes, invitations, users and the audit log.
+"""Staff pages: rounds, participant codes, invitations, users, organisations and the audit log.
 
 Every view needs a logged-in staff user; views that need a particular role say so with
 :func:`~surveyapp.web.access.roles_required`.
@@ -19,4 +19,4 @@ def _private(response):
     return response
 
 
-from . import audit, home, invitations, participants, rounds, users  # noqa: E402,F401
+from . import audit, home, invitations, organisations, participants, rounds, users  # noqa: E402,F401

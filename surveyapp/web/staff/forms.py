@@ -17,12 +17,26 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...models import OrganisationKind
 from ..access import ROLE_LABELS
+
+KIND_LABELS = {
+    OrganisationKind.KOMMUN: _l("Kommun"),
+    OrganisationKind.REGION: _l("Region"),
+    OrganisationKind.ANNAN: _l("Annan organisation"),
+}
 
 
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes (easier than a multi-select on a tablet)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class AccountForm(FlaskForm):
@@ -32,14 +46,19 @@ class AccountForm(FlaskForm):
     ])
     role = SelectField(_l("Roll"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        default="samordnare")
-    organisations = SelectMultipleField(_l("Organisationer (för samordnare)"), coerce=int)
+    organisations = MultiCheckboxField(_l("Organisationer (för samordnare)"), coerce=int)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices shown as checkboxes (easier than a multi-select on a tablet)."""
+class AccountOrganisationsForm(FlaskForm):
+    organisations = MultiCheckboxField(_l("Organisationer"), coerce=int)
 
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[
+        DataRequired(_l("Skriv organisationens namn, till exempel Mariestad.")), Length(max=200),
+    ])
+    kind = SelectField(_l("Slag"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()),
+                       default="kommun")
 
 
 class RoundForm(FlaskForm):

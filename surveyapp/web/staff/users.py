@@ -13,14 +13,13 @@ from ...services.accounts import AccountError, create_account, disable_account, 
 from ...services.audit import record_audit
 from ..access import roles_required
 from . import blueprint
-from .forms import AccountForm, choices
+from .forms import AccountForm
+from .organisations import organisation_choices
 
 
 def _form() -> AccountForm:
     form = AccountForm()
-    form.organisations.choices = choices([
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
-    ])
+    form.organisations.choices = organisation_choices()
     return form
 
 
@@ -36,9 +35,7 @@ def users():
     form = _form()
     status = 200
     if form.validate_on_submit():
-        organisations = [db.session.get(Organisation, i) for i in form.organisations.data]
-        if form.role.data != Role.SAMORDNARE:
-            organisations = []
+        organisations = [db.session.get(Organisation, i) for i in form.organisations.data or ()]
         try:
             account = create_account(form.email.data, form.role.data, [o for o in organisations if o])
         except AccountError as exc:
