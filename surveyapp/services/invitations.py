@@ -70,8 +70,13 @@ def mark_used(invitation: Invitation) -> None:
 
 
 def send_invitation_mails(config: Mapping, recipients: Sequence[tuple[str, str]], subject: str,
-                          body: str) -> None:
-    """Sends ``body`` (with ``%(link)s``) to each (address, link) over SMTP; raises on failure."""
+                          body: str) -> list[tuple[str, str]]:
+    """Sends ``body`` (with ``%(link)s``) to each (address, link) over SMTP.
+
+    Raises when no connection to the server can be made (nothing was sent). Otherwise returns
+    the (address, reason) of every message the server did not take; the others were sent.
+    """
+    failed: list[tuple[str, str]] = []
     with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=20) as smtp:
         if config.get("SMTP_STARTTLS"):
             smtp.starttls()
@@ -83,4 +88,11 @@ def send_invitation_mails(config: Mapping, recipients: Sequence[tuple[str, str]]
             message["To"] = address
             message["Subject"] = subject
             message.set_content(body % {"link": link})
-            smtp.send_message(message)
+            try:
+                smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, reason = next(iter(exc.recipients.values()))
+                failed.append((address, f"{code} {reason.decode(errors='replace')}"))
+            except (smtplib.SMTPException, OSError) as exc:
+                failed.append((address, type(exc).__name__))
+    return failed

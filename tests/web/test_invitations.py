@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from surveyapp import create_app
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, Response
+from surveyapp.models import AuditEvent, Invitation, Response
 from surveyapp.services.invitations import create_invitations, digest
 from tests import factories
 from tests.conftest import BASE_CONFIG, PG_SERVER, _migrate, _postgres_available
@@ -133,6 +133,12 @@ def smtp_sink():
         def __init__(self):
             self.messages = []
 
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+            if address.startswith("okand"):
+                return "550 5.1.1 No such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
             return "250 OK"
@@ -164,6 +170,40 @@ def test_invitations_are_emailed_when_smtp_is_configured(app, client, smtp_sink)
     assert {i.token_hash for i in stored} == {digest(t) for t in tokens}
     assert all(i.emailed for i in stored)
     assert "a@example.org" not in str([(i.token_hash, i.role) for i in stored])
+
+
+def test_an_address_the_mail_server_refuses_gets_no_link_and_is_named(app, client, smtp_sink):
+    sink, port = smtp_sink
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_FROM="enkat@example.org")
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    organisation = factories.organisation("Mariestad")
+    result = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={
+        "organisation": organisation.id, "role": "region",
+        "emails": "a@example.org\nokand@example.org\nb@example.org"}, follow_redirects=True)
+    assert sorted(r[0][0] for r in sink.messages) == ["a@example.org", "b@example.org"]
+    assert "2 inbjudningar är skickade med e-post." in result.text
+    assert "okand@example.org (550 5.1.1 No such user)" in result.text
+    # the two links that arrived work; none was kept for the refused address
+    tokens = {re.search(r"http://surveyapp\.test/i/(\S+)", m.get_payload(decode=True).decode()).group(1)
+              for _, m in sink.messages}
+    assert {i.token_hash for i in db.session.scalars(select(Invitation))} == {digest(t) for t in tokens}
+    event = db.session.scalar(select(AuditEvent).filter_by(action="invitations.email"))
+    assert event.detail.endswith("– 2")
+
+
+def test_no_mail_server_creates_nothing(app, client):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=closed_port)
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    organisation = factories.organisation("Mariestad")
+    result = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={
+        "organisation": organisation.id, "role": "region", "emails": "a@example.org"}, follow_redirects=True)
+    assert "E-posten kunde inte skickas (ConnectionRefusedError). Inga inbjudningar skapades." in result.text
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
 def test_bad_email_address_creates_nothing(app, client, smtp_sink):

@@ -84,23 +84,35 @@ def invitations_new(round_id: int):
                  "Svaren är anonyma. Länken är personlig och går att svara med en gång:\n\n"
                  "%%(link)s\n\nTack för din medverkan!",
                  title=title, round=round_.name, org=organisation.name)
+        by_address = dict(zip(addresses, issued, strict=True))
         try:
-            send_invitation_mails(
+            failed = send_invitation_mails(
                 current_app.config,
-                [(a, invitation_url(i.token)) for a, i in zip(addresses, issued, strict=True)],
+                [(a, invitation_url(i.token)) for a, i in by_address.items()],
                 _("Enkät: %(title)s – %(round)s", title=title, round=round_.name),
                 body,
             )
         except (smtplib.SMTPException, OSError) as exc:
+            failed = [(a, type(exc).__name__) for a in addresses]
+        if failed:
+            current_app.logger.warning("invitation e-mail failed for %s of %s", len(failed), len(addresses))
+        if len(failed) == len(addresses):
             db.session.rollback()
-            current_app.logger.warning("invitation e-mail failed: %s", type(exc).__name__)
             flash(_("E-posten kunde inte skickas (%(error)s). Inga inbjudningar skapades.",
-                    error=type(exc).__name__))
+                    error=failed[0][1]))
             return redirect(back)
+        # a link nobody received is no invitation: it is not kept
+        for address, _reason in failed:
+            db.session.delete(by_address[address].invitation)
+        sent = len(addresses) - len(failed)
         record_audit(current_user, "invitations.email",
-                     f"{round_.name}: {organisation.name} {role or ''} – {len(issued)}".strip())
+                     f"{round_.name}: {organisation.name} {role or ''} – {sent}".strip())
         db.session.commit()
-        flash(_("%(n)s inbjudningar är skickade med e-post.", n=len(issued)))
+        flash(_("%(n)s inbjudningar är skickade med e-post.", n=sent))
+        if failed:
+            flash(_("De här adresserna fick ingen inbjudan, och ingen länk skapades för dem: %(list)s. "
+                    "Rätta dem och skicka igen.",
+                    list="; ".join(f"{address} ({reason})" for address, reason in failed)))
         return redirect(back)
 
     issued = create_invitations(round_, organisation, role, form.count.data)
