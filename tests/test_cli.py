@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -94,3 +95,24 @@ def test_a_changed_file_becomes_a_new_version_and_old_answers_keep_theirs(app, r
         "Vad gör deltagaren efter avslut?"
     )
     assert current_version("avslutningsenkat").is_current
+
+
+def test_demo_files_import_into_the_demo_organisations(runner, tmp_path):
+    assert runner.invoke(args=["init", "--demo"]).exit_code == 0
+    written = runner.invoke(args=["demo-files", str(tmp_path / "exempel")])
+    assert written.exit_code == 0, written.output
+    assert "avslutningsenkat.csv (300 rows)" in written.output
+    for questionnaire, name, round_name in (
+        ("avslutningsenkat", "avslutningsenkat.csv", "Avslut 2026"),
+        ("samverkan", "samverkan-mars.csv", "Mättillfälle mars"),
+        ("samverkan", "samverkan-oktober.csv", "Mättillfälle oktober"),
+        ("progressionskort", "progressionskort.csv", "Löpande"),
+    ):
+        result = runner.invoke(args=["import", questionnaire, str(tmp_path / "exempel" / name),
+                                     "--round", round_name])
+        assert result.exit_code == 0, result.output
+    report = json.loads(runner.invoke(args=["report", "samverkan", "--json"]).stdout)
+    shift = report["questions"]["samverkan_ame_vard"]["shift"]
+    # the demo round "Mättillfälle 1" has no answers, so the shift goes between the imported ones
+    assert (shift["from"], shift["to"]) == ("Mättillfälle mars", "Mättillfälle oktober")
+    assert shift["delta"] > 0 and shift["n_from"] > 0

@@ -23,6 +23,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(setup.init)
+    app.cli.add_command(setup.demo_files)
     app.cli.add_command(organisations.group)
     app.cli.add_command(questionnaires.group)
     app.cli.add_command(users.group)

@@ -66,3 +66,15 @@ def _demo_accounts(base: str) -> None:
                 set_pin(account, DEMO_PIN)
         pin = f"  (kiosk PIN {DEMO_PIN})" if role == "samordnare" else ""
         click.echo(f"  {role:15} {email:36} {password}{pin}")
+
+
+@click.command("demo-files")
+@click.argument("directory", type=click.Path(file_okay=False, writable=True))
+def demo_files(directory: str) -> None:
+    """Write example import files (generated answers) for the demo organisations to DIRECTORY."""
+    from pathlib import Path
+
+    from ..demo import write_demo_files
+
+    for path, rows in write_demo_files(Path(directory)).items():
+        click.echo(f"wrote {path} ({rows} rows)")

@@ -58,6 +58,18 @@ def test_shift_goes_between_named_rounds():
     assert (default.from_round, default.to_round, default.delta) == ("Mättillfälle 1", "Mättillfälle 3", 3.0)
 
 
+def test_by_default_a_shift_skips_rounds_without_answers():
+    """A round just opened (or one nobody answered) is no end of a shift."""
+    rows = _samverkan(["2"] * 5, ["4"] * 5)
+    data = make_data("samverkan", rows, rounds=("Mättillfälle 0", "Mättillfälle 1", "Mättillfälle 2",
+                                                "Mättillfälle 3"))
+    shift = build_report(data).item("samverkan_forsorjningsstod_vard").total.shift
+    assert (shift.from_round, shift.to_round, shift.delta) == ("Mättillfälle 1", "Mättillfälle 2", 2.0)
+    # named, an empty round is still taken as asked
+    named = build_report(data, shift_to="Mättillfälle 3").item("samverkan_forsorjningsstod_vard").total.shift
+    assert named.to_round == "Mättillfälle 3" and named.suppressed
+
+
 def test_one_round_has_no_shift():
     data = make_data("samverkan", [samverkan_row(("3", "3", "3", "3"))] * 5)
     assert build_report(data).item("samverkan_ame_vard").total.shift is None

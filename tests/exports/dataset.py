@@ -1,113 +1,20 @@
-"""Generated answer files, as a project would export them from its old spreadsheets."""
+"""Generated answer files, as a project would export them from its old spreadsheets.
+
+The generators are the product's demo files (:mod:`surveyapp.demo`); this adds an XLSX writer
+and an import helper for the tests.
+"""
 
 from __future__ import annotations
 
-import csv
-import random
-import uuid
 from pathlib import Path
 
-ORGANISATIONS = ("Mariestad", "Skövde", "Lidköping")
-SAMVERKAN_SCALES = (
-    "samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk", "samverkan_ame_af",
+from surveyapp.demo import (  # noqa: F401 - re-exported for the tests
+    ORGANISATIONS,
+    avslutningsenkat_rows,
+    progressionskort_rows,
+    samverkan_rows,
+    write_csv,
 )
-MATRIX_ROWS = (
-    "hantering_vardag", "samarbetsformaga", "halsa", "hantering_halsa", "tro_pa_jobb",
-    "kunskap_arbetsmarknad", "sociala_kompetenser", "yrkeskompetenser", "jobbsokning", "social_mentor",
-)
-AVSLUT_COLUMNS = (
-    "response_id", "submitted_at", "language", "organisation", "kon", "aldersgrupp", "fodelseregion",
-    "bemotande_samordnare", "bemotande_handlaggare", "diskriminering", "tro_formaga", "mar_battre",
-    "kommentar",
-)
-
-
-def _id(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def avslutningsenkat_rows(n: int, seed: int = 1) -> list[dict[str, str]]:
-    rng = random.Random(seed)
-    rows = []
-    for _ in range(n):
-        samordnare = rng.choices(["bra", "varken_eller", "daligt"], [85, 10, 5])[0]
-        handlaggare = rng.choices(["bra", "varken_eller", "daligt", "ingen"], [60, 15, 5, 20])[0]
-        shown = samordnare != "bra" or handlaggare in ("varken_eller", "daligt")
-        rows.append({
-            "response_id": _id(rng),
-            "submitted_at": f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d} {rng.randint(8, 16)}:15",
-            "language": rng.choice(["sv", "sv", "ar", "so"]),
-            "organisation": rng.choice(ORGANISATIONS),
-            "kon": rng.choice(["kvinna", "man", "kvinna", "annan", "ej_svar"]),
-            "aldersgrupp": rng.choice(["19-24", "25-29", "30-44", "45-65", "ej_svar"]),
-            "fodelseregion": rng.choice(["sverige", "norden", "utanfor_norden", "utanfor_norden", "ej_svar"]),
-            "bemotande_samordnare": samordnare,
-            "bemotande_handlaggare": handlaggare,
-            "diskriminering": ";".join(rng.sample(["kon", "etnicitet", "alder", "vet_ej"], rng.randint(1, 2)))
-            if shown else "",
-            "tro_formaga": rng.choice("12345"),
-            "mar_battre": rng.choice("2345"),
-            "kommentar": rng.choice(["", "Bra stöd", '=HYPERLINK("http://example.org")', "-tack"]),
-        })
-    return rows
-
-
-def samverkan_rows(n: int, month: int, lift: int = 0, seed: int = 2) -> list[dict[str, str]]:
-    rng = random.Random(seed + month)
-    rows = []
-    for _ in range(n):
-        role = rng.choice(["kommunchef", "samordnare", "region", "annan"])
-        row = {
-            "response_id": _id(rng),
-            "submitted_at": f"2026-{month:02d}-{rng.randint(1, 28):02d}",
-            "language": "sv",
-            "organisation": rng.choice(ORGANISATIONS),
-            "role": role,
-        }
-        for key in SAMVERKAN_SCALES:
-            row[key] = rng.choice(["vet_ej"] + [str(min(5, rng.randint(1, 4) + lift))] * 6)
-        for r in MATRIX_ROWS:
-            row[f"insatser_indikatorer.{r}"] = rng.choice("2345") if role == "samordnare" else ""
-        row["forbattra_samverkan"] = rng.choice(["", "Mer tid för möten"])
-        rows.append(row)
-    return rows
-
-
-def progressionskort_rows(participants: int, seed: int = 3) -> list[dict[str, str]]:
-    """Each participant rated at start and at exit, a few once only."""
-    rng = random.Random(seed)
-    items = ("tror_klarar_arbete", "vet_hur_forbattra", "ide_om_arbete", "halsa_for_arbete",
-             "hantera_vardag", "sociala_kompetenser", "soka_arbete")
-    bands = ("0", "1-5", "6-9", "10-19", "20-29", "30+")
-    rows = []
-    for i in range(participants):
-        background = {
-            "kon": rng.choice(["kvinna", "man"]), "aldersgrupp": "25-29",
-            "fodelseregion": rng.choice(["sverige", "utanfor_norden"]),
-            "organisation": rng.choice(ORGANISATIONS),
-        }
-        start = {item: rng.randint(1, 3) for item in items}
-        band = rng.randint(0, 2)
-        ratings = [(1, start, band)]
-        if i % 7:
-            ratings.append((8, {k: max(1, min(5, v + rng.randint(-1, 2))) for k, v in start.items()},
-                            min(5, band + rng.randint(-1, 2))))
-        for month, levels, b in ratings:
-            rows.append({
-                "response_id": _id(rng), "submitted_at": f"2026-{month:02d}-{rng.randint(1, 28):02d}",
-                "language": "sv", "participant_code": f"MAR-{i:04d}", **background,
-                **{k: str(v) for k, v in levels.items()}, "timmar_aktivitet": bands[max(0, b)],
-            })
-    return rows
-
-
-def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ";", bom: bool = True) -> Path:
-    columns = list(rows[0])
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
-        writer = csv.DictWriter(f, columns, delimiter=delimiter)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def write_xlsx(path: Path, rows: list[dict[str, str]], numbers: bool = True) -> Path:
