@@ -127,3 +127,42 @@ def test_participant_cards_and_radar_chart(live_server, tablet):
     tablet.goto(f"{live_server.url}/staff/deltagare/{code.code}")
     assert tablet.locator("svg.radar .radar-latest").count() == 1
     screenshot(tablet, "staff-participant-radar")
+
+
+def test_staff_pages_pass_axe_and_admin_manages_organisations(live_server, tablet):
+    from tests.browser.test_accessibility import axe_violations
+
+    factories.organisation("Mariestad")
+    round_ = factories.round_("avslutningsenkat")
+    factories.user("s@mariestad.example", "samordnare", password=PASSWORD)
+    factories.user("admin@example.org", "admin", password=PASSWORD)
+    tablet.set_viewport_size({"width": 1280, "height": 900})
+    _login(tablet, live_server.url, "admin@example.org")
+    problems = {}
+
+    tablet.get_by_role("link", name="Organisationer", exact=True).click()
+    tablet.fill("#name", "mariestad")
+    tablet.get_by_role("button", name="Lägg till").click()
+    expect(tablet.get_by_role("alert")).to_contain_text("Det finns redan en organisation som heter Mariestad")
+    problems["organisations with an error"] = axe_violations(tablet)
+    tablet.fill("#name", "Karlsborg")
+    tablet.get_by_role("button", name="Lägg till").click()
+    expect(tablet.locator("#organisations")).to_contain_text("Karlsborg")
+    screenshot(tablet, "staff-organisations")
+
+    tablet.get_by_role("link", name="Användare").click()
+    expect(tablet.get_by_role("heading", name="Konton")).to_be_visible()
+    problems["users"] = axe_violations(tablet)
+    tablet.get_by_role("link", name="Ändra organisationer").click()
+    tablet.get_by_label("Karlsborg").check()
+    problems["a samordnare's organisations"] = axe_violations(tablet)
+    screenshot(tablet, "staff-user-organisations")
+    tablet.get_by_role("button", name="Spara").click()
+    expect(tablet.get_by_text("s@mariestad.example arbetar nu för Karlsborg, Mariestad.")).to_be_visible()
+
+    for name, path in (("audit log", "/staff/logg"), ("rounds", "/staff/mattillfallen"),
+                       ("new round", "/staff/mattillfallen/nytt"), ("my account", "/konto"),
+                       ("a round", f"/staff/mattillfallen/{round_.id}")):
+        tablet.goto(live_server.url + path)
+        problems[name] = axe_violations(tablet)
+    assert {name: found for name, found in problems.items() if found} == {}
