@@ -52,6 +52,8 @@ def defaults(instance: Path) -> dict:
         "SMTP_PASSWORD": None,
         "SMTP_STARTTLS": False,
         "MAIL_FROM": "surveyapp@localhost",
+        # how many reverse proxies stand in front and set X-Forwarded-For/-Proto/-Host
+        "PROXIES": 0,
     }
 
 
@@ -77,6 +79,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_SMTP_USER", "SMTP_USER", str),
         ("SURVEYAPP_SMTP_PASSWORD", "SMTP_PASSWORD", str),
         ("SURVEYAPP_MAIL_FROM", "MAIL_FROM", str),
+        ("SURVEYAPP_PROXIES", "PROXIES", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

@@ -7,6 +7,7 @@ import time
 from flask import Blueprint
 from sqlalchemy import select
 
+from surveyapp.app import trust_proxies
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
 from surveyapp.web.access import (
@@ -69,6 +70,30 @@ def test_logins_are_throttled_per_address(client):
     for i in range(20):
         _login(client, f"guess{i}@example.org", "wrong password")
     assert _login(client, "pl@example.org").status_code == 429
+
+
+def _fail_from(client, address: str, times: int = 1):
+    for i in range(times):
+        client.post("/login", data={"email": f"guess{i}@example.org", "password": "wrong password"},
+                    headers={"X-Forwarded-For": address})
+    return client.post("/login", data={"email": "pl@example.org", "password": PASSWORD},
+                       headers={"X-Forwarded-For": address})
+
+
+def test_behind_a_proxy_failed_logins_count_per_forwarded_address(app, client):
+    factories.user("pl@example.org", "projektledning", password=PASSWORD)
+    app.config["PROXIES"] = 1
+    trust_proxies(app)
+    assert _fail_from(client, "198.51.100.7", times=20).status_code == 429
+    assert _fail_from(client, "198.51.100.8").status_code == 302  # another client behind the proxy
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(client):
+    factories.user("pl@example.org", "projektledning", password=PASSWORD)
+    for i in range(20):
+        client.post("/login", data={"email": f"guess{i}@example.org", "password": "wrong password"},
+                    headers={"X-Forwarded-For": f"198.51.100.{i}"})
+    assert _fail_from(client, "203.0.113.1", times=0).status_code == 429
 
 
 def test_disabled_account_cannot_log_in_and_its_session_ends(client):
