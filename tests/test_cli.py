@@ -103,16 +103,16 @@ def test_demo_files_import_into_the_demo_organisations(runner, tmp_path):
     assert written.exit_code == 0, written.output
     assert "avslutningsenkat.csv (300 rows)" in written.output
     for questionnaire, name, round_name in (
-        ("avslutningsenkat", "avslutningsenkat.csv", "Avslut 2026"),
-        ("samverkan", "samverkan-mars.csv", "Mättillfälle mars"),
-        ("samverkan", "samverkan-oktober.csv", "Mättillfälle oktober"),
-        ("progressionskort", "progressionskort.csv", "Löpande"),
+        ("avslutningsenkat", "avslutningsenkat.csv", "Mättillfälle 1"),
+        ("samverkan", "samverkan-mars.csv", "Mättillfälle 1"),
+        ("samverkan", "samverkan-oktober.csv", "Mättillfälle 2"),
+        ("progressionskort", "progressionskort.csv", "Mättillfälle 1"),
     ):
         result = runner.invoke(args=["import", questionnaire, str(tmp_path / "exempel" / name),
                                      "--round", round_name])
         assert result.exit_code == 0, result.output
     report = json.loads(runner.invoke(args=["report", "samverkan", "--json"]).stdout)
     shift = report["questions"]["samverkan_ame_vard"]["shift"]
-    # the demo round "Mättillfälle 1" has no answers, so the shift goes between the imported ones
-    assert (shift["from"], shift["to"]) == ("Mättillfälle mars", "Mättillfälle oktober")
+    # the README's walk-through: the files fill the demo rounds, and the shift goes from March to October
+    assert (shift["from"], shift["to"]) == ("Mättillfälle 1", "Mättillfälle 2")
     assert shift["delta"] > 0 and shift["n_from"] > 0

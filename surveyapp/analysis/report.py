@@ -100,17 +100,15 @@ def build_report(
 ) -> Report:
     """Computes every figure of a report. ``dimensions`` are breakdown keys (checked with
     :func:`groups.parse`); ``shift_from``/``shift_to`` name rounds (default: the earliest
-    and the latest selected round with answers); ``threshold`` is the smallest group n shown."""
+    and the latest selected); ``threshold`` is the smallest group n shown."""
     q = data.questionnaire
     rounds = data.rounds
     for name in (shift_from, shift_to):
         if name is not None and name not in rounds:
             raise ValueError(f"round {name!r} is not among the selected rounds")
-    # by default a shift goes between the first and the last round that has answers
-    answered = [r for r in rounds if r in set(data.responses["round"])] or list(rounds)
     shift_rounds = None
-    if shift_from or shift_to or len(answered) >= 2:
-        shift_rounds = (shift_from or answered[0], shift_to or answered[-1])
+    if shift_from or shift_to or len(rounds) >= 2:
+        shift_rounds = (shift_from or rounds[0], shift_to or rounds[-1])
     paired_rounds = shift_rounds if (shift_from or shift_to) else None
 
     dims = tuple(dimension(data, key) for key in dict.fromkeys(parse(q, d) for d in dimensions))

@@ -58,16 +58,14 @@ def test_shift_goes_between_named_rounds():
     assert (default.from_round, default.to_round, default.delta) == ("Mättillfälle 1", "Mättillfälle 3", 3.0)
 
 
-def test_by_default_a_shift_skips_rounds_without_answers():
-    """A round just opened (or one nobody answered) is no end of a shift."""
+def test_by_default_a_shift_goes_to_the_latest_selected_round_even_without_answers():
+    """The public contract: earliest to latest selected round, unless --from/--to say otherwise."""
     rows = _samverkan(["2"] * 5, ["4"] * 5)
-    data = make_data("samverkan", rows, rounds=("Mättillfälle 0", "Mättillfälle 1", "Mättillfälle 2",
-                                                "Mättillfälle 3"))
+    data = make_data("samverkan", rows, rounds=("Mättillfälle 1", "Mättillfälle 2", "Mättillfälle 3"))
     shift = build_report(data).item("samverkan_forsorjningsstod_vard").total.shift
-    assert (shift.from_round, shift.to_round, shift.delta) == ("Mättillfälle 1", "Mättillfälle 2", 2.0)
-    # named, an empty round is still taken as asked
-    named = build_report(data, shift_to="Mättillfälle 3").item("samverkan_forsorjningsstod_vard").total.shift
-    assert named.to_round == "Mättillfälle 3" and named.suppressed
+    assert (shift.from_round, shift.to_round, shift.suppressed) == ("Mättillfälle 1", "Mättillfälle 3", True)
+    named = build_report(data, shift_to="Mättillfälle 2").item("samverkan_forsorjningsstod_vard").total.shift
+    assert (named.to_round, named.delta) == ("Mättillfälle 2", 2.0)
 
 
 def test_one_round_has_no_shift():
