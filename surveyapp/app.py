@@ -57,10 +57,15 @@ def register_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: enforce foreign keys and use the write-ahead log (readers never block)."""
+    """SQLite: enforce foreign keys, use the write-ahead log (readers never block) and lower-case
+    like PostgreSQL."""
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # SQLite's own lower() knows only A–Z; names such as Örebro need the whole alphabet
+        dbapi_connection.create_function(
+            "lower", 1, lambda text: text.lower() if isinstance(text, str) else text, deterministic=True
+        )
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -101,12 +101,16 @@ def test_admin_adds_an_organisation_and_a_name_twice_is_refused(client):
     twice = client.post("/staff/organisationer", data={"name": "mariestad", "kind": "kommun"})
     assert twice.status_code == 400
     assert "Det finns redan en organisation som heter Mariestad." in twice.text
-    empty = client.post("/staff/organisationer", data={"name": "", "kind": "region"})
-    assert empty.status_code == 400 and "Skriv organisationens namn" in empty.text
+    for blank in ("", "   "):
+        empty = client.post("/staff/organisationer", data={"name": blank, "kind": "region"})
+        assert empty.status_code == 400 and "Skriv organisationens namn" in empty.text
     bad_kind = client.post("/staff/organisationer", data={"name": "Okänd", "kind": "stad"})
     assert bad_kind.status_code == 400
+    assert client.post("/staff/organisationer", data={"name": "Åmål", "kind": "kommun"}).status_code == 302
+    upper = client.post("/staff/organisationer", data={"name": "ÅMÅL", "kind": "kommun"})
+    assert upper.status_code == 400 and "Det finns redan en organisation som heter Åmål." in upper.text
     names = db.session.scalars(select(Organisation.name).order_by(Organisation.name)).all()
-    assert names == ["Karlsborg", "Mariestad"]
+    assert sorted(names) == ["Karlsborg", "Mariestad", "Åmål"]
     assert db.session.scalar(select(AuditEvent.detail).filter_by(action="organisation.add")) == (
         "Karlsborg (kommun)"
     )

@@ -54,9 +54,11 @@ class AccountOrganisationsForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Namn"), validators=[
-        DataRequired(_l("Skriv organisationens namn, till exempel Mariestad.")), Length(max=200),
-    ])
+    name = StringField(
+        _l("Namn"),
+        filters=[lambda value: " ".join(value.split()) if value else value],
+        validators=[DataRequired(_l("Skriv organisationens namn, till exempel Mariestad.")), Length(max=200)],
+    )
     kind = SelectField(_l("Slag"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()),
                        default="kommun")
 

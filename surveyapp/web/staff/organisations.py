@@ -47,7 +47,7 @@ def organisations():
     samordnare = dict(db.session.execute(
         select(account_organisations.c.organisation_id, func.count())
         .join(Account, Account.id == account_organisations.c.account_id)
-        .where(Account.active.is_(True))
+        .where(Account.active.is_(True), Account.role == Role.SAMORDNARE)
         .group_by(account_organisations.c.organisation_id)
     ).all())
     return render_template("staff/organisations.html", form=form, organisations=_all_organisations(),
