@@ -35,15 +35,20 @@ class Throttle:
 
     def blocked(self, value: str, now: datetime | None = None) -> bool:
         since = (now or utcnow()) - self.window
+        self._forget(since)
         recent = select(func.count()).select_from(FailedAttempt)
         failures = db.session.scalar(recent.where(*self._where(value), FailedAttempt.at > since))
         return failures >= self.limit
 
+    def _forget(self, since: datetime) -> None:
+        """What the window has forgotten goes, for every value of this scope."""
+        db.session.execute(
+            delete(FailedAttempt).where(FailedAttempt.scope == self.scope, FailedAttempt.at <= since)
+        )
+
     def fail(self, value: str, now: datetime | None = None) -> None:
         now = now or utcnow()
-        # what the window has forgotten goes, for every value of this scope
-        forgotten = (FailedAttempt.scope == self.scope, FailedAttempt.at <= now - self.window)
-        db.session.execute(delete(FailedAttempt).where(*forgotten))
+        self._forget(now - self.window)
         db.session.add(FailedAttempt(scope=self.scope, key=self._key(value), at=now))
         db.session.flush()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import FailedAttempt
@@ -55,3 +55,13 @@ def test_only_keyed_hashes_are_stored_and_old_rows_are_deleted(app):
     assert "192.0.2" not in keys[0] and len(keys[0]) == 64
     # another secret (another installation) gives another key
     assert Throttle("address", 20, 900, "other")._key("192.0.2.8") != keys[0]
+
+
+def test_checking_also_forgets_what_the_window_has_left_behind(app):
+    throttle = Throttle("pin", 5, 900, SECRET)
+    now = utcnow()
+    throttle.fail("kiosk:1", now=now - timedelta(hours=1))
+    db.session.commit()
+    assert not throttle.blocked("kiosk:2", now=now)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(FailedAttempt)) == 0
