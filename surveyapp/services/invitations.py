@@ -77,7 +77,8 @@ def send_invitation_mails(config: Mapping, recipients: Sequence[tuple[str, str]]
     the (address, reason) of every message the server did not take; the others were sent.
     """
     failed: list[tuple[str, str]] = []
-    with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=20) as smtp:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=20)
+    try:
         if config.get("SMTP_STARTTLS"):
             smtp.starttls()
         if config.get("SMTP_USER"):
@@ -95,4 +96,10 @@ def send_invitation_mails(config: Mapping, recipients: Sequence[tuple[str, str]]
                 failed.append((address, f"{code} {reason.decode(errors='replace')}"))
             except (smtplib.SMTPException, OSError) as exc:
                 failed.append((address, type(exc).__name__))
+    finally:
+        # the messages are out once the server took them; a failed goodbye changes nothing
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
     return failed

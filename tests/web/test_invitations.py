@@ -132,12 +132,16 @@ def smtp_sink():
     class Sink:
         def __init__(self):
             self.messages = []
+            self.quit_reply = "221 Bye"
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
             if address.startswith("okand"):
                 return "550 5.1.1 No such user"
             envelope.rcpt_tos.append(address)
             return "250 OK"
+
+        async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+            return self.quit_reply
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
@@ -193,6 +197,15 @@ def test_an_address_the_mail_server_refuses_gets_no_link_and_is_named(app, clien
     assert stored == {digest(t) for t in _tokens(sink)}
     event = db.session.scalar(select(AuditEvent).filter_by(action="invitations.email"))
     assert event.detail.endswith("– 2")
+
+
+def test_a_server_that_says_goodbye_badly_still_took_the_messages(app, client, smtp_sink):
+    sink, port = smtp_sink
+    sink.quit_reply = "451 Local error"
+    result = _email(app, client, port, "a@example.org\nb@example.org")
+    assert "2 inbjudningar är skickade med e-post." in client.get(result.headers["Location"]).text
+    assert len(sink.messages) == 2
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2
 
 
 def test_no_mail_server_creates_nothing(app, client):
