@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 ## run: surveyapp on SQLite with the shipped questionnaires and demo data, at http://127.0.0.1:5000
 ## (HOST=… PORT=… serve elsewhere; the printed links follow unless SURVEYAPP_PUBLIC_URL is set)
-run: export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export SURVEYAPP_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: $(STAMP) catalogs
 	$(VENV)/bin/surveyapp init --demo
 	$(VENV)/bin/surveyapp run --host $(HOST) --port $(PORT)

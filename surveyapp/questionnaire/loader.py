@@ -305,7 +305,7 @@ def _picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
         if name is None:
             continue
         where = f"{questionnaire.source}: {key}: option {option.code}: picture {name!r}"
-        if Path(name).name != name or Path(name).suffix.lower() not in PICTURE_TYPES:
+        if Path(name).name != name or name.startswith(".") or Path(name).suffix.lower() not in PICTURE_TYPES:
             problems.append(f"{where}: must be a file name ending in {', '.join(PICTURE_TYPES)}")
         elif not (folder / name).is_file():
             problems.append(f"{where}: no such file in {folder.name}/")

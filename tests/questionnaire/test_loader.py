@@ -204,7 +204,7 @@ def _with_pictures(tmp_path: Path, *pictures: str) -> Path:
 
 
 def test_every_picture_names_a_picture_file(tmp_path):
-    folder = _with_pictures(tmp_path, "glad.svg", "saknas.png", "../glad.svg", "glad.txt")
+    folder = _with_pictures(tmp_path, "glad.svg", "saknas.png", "../glad.svg", "glad.txt", ".glad.svg")
     with pytest.raises(QuestionnaireError) as error:
         load_directory(folder)
     assert error.value.problems == [
@@ -212,6 +212,8 @@ def test_every_picture_names_a_picture_file(tmp_path):
         "bilder.yaml: fraga: option o2: picture '../glad.svg': must be a file name ending in "
         ".svg, .png, .jpg, .jpeg, .webp",
         "bilder.yaml: fraga: option o3: picture 'glad.txt': must be a file name ending in "
+        ".svg, .png, .jpg, .jpeg, .webp",
+        "bilder.yaml: fraga: option o4: picture '.glad.svg': must be a file name ending in "
         ".svg, .png, .jpg, .jpeg, .webp",
     ]
 
