@@ -148,3 +148,24 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def committed_postgres():
+    """A PostgreSQL database of its own, where requests really commit (for races)."""
+    reason = _postgres_available()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    name = f"surveyapp_race_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    try:
+        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        yield app
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,58 +11,102 @@ from surveyapp.extensions import db
 from surveyapp.models import FailedAttempt
 from surveyapp.models._time import utcnow
 from surveyapp.services.throttle import LoginThrottle, Throttle
+from tests import factories
 
 SECRET = "test secret"
 
 
-def test_failures_within_the_window_block_and_older_ones_do_not(app):
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(FailedAttempt))
+
+
+def test_failures_within_the_window_refuse_the_next_attempt_and_older_ones_do_not(app):
     throttle = Throttle("account", 3, 900, SECRET)
     now = utcnow()
     for minutes in (20, 10, 5):
-        throttle.fail("pl@example.org", now=now - timedelta(minutes=minutes))
-    db.session.commit()
-    assert not throttle.blocked("pl@example.org", now=now)  # the one 20 minutes ago is forgotten
-    throttle.fail("pl@example.org", now=now)
-    db.session.commit()
-    assert throttle.blocked("pl@example.org", now=now)
-    assert not throttle.blocked("other@example.org", now=now)
+        assert throttle.begin("pl@example.org", now=now - timedelta(minutes=minutes)) is not None
+    # the one 20 minutes ago is forgotten: two failures, and this third attempt may go on
+    assert throttle.begin("pl@example.org", now=now) is not None
+    assert throttle.begin("pl@example.org", now=now) is None
+    assert throttle.begin("other@example.org", now=now) is not None
     # the failure 10 minutes ago counts for 5 more minutes
-    assert throttle.blocked("pl@example.org", now=now + timedelta(minutes=4))
-    assert not throttle.blocked("pl@example.org", now=now + timedelta(minutes=6))
+    assert throttle.begin("pl@example.org", now=now + timedelta(minutes=4)) is None
+    assert throttle.begin("pl@example.org", now=now + timedelta(minutes=6)) is not None
+
+
+def test_a_refused_or_successful_attempt_does_not_count(app):
+    throttle = Throttle("pin", 2, 900, SECRET)
+    first, second = throttle.begin("kiosk:1"), throttle.begin("kiosk:1")
+    assert first is not None and second is not None
+    assert throttle.begin("kiosk:1") is None
+    assert _count() == 2  # the refused one left no row
+    throttle.discard(second)  # the second one succeeded after all
+    db.session.commit()
+    assert throttle.begin("kiosk:1") is not None
 
 
 def test_two_server_processes_count_the_same_failures(app):
     """Each gunicorn worker makes its own throttle object; the count is shared."""
     first, second = LoginThrottle(SECRET), LoginThrottle(SECRET)
-    for i in range(3):
-        first.fail("pl@example.org", f"10.0.0.{i}")
-        second.fail("pl@example.org", f"10.0.0.{i}")
+    for i in range(5):
+        assert (first if i % 2 else second).begin("pl@example.org", f"10.0.0.{i}") is not None
+    assert first.begin("pl@example.org", "10.0.0.99") is None
+    assert second.begin("pl@example.org", "10.0.0.99") is None
+
+
+def test_a_successful_login_clears_the_account_and_drops_itself_from_the_address(app):
+    throttle = LoginThrottle(SECRET, per_account=5, per_address=3)
+    for _ in range(2):
+        throttle.begin("pl@example.org", "192.0.2.1")
+    attempt = throttle.begin("pl@example.org", "192.0.2.1")
+    throttle.succeed(attempt)
     db.session.commit()
-    assert first.blocked("pl@example.org", "10.0.0.99")
-    assert second.blocked("pl@example.org", "10.0.0.99")
-    first.succeed("pl@example.org")
-    db.session.commit()
-    assert not second.blocked("pl@example.org", "10.0.0.99")
+    # the account starts afresh; the address keeps its two failures but not the success
+    assert throttle.begin("pl@example.org", "192.0.2.1") is not None
+    assert throttle.begin("other@example.org", "192.0.2.1") is None
 
 
 def test_only_keyed_hashes_are_stored_and_old_rows_are_deleted(app):
     throttle = Throttle("address", 20, 900, SECRET)
     now = utcnow()
-    throttle.fail("192.0.2.7", now=now - timedelta(hours=2))
-    throttle.fail("192.0.2.8", now=now)
-    db.session.commit()
+    throttle.begin("192.0.2.7", now=now - timedelta(hours=2))
+    throttle.begin("192.0.2.8", now=now)
     keys = db.session.scalars(select(FailedAttempt.key)).all()
-    assert len(keys) == 1  # the two-hour-old failure went when the new one came
+    assert len(keys) == 1  # the two-hour-old failure went when the new attempt came
     assert "192.0.2" not in keys[0] and len(keys[0]) == 64
     # another secret (another installation) gives another key
     assert Throttle("address", 20, 900, "other")._key("192.0.2.8") != keys[0]
 
 
-def test_checking_also_forgets_what_the_window_has_left_behind(app):
-    throttle = Throttle("pin", 5, 900, SECRET)
-    now = utcnow()
-    throttle.fail("kiosk:1", now=now - timedelta(hours=1))
-    db.session.commit()
-    assert not throttle.blocked("kiosk:2", now=now)
-    db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(FailedAttempt)) == 0
+def test_wrong_passwords_sent_at_once_get_at_most_five_guesses(committed_postgres):
+    """Ten wrong passwords for one account at the same moment, on a database where each
+    request really commits: at most five are checked (401), the others are refused unchecked
+    (429). Attempts that overlap may refuse each other, never let each other through."""
+    app = committed_postgres
+    with app.app_context():
+        factories.user("pl@example.org", "projektledning", password="rätt lösenord 2026")
+        db.session.remove()
+
+    attempts = 10
+    barrier = threading.Barrier(attempts)
+    statuses = []
+
+    def guess(i: int):
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.post("/login", data={"email": "pl@example.org", "password": f"fel {i}"},
+                                    environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    checked = statuses.count(401)
+    assert len(statuses) == attempts and checked <= 5
+    assert statuses.count(429) == attempts - checked
+    with app.app_context():
+        assert _count() == 2 * checked  # each failure counted per account and per address
+        db.session.remove()
+        db.engine.dispose()

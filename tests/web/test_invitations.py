@@ -11,14 +11,12 @@ from email import message_from_bytes
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Invitation, Response
 from surveyapp.services.invitations import create_invitations, digest
 from tests import factories
-from tests.conftest import BASE_CONFIG, PG_SERVER, _migrate, _postgres_available
 
 SAMVERKAN = {
     "samverkan_forsorjningsstod_vard": "4",
@@ -223,27 +221,6 @@ def test_bad_email_address_creates_nothing(app, client, smtp_sink):
     _email(app, client, port, "a@example.org\nnot an address")
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
     assert sink.messages == []
-
-
-@pytest.fixture
-def committed_postgres():
-    """A PostgreSQL database of its own, where requests really commit (for races)."""
-    reason = _postgres_available()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    name = f"surveyapp_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    try:
-        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        yield app
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_simultaneous_submits_through_one_link_store_one_response(committed_postgres):

@@ -51,7 +51,8 @@ def login():
         email = normalise_email(form.email.data)
         address = request.remote_addr or ""
         throttle = LoginThrottle(current_app.config["SECRET_KEY"])
-        if throttle.blocked(email, address):
+        attempt = throttle.begin(email, address)
+        if attempt is None:
             record_audit(email, "login.throttled", "")
             db.session.commit()
             error = _("För många misslyckade försök. Vänta en kvart och försök igen.")
@@ -59,13 +60,12 @@ def login():
         else:
             account = authenticate(email, form.password.data)
             if account is None:
-                throttle.fail(email, address)
                 record_audit(email, "login.failed", "")
                 db.session.commit()
                 error = _("Fel e-post eller lösenord.")
                 status = 401
             else:
-                throttle.succeed(email)
+                throttle.succeed(attempt)
                 login_user(account)
                 session.permanent = True
                 mark_seen()

@@ -226,7 +226,9 @@ def end():
     throttle_key = f"kiosk:{state.get('account')}:{state.get('started')}"
     if form.validate_on_submit():
         throttle = pin_throttle(current_app.config["SECRET_KEY"])
-        if throttle.blocked(throttle_key):
+        attempt = throttle.begin(throttle_key)
+        if attempt is None:
+            db.session.commit()
             error = _("För många fel PIN-koder. Vänta en kvart och försök igen.")
             status = 429
         elif kiosk.account is not None and verify_secret(kiosk.account.pin_hash, form.pin.data):
@@ -237,8 +239,6 @@ def end():
             flash(_("Kioskläget är avslutat. Logga in för att fortsätta."))
             return redirect(url_for("auth.login"))
         else:
-            throttle.fail(throttle_key)
-            db.session.commit()
             error = _("Fel PIN-kod.")
             status = 401
     elif form.is_submitted():
