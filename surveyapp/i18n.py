@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, request
 from flask_babel import Domain, format_date, format_datetime, get_locale
+from flask_login import current_user
 
 from .questionnaire import Questionnaire
 
@@ -48,9 +49,11 @@ questionnaire_domain = _QuestionnaireDomain(domain="questionnaires")
 
 def select_locale() -> str:
     """The participant's chosen language, else the staff user's, else Accept-Language."""
-    chosen = getattr(g, "language", None) or session.get("language")
+    chosen = getattr(g, "language", None)
     if chosen in LANGUAGES:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.language in STAFF_LANGUAGES:
+        return current_user.language
     return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT)
 
 

@@ -59,6 +59,8 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the last successful login
     last_login_at: Mapped[datetime | None]
+    #: the language of the staff pages ("sv" or "en"); empty: the browser's
+    language: Mapped[str | None] = mapped_column(String(5))
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=account_organisations, order_by=Organisation.name

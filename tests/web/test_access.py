@@ -189,3 +189,27 @@ def test_visible_organisations_per_role(app):
     admin = factories.user("admin@example.org", "admin")
     factories.login(client, admin)
     assert client.get(f"/probe/{skovde.id}").status_code == 403
+
+
+def test_a_staff_member_chooses_the_language_of_the_staff_pages(client):
+    account = factories.user("pl@example.org", "projektledning")
+    factories.login(client, account)
+    swedish_browser = {"Accept-Language": "sv-SE"}
+    assert "Mättillfällen" in client.get("/staff/mattillfallen", headers=swedish_browser).text
+
+    saved = client.post("/konto", data={"action": "language", "lang-language": "en"}, headers=swedish_browser)
+    assert saved.status_code == 302
+    assert account.language == "en"
+    page = client.get(saved.headers["Location"], headers=swedish_browser)
+    assert "The language has been saved." in page.text
+    assert '<html lang="en"' in page.text
+    assert "Measurement rounds" in client.get("/staff/mattillfallen", headers=swedish_browser).text
+    # participants' pages still follow the participant's choice
+    link = factories.link()
+    assert '<html lang="ar"' in client.get(f"/s/{link.token}/ar", headers=swedish_browser).text
+
+    client.post("/konto", data={"action": "language", "lang-language": ""}, headers=swedish_browser)
+    assert account.language is None
+    assert "Mättillfällen" in client.get("/staff/mattillfallen", headers=swedish_browser).text
+    bad = client.post("/konto", data={"action": "language", "lang-language": "de"}, headers=swedish_browser)
+    assert bad.status_code == 400 and account.language is None

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ...services.accounts import MIN_PASSWORD_LENGTH
@@ -44,3 +44,10 @@ class PinForm(FlaskForm):
         _l("Ny PIN-kod för kioskläget"),
         validators=[Regexp(r"^[0-9]{4,8}$", message=_l("PIN-koden ska vara 4–8 siffror."))],
     )
+
+
+class LanguageForm(FlaskForm):
+    # each language named in itself, as on the participants' first screen
+    language = SelectField(_l("Språk på sidorna för personal"),
+                           choices=[SelectChoice("", _l("Webbläsarens språk")), SelectChoice("sv", "Svenska"),
+                                    SelectChoice("en", "English")])

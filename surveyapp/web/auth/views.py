@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db
@@ -21,7 +22,7 @@ from ...services.audit import record_audit
 from ...services.throttle import LoginThrottle
 from ..access import mark_seen
 from . import blueprint
-from .forms import ChangePasswordForm, LoginForm, PinForm, SetPasswordForm
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, PinForm, SetPasswordForm
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -91,11 +92,20 @@ def logout():
 @blueprint.route("/konto", methods=["GET", "POST"])
 @login_required
 def account():
-    """The logged-in user's own password and kiosk PIN."""
+    """The logged-in user's own password, kiosk PIN and language."""
     password_form = ChangePasswordForm(prefix="pw")
     pin_form = PinForm(prefix="pin")
+    language_form = LanguageForm(prefix="lang")
+    if request.method == "GET":
+        language_form.language.data = current_user.language or ""
     status = 200
     action = request.form.get("action")
+    if action == "language" and language_form.validate_on_submit():
+        current_user.language = language_form.language.data or None
+        db.session.commit()
+        refresh()  # this very answer already speaks the new language
+        flash(_("Språket är sparat."))
+        return redirect(url_for(".account"))
     if action == "password" and password_form.validate_on_submit():
         if not verify_secret(current_user.password_hash, password_form.current_password.data):
             password_form.current_password.errors.append(_("Fel lösenord."))
@@ -118,7 +128,8 @@ def account():
             return redirect(_safe_next(request.args.get("next")) or url_for(".account"))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/account.html", password_form=password_form, pin_form=pin_form), status
+    return render_template("auth/account.html", password_form=password_form, pin_form=pin_form,
+                           language_form=language_form), status
 
 
 @blueprint.route("/losenord/<token>", methods=["GET", "POST"])
