@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Organisation, Response, Round
@@ -24,7 +25,7 @@ from ..questionnaire.messages import N_
 from .organisations import find_organisation
 from .questionnaires import current_version, definition_of
 from .rounds import get_or_create_round
-from .submissions import Submission, SubmissionError, check, record
+from .submissions import Submission, SubmissionError, check, new_response, record
 
 LOOSE_TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
 #: columns that describe the response rather than answer a question
@@ -240,10 +241,10 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
             strict_keys=True,
         )
         try:
-            uuid, _ = check(sub)
+            uuid, answers = check(sub)
         except SubmissionError as exc:
             row_errors = {**exc.errors, **row_errors}
-            uuid = None
+            uuid, answers = None, []
         if not sub.language:
             row_errors["language"] = Message(LANGUAGE_REQUIRED)
         if organisation is None:
@@ -260,22 +261,28 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
         if row_errors:
             errors += [RowError(number, column, message) for column, message in row_errors.items()]
         else:
-            submissions.append((number, sub))
+            submissions.append((number, sub, uuid, answers))
 
     # a response_id stored before must be in this round: then the row is already imported
-    for uuid, (name, round_id) in _stored_rounds(seen_ids).items():
+    stored_before = _stored_rounds(seen_ids)
+    for uuid, (name, round_id) in stored_before.items():
         if round_id != round_.id:
             errors.append(RowError(seen_ids[uuid], "response_id", Message(
                 OTHER_ROUND, {"round": name, "questionnaire": questionnaire_key})))
-    submissions = [(n, sub) for n, sub in submissions if not any(e.row == n for e in errors)]
     if not errors and not submissions:
         errors.append(RowError(2, "file", Message(EMPTY_FILE)))
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
 
-    stored = 0
-    for _, sub in submissions:
-        if record(sub) is not None:
-            stored += 1
+    # every row is valid: the new ones are stored in one flush (batched inserts)
+    fresh = [(sub, uuid, answers) for _, sub, uuid, answers in submissions if uuid not in stored_before]
+    try:
+        with db.session.begin_nested():
+            db.session.add_all([new_response(*entry) for entry in fresh])
+            db.session.flush()
+        stored = len(fresh)
+    except IntegrityError:
+        # another import stored some of these rows meanwhile: row by row, skipping those
+        stored = sum(record(sub) is not None for sub, _uuid, _answers in fresh)
     db.session.flush()
     return ImportResult(round_, created, stored, len(submissions) - stored, without_id)

@@ -118,6 +118,20 @@ def record(sub: Submission) -> Response | None:
     uuid, answers = check(sub)
     if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
         return None
+    response = new_response(sub, uuid, answers)
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
+            return None
+        raise
+    return response
+
+
+def new_response(sub: Submission, uuid: str, answers: list) -> Response:
+    """The response of a checked submission (``uuid, answers = check(sub)``), not yet added."""
     response = Response(
         uuid=uuid,
         round=sub.round,
@@ -133,12 +147,4 @@ def record(sub: Submission) -> Response | None:
         Answer(question_key=a.question, row_key=a.row, code=a.code, number=a.number, text=a.text)
         for a in answers
     ]
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
-        if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
-            return None
-        raise
     return response

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response, Round
+from surveyapp.services import imports
 from surveyapp.services.frames import ordered_rounds
 from tests import factories
 from tests.exports.dataset import (
@@ -111,6 +112,21 @@ def test_reimporting_the_same_file_stores_nothing_new(runner, tmp_path):
     assert first.exit_code == second.exit_code == 0
     assert "0 response(s) stored, 20 already stored before" in second.output
     assert (_count(Response), _count(Answer)) == (20, answers)
+
+
+def test_rows_another_import_stored_meanwhile_are_skipped_not_doubled(runner, tmp_path, monkeypatch):
+    """Two imports of one file at once: the second's check saw none of the rows, the first
+    stored them before the second wrote. The second then stores only what is still new."""
+    _organisations()
+    rows = avslutningsenkat_rows(12)
+    runner.invoke(args=["import", "avslutningsenkat", str(write_csv(tmp_path / "a.csv", rows[:8])),
+                        "--round", "Avslut"])
+    monkeypatch.setattr(imports, "_stored_rounds", lambda uuids: {})  # as if checked before the first
+    result = runner.invoke(args=["import", "avslutningsenkat", str(write_csv(tmp_path / "b.csv", rows)),
+                                 "--round", "Avslut"])
+    assert result.exit_code == 0, result.output
+    assert "4 response(s) stored, 8 already stored before" in result.output
+    assert _count(Response) == 12
 
 
 def test_a_response_id_twice_in_one_file_is_an_error(runner, tmp_path):
