@@ -155,10 +155,12 @@ class SummaryWriter:
         for dim in r.goal_dimensions:
             groups += [(text(g.label), dim.key, g.key) for g in dim.groups]
         columns = ["Mål", "Fråga", "Mått", "Målvärde"]
+        per_group = ["Värde", "k", "n", "Status"]
+        width = len(per_group)
         for col, (name, _, _) in enumerate(groups):
-            first = len(columns) + col * 3
-            ws.merge_range(top, first, top, first + 2, name, self.f["group"])
-        columns += ["Värde", "n", "Status"] * len(groups)
+            first = len(columns) + col * width
+            ws.merge_range(top, first, top, first + width - 1, name, self.f["group"])
+        columns += per_group * len(groups)
         self.header(ws, top + 1, columns)
         ws.set_column(4, len(columns) - 1, 11)
         ws.freeze_panes(top + 2, 1)
@@ -173,19 +175,21 @@ class SummaryWriter:
             ws.write_number(i, 3, target, self.f[value_format])
             for col, (_, dim, group) in enumerate(groups):
                 figure = result.total if dim is None else result.by[dim][group]
-                first = 4 + col * 3
+                first = 4 + col * width
                 if figure.suppressed:
-                    for c in range(3):
+                    for c in range(width):
                         self.put_text(ws, i, first + c, DASH, "dash")
                     continue
                 value = figure.share.fraction if figure.share is not None else figure.delta
                 self.put_number(ws, i, first, value, value_format)
-                self.put_number(ws, i, first + 1, figure.n, "int")
+                if figure.share is not None:  # a mean shift has no k
+                    self.put_number(ws, i, first + 1, figure.share.k, "int")
+                self.put_number(ws, i, first + 2, figure.n, "int")
                 status = figure.status.value if figure.status else None
                 if status:
-                    self.put_text(ws, i, first + 2, STATUS[status], status)
+                    self.put_text(ws, i, first + 3, STATUS[status], status)
                 else:
-                    self.put_text(ws, i, first + 2, DASH, "dash")
+                    self.put_text(ws, i, first + 3, DASH, "dash")
 
     def question_groups(self) -> list[tuple[str, list[ItemResult]]]:
         """Background questions, the other questions, and each matrix on its own sheet."""

@@ -87,7 +87,9 @@ def test_goal_table_with_coloured_status(runner, tmp_path, avslutningsenkat):
     assert sheet.cell(number, 4).value == pytest.approx(0.9)
     assert sheet.cell(number, 4).number_format == "0.0%"
     assert sheet.cell(number, 5).value == pytest.approx(goal["value"] / 100)
-    status = sheet.cell(number, 7)
+    assert (sheet.cell(number, 6).value, sheet.cell(number, 7).value) == (goal["k"], goal["n"])
+    assert [sheet.cell(number - 1, c).value for c in range(5, 9)] == ["Värde", "k", "n", "Status"]
+    status = sheet.cell(number, 8)
     assert status.value == {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått"}[goal["status"]]
     colours = {"Uppnått": "FFC6EFCE", "Nära": "FFFFEB9C", "Ej uppnått": "FFFFC7CE"}
     assert status.fill.fgColor.rgb == colours[status.value]

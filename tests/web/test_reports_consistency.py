@@ -164,7 +164,7 @@ def _check_goals(doc, workbook, tables):
         assert len(cells) == len(groups)
         page_row = tables["goals"][str(index)]
         for col, (key, figure) in enumerate(cells):
-            value, n, status = xrow[4 + col * 3: 7 + col * 3]
+            value, k, n, status = xrow[4 + col * 4: 8 + col * 4]
             page = page_row[key]
             if figure.get("suppressed") or figure["value"] is None:
                 assert page == DASH
@@ -173,6 +173,7 @@ def _check_goals(doc, workbook, tables):
             percentage = goal["measure"] in ("share", "moved_up")
             assert value == pytest.approx(figure["value"] / 100 if percentage else figure["value"])
             assert n == figure.get("n", figure.get("n_pairs"))
+            assert k == figure.get("k")
             assert status == status_text[figure["status"]]
             assert status_text[figure["status"]] in page
             shown = _pct_whole(figure["k"], figure["n"]) if percentage else _signed(figure["value"])
