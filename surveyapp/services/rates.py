@@ -1,67 +1,16 @@
-"""Response rates of a round: answers against the expected number, invitations used
-against sent, and kiosk answers per day. Pages and reports read them from here."""
+"""Response rates of a round from the database (the figures: :mod:`surveyapp.analysis.rates`).
+Pages and reports read them from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 
+from ..analysis.rates import InvitationRow, Rate, RateRow, ResponseRates
 from ..extensions import db
 from ..models import Invitation, KioskTally, Response, Round
 from .staff_rounds import covered_organisations, expectation_map
-
-
-@dataclass(frozen=True)
-class Rate:
-    """``answered`` of ``expected``; ``pct`` is None when nothing is expected (shown as "–")."""
-
-    answered: int
-    expected: int | None
-
-    @property
-    def pct(self) -> float | None:
-        if not self.expected:
-            return None
-        return 100.0 * self.answered / self.expected
-
-
-@dataclass(frozen=True)
-class RateRow:
-    organisation_id: int
-    organisation: str
-    #: the role (staff questionnaires), else None
-    role: str | None
-    rate: Rate
-
-
-@dataclass(frozen=True)
-class InvitationRow:
-    organisation_id: int
-    organisation: str
-    role: str | None
-    sent: int
-    used: int
-
-
-@dataclass(frozen=True)
-class ResponseRates:
-    round_id: int
-    rows: tuple[RateRow, ...]
-    #: all rows together; ``expected`` is the sum of the expected numbers given
-    total: Rate
-    invitations: tuple[InvitationRow, ...]
-    #: (day, answers) for each day a kiosk tablet took answers, oldest first
-    kiosk_by_day: tuple[tuple[date, int], ...]
-
-    @property
-    def invitations_sent(self) -> int:
-        return sum(i.sent for i in self.invitations)
-
-    @property
-    def invitations_used(self) -> int:
-        return sum(i.used for i in self.invitations)
 
 
 def response_rates(round_: Round, organisation_ids: set[int] | None = None) -> ResponseRates:
@@ -93,8 +42,12 @@ def response_rates(round_: Round, organisation_ids: set[int] | None = None) -> R
             ))
             rows.append(RateRow(organisation.id, organisation.name, role or None,
                                 Rate(n, expected.get(key))))
-    total_expected = [r.rate.expected for r in rows if r.rate.expected is not None]
-    total = Rate(sum(r.rate.answered for r in rows), sum(total_expected) if total_expected else None)
+    answered_all = sum(r.rate.answered for r in rows)
+    with_expected = [r.rate for r in rows if r.rate.expected is not None]
+    if with_expected:
+        total = Rate(sum(r.answered for r in with_expected), sum(r.expected for r in with_expected))
+    else:
+        total = Rate(answered_all, None)
 
     names = {o.id: o.name for o in organisations}
     invitations = tuple(
@@ -113,4 +66,13 @@ def response_rates(round_: Round, organisation_ids: set[int] | None = None) -> R
         kiosk = kiosk.where(KioskTally.organisation_id.in_(wanted or {-1}))
     kiosk = kiosk.group_by(KioskTally.day).order_by(KioskTally.day)
     kiosk_by_day = tuple((day, int(n)) for day, n in db.session.execute(kiosk))
-    return ResponseRates(round_.id, tuple(rows), total, invitations, kiosk_by_day)
+    return ResponseRates(round_.id, round_.name, tuple(rows), total, answered_all, invitations, kiosk_by_day)
+
+
+def rates_of_rounds(questionnaire_key: str, round_names: Sequence[str],
+                    organisation_ids: Collection[int] | None = None) -> tuple[ResponseRates, ...]:
+    """The response rates of the named rounds of a questionnaire, in the order given."""
+    of_questionnaire = select(Round).filter_by(questionnaire_key=questionnaire_key)
+    rounds = {r.name: r for r in db.session.scalars(of_questionnaire)}
+    wanted = set(organisation_ids) if organisation_ids is not None else None
+    return tuple(response_rates(rounds[name], wanted) for name in round_names if name in rounds)
