@@ -14,6 +14,7 @@ from .data import AnswerData, Item, item_answers, items_of
 from .figures import Figures, figures_of, share_of
 from .goals import GoalFigure, GoalResult, share_figure, shift_figure
 from .groups import Dimension, assign, available, dimension, parse
+from .rates import ResponseRates
 from .records import AnswerTable, answer_table
 from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
 
@@ -65,6 +66,8 @@ class Report:
     #: what the report was limited to, as shown to the reader (name → value)
     filters: dict[str, str] = field(default_factory=dict)
     answers: AnswerTable | None = None
+    #: the selected rounds' response rates, when the caller added them (they come from the database)
+    response_rates: tuple[ResponseRates, ...] = ()
 
     def item(self, key: str) -> ItemResult:
         return next(i for i in self.items if i.item.key == key)

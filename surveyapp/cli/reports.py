@@ -20,6 +20,7 @@ from ..services.audit import record_audit
 from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
 from ..services.organisations import find_organisation
+from ..services.rates import with_response_rates
 
 
 def _fail(message: str) -> None:
@@ -107,6 +108,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         )
     except (SelectionError, UnknownDimension, ValueError) as exc:
         _fail(str(exc.args[0]))
+    result = with_response_rates(result, organisation_ids)
     if xlsx_path is not None:
         write_xlsx(result, xlsx_path)
         record_audit(None, "export.responses", f"{describe(result)} → {xlsx_path.name}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..analysis.figures import Share
 from ..analysis.goals import GoalFigure
+from ..analysis.rates import Rate, ResponseRates
 from ..analysis.report import Cell, Report
 from ..analysis.shifts import Paired, Shift
 
@@ -107,6 +108,28 @@ def to_dict(report: Report) -> dict:
         "suppression_threshold": report.threshold,
         "questions": questions,
         "goals": goals,
+        "response_rates": [_response_rates(r) for r in report.response_rates],
+    }
+
+
+def _rate(rate: Rate) -> dict:
+    return {"answered": rate.answered, "expected": rate.expected, "pct": rate.pct_rounded}
+
+
+def _response_rates(rates: ResponseRates) -> dict:
+    return {
+        "round": rates.round,
+        "answered": rates.answered,
+        # the rows that have an expected number, together
+        "total": _rate(rates.total),
+        "by": [{"organisation": r.organisation, "role": r.role, **_rate(r.rate)} for r in rates.rows],
+        "invitations": {
+            "sent": rates.invitations_sent,
+            "used": rates.invitations_used,
+            "by": [{"organisation": i.organisation, "role": i.role, "sent": i.sent, "used": i.used}
+                   for i in rates.invitations],
+        },
+        "kiosk_by_day": {day.isoformat(): answers for day, answers in rates.kiosk_by_day},
     }
 
 

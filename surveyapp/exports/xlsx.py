@@ -122,6 +122,8 @@ class SummaryWriter:
         self.shifts()
         if self.report.questionnaire.paired:
             self.paired()
+        if self.report.response_rates:
+            self.response_rates()
         self.codebook()
         if self.report.answers is not None:
             self.answers()
@@ -405,6 +407,61 @@ class SummaryWriter:
             chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})
             chart.set_size({"width": 640, "height": 460})
             ws.insert_chart(1, len(columns) + 1, chart)
+
+    def response_rates(self) -> None:
+        """Answers against the expected numbers per round, organisation and role; invitations
+        used of sent; kiosk answers per day."""
+        roles = {r.code: r.label for r in self.report.questionnaire.roles}
+        ws = self.sheet("Svarsfrekvens")
+        columns = ["Mättillfälle", "Organisation", "Roll", "Svar", "Förväntat", "Svarsfrekvens"]
+        self.header(ws, 0, columns, [22, 26, 20, 10, 11, 13])
+        ws.freeze_panes(1, 0)
+        row = 1
+
+        def rate_line(round_name: str, organisation: str, role: str, rate) -> None:
+            nonlocal row
+            for col, value in enumerate((round_name, organisation, role)):
+                self.put_text(ws, row, col, value)
+            ws.write_number(row, 3, rate.answered, self.f["int"])
+            if rate.expected is not None:
+                ws.write_number(row, 4, rate.expected, self.f["int"])
+            self.put_number(ws, row, 5, rate.answered / rate.expected if rate.expected else None, "pct")
+            row += 1
+
+        for rates in self.report.response_rates:
+            for line in rates.rows:
+                rate_line(rates.round, line.organisation, roles.get(line.role, line.role or ""), line.rate)
+            rate_line(rates.round, TOTAL, "", rates.total)
+        if any(r.answered != r.total.answered for r in self.report.response_rates):
+            row += 1
+            self.put_text(ws, row, 0, "Totalt räknar bara svar där ett antal förväntas.")
+            row += 1
+
+        if any(r.invitations for r in self.report.response_rates):
+            row += 1
+            for col, title in enumerate(["Mättillfälle", "Organisation", "Roll", "Inbjudningar", "Använda"]):
+                ws.write_string(row, col, title, self.f["header"])
+            row += 1
+            for rates in self.report.response_rates:
+                for inv in rates.invitations:
+                    role = roles.get(inv.role, inv.role or "")
+                    for col, value in enumerate((rates.round, inv.organisation, role)):
+                        self.put_text(ws, row, col, value)
+                    ws.write_number(row, 3, inv.sent, self.f["int"])
+                    ws.write_number(row, 4, inv.used, self.f["int"])
+                    row += 1
+
+        if any(r.kiosk_by_day for r in self.report.response_rates):
+            row += 1
+            for col, title in enumerate(["Mättillfälle", "Dag", "Svar i kioskläge"]):
+                ws.write_string(row, col, title, self.f["header"])
+            row += 1
+            for rates in self.report.response_rates:
+                for day, answers in rates.kiosk_by_day:
+                    self.put_text(ws, row, 0, rates.round)
+                    self.put_text(ws, row, 1, day.isoformat())
+                    ws.write_number(row, 2, answers, self.f["int"])
+                    row += 1
 
     def codebook(self) -> None:
         q = self.report.questionnaire

@@ -4,10 +4,12 @@ Pages and reports read them from here."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
 from ..analysis.rates import InvitationRow, Rate, RateRow, ResponseRates
+from ..analysis.report import Report
 from ..extensions import db
 from ..models import Invitation, KioskTally, Response, Round
 from .staff_rounds import covered_organisations, expectation_map
@@ -76,3 +78,9 @@ def rates_of_rounds(questionnaire_key: str, round_names: Sequence[str],
     rounds = {r.name: r for r in db.session.scalars(of_questionnaire)}
     wanted = set(organisation_ids) if organisation_ids is not None else None
     return tuple(response_rates(rounds[name], wanted) for name in round_names if name in rounds)
+
+
+def with_response_rates(report: Report, organisation_ids: Collection[int] | None = None) -> Report:
+    """The report with its rounds' response rates, over the same organisations."""
+    rates = rates_of_rounds(report.questionnaire.key, report.rounds, organisation_ids)
+    return replace(report, response_rates=rates)

@@ -35,7 +35,9 @@ def _find(sheet, *start):
 
 def test_sheets_frozen_headers_filters_and_widths(runner, tmp_path, avslutningsenkat):
     wb = _xlsx(runner, tmp_path, "avslutningsenkat", "--by", "kon")
-    assert wb.sheetnames == ["Översikt", "Bakgrund", "Frågor", "Förändring", "Kodbok", "Svar"]
+    assert wb.sheetnames == [
+        "Översikt", "Bakgrund", "Frågor", "Förändring", "Svarsfrekvens", "Kodbok", "Svar",
+    ]
     for name in ("Bakgrund", "Frågor", "Kodbok", "Svar"):
         sheet = wb[name]
         assert sheet.freeze_panes in ("A2", "B2")

@@ -12,6 +12,7 @@ from ...analysis.report import Report, build_report
 from ...models import Organisation
 from ...questionnaire import Questionnaire
 from ...services.frames import SelectionError, load_answers, ordered_rounds
+from ...services.rates import with_response_rates
 from ..access import visible_organisation_ids, visible_organisations
 
 
@@ -122,7 +123,7 @@ def build(selection: Selection, answer_level: bool = False, include_text: bool =
         )
     except SelectionError:
         abort(404)
-    return build_report(
+    report = build_report(
         data,
         dimensions=selection.dimensions,
         shift_from=selection.shift_from,
@@ -132,3 +133,4 @@ def build(selection: Selection, answer_level: bool = False, include_text: bool =
         answer_level=answer_level,
         include_text=include_text,
     )
+    return with_response_rates(report, organisation_ids)
