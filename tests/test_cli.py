@@ -50,6 +50,8 @@ def test_organisations_add_is_idempotent_and_takes_a_kind(runner):
     assert _count(Organisation) == 2
     bad = runner.invoke(args=["organisations", "add", "X", "--kind", "stad"])
     assert bad.exit_code == 2
+    too_long = runner.invoke(args=["organisations", "add", "X" * 201])
+    assert too_long.exit_code == 2 and "at most 200 characters" in too_long.output
     assert _count(Organisation) == 2
 
 

@@ -21,7 +21,11 @@ def group() -> None:
               show_default=True)
 def add(names: tuple[str, ...], kind: str) -> None:
     """Add organisations by name (names already there are left as they are)."""
-    for organisation, created in add_organisations(names, kind):
+    try:
+        added = add_organisations(names, kind)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAMES") from None
+    for organisation, created in added:
         state = "added" if created else "exists"
         click.echo(f"{state}: {organisation.name} ({organisation.kind})")
     db.session.commit()

@@ -140,7 +140,7 @@ class SummaryWriter:
             ("Mättillfällen", ", ".join(r.rounds) or DASH),
             ("Urval", "; ".join(f"{FILTERS.get(k, k)}: {v}" for k, v in r.filters.items()) or "Alla svar"),
             ("Antal svar", r.respondents),
-            ("Skapad", r.generated_at.strftime("%Y-%m-%d %H:%M")),
+            ("Skapad (UTC)", r.generated_at.strftime("%Y-%m-%d %H:%M")),
             ("Små grupper", f"Grupper med färre än {r.threshold} svar visas som {DASH}."),
         ]
         for i, (name, value) in enumerate(lines, start=1):

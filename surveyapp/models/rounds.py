@@ -94,6 +94,17 @@ class Round(db.Model):
     def open(self) -> None:
         self._move(RoundState.OPEN)
 
+    def status(self, today: date) -> str:
+        """What staff see: "closed" (closed by hand), "ended" (open, but its last day has been),
+        "upcoming" (open, its first day is still to come) or "open"."""
+        if self.round_state is not RoundState.OPEN:
+            return "closed"
+        if self.closes_on and today > self.closes_on:
+            return "ended"
+        if self.opens_on and today < self.opens_on:
+            return "upcoming"
+        return "open"
+
     def accepts_answers(self, today: date) -> bool:
         """Open, and today lies within its dates."""
         if self.round_state is not RoundState.OPEN:

@@ -9,6 +9,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Organisation, OrganisationKind
 
+#: the longest name an organisation can have (the column's size)
+NAME_LENGTH = 200
+
 
 def add_organisations(names: Iterable[str], kind: str = "kommun") -> list[tuple[Organisation, bool]]:
     """Adds the organisations not there yet; returns each with True when it was created."""
@@ -18,6 +21,8 @@ def add_organisations(names: Iterable[str], kind: str = "kommun") -> list[tuple[
         name = " ".join(name.split())
         if not name:
             continue
+        if len(name) > NAME_LENGTH:
+            raise ValueError(f"an organisation name has at most {NAME_LENGTH} characters: {name[:40]}…")
         existing = find_organisation(name)
         if existing is not None:
             result.append((existing, False))

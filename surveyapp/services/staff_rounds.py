@@ -14,6 +14,7 @@ from ..questionnaire.messages import N_
 
 NAME_TAKEN = N_("Det finns redan ett mättillfälle som heter ”%(name)s” för den här enkäten.")
 BAD_DATES = N_("Sista dagen kan inte vara före första dagen.")
+PAST_CLOSE = N_("Sista dagen har redan varit, så ingen skulle kunna svara. Välj i dag eller en senare dag.")
 UNKNOWN_ROLE = N_("Rollen ”%(value)s” finns inte i enkäten.")
 
 
@@ -60,6 +61,9 @@ def save_round(
     name = " ".join((name or "").split())
     if opens_on and closes_on and closes_on < opens_on:
         raise RoundError("closes_on", BAD_DATES)
+    # a past last day is refused when it is set, not when an old round that ended keeps it
+    if closes_on and closes_on < date.today() and (round_ is None or closes_on != round_.closes_on):
+        raise RoundError("closes_on", PAST_CLOSE)
     existing = db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name))
     if existing is not None and existing is not round_:
         raise RoundError("name", NAME_TAKEN, name=name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -135,7 +136,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_account)
     app.before_request(_expire_idle_session)
-    app.jinja_env.globals.update(Role=Role, role_label=role_label)
+    app.jinja_env.globals.update(Role=Role, role_label=role_label, today=date.today)
 
 
 def role_label(role: str) -> str:

@@ -253,3 +253,24 @@ def test_simultaneous_submits_through_one_link_store_one_response(committed_post
         db.session.remove()
         db.engine.dispose()
     assert sorted(statuses) == [302] + [410] * (attempts - 1)
+
+
+def test_sending_the_same_invitation_form_twice_makes_one_batch(client):
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    organisation = factories.organisation("Mariestad")
+    page = client.get(f"/staff/mattillfallen/{round_.id}").text
+    batch = re.search(r'name="batch" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    form = {"organisation": organisation.id, "role": "region", "count": "5", "batch": batch}
+    first = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data=form)
+    assert first.status_code == 200 and first.text.count("/i/") >= 5
+    again = client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data=form)  # a reload
+    assert again.status_code == 302
+    assert "redan skapade" in client.get(again.headers["Location"]).text
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 5
+    # a new form (a new batch) makes new links
+    fresh = re.search(r'name="batch" type="hidden" value="([0-9a-f]+)"',
+                      client.get(f"/staff/mattillfallen/{round_.id}").text).group(1)
+    assert fresh != batch
+    client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={**form, "batch": fresh})
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -70,6 +71,16 @@ def test_breakdown_and_filters_are_applied(client, manager, avslutningsenkat):
     assert 'data-row="kon:kvinna"' in page.text
     assert 'data-row="kon*fodelseregion:kvinna*utanfor_norden"' in page.text
     assert "Kvinna × Född utanför Norden" in page.text
+
+
+def test_a_period_given_the_wrong_way_round_is_turned_and_said_so(client, manager, avslutningsenkat):
+    turned = client.get(URL, query_string={"since": "2026-06-30", "until": "2026-03-01"})
+    right = client.get(URL, query_string={"since": "2026-03-01", "until": "2026-06-30"})
+    assert turned.status_code == right.status_code == 200
+    assert "datumen har fått byta plats" in turned.text
+    assert "datumen har fått byta plats" not in right.text
+    count = re.compile(r'<p class="report-meta">\s*(\d+) svar')
+    assert count.search(turned.text).group(1) == count.search(right.text).group(1) != "0"
 
 
 def test_numbers_follow_the_swedish_locale(client, manager, samverkan):

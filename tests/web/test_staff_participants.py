@@ -133,3 +133,10 @@ def test_another_kommuns_code_is_not_found(client, samordnare):
     assert client.get(f"/staff/deltagare/{other.code}/avslut/sv").status_code == 404
     assert client.get(f"/staff/deltagare/kort?id={other.id}").status_code == 404
     assert client.get(f"/staff/deltagare?code={other.code}").status_code == 404
+
+
+def test_searching_for_no_code_asks_for_one(client, samordnare):
+    blank = client.get("/staff/deltagare?code=++")
+    assert blank.status_code == 400
+    assert "Skriv en deltagarkod, till exempel K7M4-X." in blank.text
+    assert client.get("/staff/deltagare").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,10 +18,14 @@ def _pl(client):
     factories.login(client, factories.user("pl@example.org", "projektledning"))
 
 
+#: a last day still to come whenever the tests run
+LAST_DAY = (date.today() + timedelta(days=60)).isoformat()
+
+
 def _create(client, **fields):
     mariestad, skovde = factories.organisation("Mariestad"), factories.organisation("Skövde")
     data = {"questionnaire": "samverkan", "name": "Mättillfälle 2", "opens_on": "2026-01-10",
-            "closes_on": "2026-12-20", "organisations": [mariestad.id, skovde.id],
+            "closes_on": LAST_DAY, "organisations": [mariestad.id, skovde.id],
             "roles": ["kommunchef", "samordnare"], **fields}
     return client.post("/staff/mattillfallen/nytt", data=data)
 
@@ -31,7 +36,7 @@ def test_projektledning_creates_a_samverkan_round(client):
     assert result.status_code == 302
     round_ = db.session.scalar(select(Round))
     assert (round_.questionnaire_key, round_.name, str(round_.opens_on), str(round_.closes_on)) == (
-        "samverkan", "Mättillfälle 2", "2026-01-10", "2026-12-20")
+        "samverkan", "Mättillfälle 2", "2026-01-10", LAST_DAY)
     assert [o.name for o in round_.organisations] == ["Mariestad", "Skövde"]
     assert round_.role_codes == ["kommunchef", "samordnare"]
     page = client.get(result.headers["Location"])
@@ -48,12 +53,31 @@ def test_bad_round_input_is_refused_in_swedish_and_nothing_stored(client):
     assert no_name.status_code == 400 and "Skriv ett namn" in no_name.text
     bad_date = _create(client, opens_on="1 maj")
     assert bad_date.status_code == 400
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    past = _create(client, opens_on="", closes_on=yesterday)
+    assert past.status_code == 400 and "Sista dagen har redan varit" in past.text
     assert db.session.scalar(select(func.count()).select_from(Round)) == 0
     _create(client)
     duplicate = _create(client)
     assert duplicate.status_code == 400
     assert "Det finns redan ett mättillfälle som heter ”Mättillfälle 2”" in duplicate.text
     assert db.session.scalar(select(func.count()).select_from(Round)) == 1
+
+
+def test_a_round_that_has_ended_keeps_its_last_day_when_edited(client):
+    _pl(client)
+    _create(client)
+    round_ = db.session.scalar(select(Round))
+    round_.opens_on, round_.closes_on = date(2025, 1, 10), date(2025, 3, 31)
+    db.session.commit()
+    edited = client.post(f"/staff/mattillfallen/{round_.id}/andra", data={
+        "name": "Mättillfälle 2 (2025)", "opens_on": "2025-01-10", "closes_on": "2025-03-31"})
+    assert edited.status_code == 302 and round_.name == "Mättillfälle 2 (2025)"
+    moved = client.post(f"/staff/mattillfallen/{round_.id}/andra", data={
+        "name": "Mättillfälle 2 (2025)", "opens_on": "2025-01-10", "closes_on": "2025-04-30"})
+    assert moved.status_code == 400 and round_.closes_on == date(2025, 3, 31)
+    # the list and the round page say it has ended, though nobody closed it
+    assert "avslutat" in client.get("/staff/mattillfallen").text
 
 
 def test_edit_close_and_reopen(client):

@@ -104,6 +104,8 @@ def test_admin_adds_an_organisation_and_a_name_twice_is_refused(client):
     for blank in ("", "   "):
         empty = client.post("/staff/organisationer", data={"name": blank, "kind": "region"})
         assert empty.status_code == 400 and "Skriv organisationens namn" in empty.text
+    too_long = client.post("/staff/organisationer", data={"name": "X" * 201, "kind": "kommun"})
+    assert too_long.status_code == 400
     bad_kind = client.post("/staff/organisationer", data={"name": "Okänd", "kind": "stad"})
     assert bad_kind.status_code == 400
     assert client.post("/staff/organisationer", data={"name": "Åmål", "kind": "kommun"}).status_code == 302

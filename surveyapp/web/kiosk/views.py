@@ -22,7 +22,7 @@ from flask_babel import refresh
 from flask_login import current_user, logout_user
 
 from ...extensions import db
-from ...i18n import LANGUAGES, available_languages
+from ...i18n import LANGUAGES, available_languages, qtext
 from ...models import Account, Channel, Organisation, Role, Round
 from ...questionnaire import RespondentKind
 from ...services.accounts import verify_secret
@@ -112,7 +112,7 @@ def start():
     organisations = list(current_user.organisations)
     form.organisation.choices = choices([(o.id, o.name) for o in organisations])
     rounds = kiosk_rounds({o.id for o in organisations}, participant_questionnaires())
-    titles = {key: definition_of(v).title for key, v in current_versions().items()}
+    titles = {key: qtext(definition_of(v).title) for key, v in current_versions().items()}
     form.round.choices = choices([(r.id, f"{titles.get(r.questionnaire_key, r.questionnaire_key)} – {r.name}")
                           for r in rounds])
     status = 200

@@ -30,6 +30,8 @@ class Selection:
     all_rounds: tuple[str, ...] = ()
     all_organisations: tuple[Organisation, ...] = ()
     all_dimensions: tuple[str, ...] = field(default=())
+    #: the period was given the wrong way round and its two dates have changed places
+    swapped: bool = False
 
     def query(self) -> list[tuple[str, str]]:
         """The query string that selects the same report (for the Excel download)."""
@@ -91,12 +93,17 @@ def select(questionnaire: Questionnaire) -> Selection:
     crossings = tuple(
         f"{a}{CROSS}{b}" for a, b in (("kon", "fodelseregion"), ("kon", "organisation")) if a in singles
     )
+    since, until = _date("since"), _date("until")
+    swapped = bool(since and until and until < since)
+    if swapped:
+        since, until = until, since
     return Selection(
         questionnaire=questionnaire,
         rounds=rounds,
         organisations=tuple(chosen),
-        since=_date("since"),
-        until=_date("until"),
+        since=since,
+        until=until,
+        swapped=swapped,
         dimensions=dimensions,
         shift_from=shift_from,
         shift_to=shift_to,

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -18,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...models import OrganisationKind
+from ...services.organisations import NAME_LENGTH
 from ..access import ROLE_LABELS
 
 KIND_LABELS = {
@@ -57,7 +59,8 @@ class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Namn"),
         filters=[lambda value: " ".join(value.split()) if value else value],
-        validators=[DataRequired(_l("Skriv organisationens namn, till exempel Mariestad.")), Length(max=200)],
+        validators=[DataRequired(_l("Skriv organisationens namn, till exempel Mariestad.")),
+                    Length(max=NAME_LENGTH)],
     )
     kind = SelectField(_l("Slag"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()),
                        default="kommun")
@@ -86,6 +89,8 @@ class InvitationForm(FlaskForm):
         Optional(), NumberRange(min=1, max=500, message=_l("Välj mellan 1 och 500 länkar.")),
     ])
     emails = TextAreaField(_l("E-postadresser (en per rad)"))
+    #: one value per form shown: sending the same form twice (a reload) makes no second batch
+    batch = HiddenField()
 
 
 class CodesForm(FlaskForm):

@@ -8,7 +8,7 @@ import csv
 import io
 import smtplib
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,6 +47,15 @@ def _emails(text: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(good)), [e for e in entries if e not in good]
 
 
+#: the session key listing the invitation forms already used (the latest few)
+BATCHES = "invitation_batches"
+
+
+def _remember(batch: str) -> None:
+    if batch:
+        session[BATCHES] = [*session.get(BATCHES, []), batch][-20:]
+
+
 @blueprint.post("/mattillfallen/<int:round_id>/inbjudningar")
 def invitations_new(round_id: int):
     round_ = visible_round(round_id)
@@ -66,6 +75,12 @@ def invitations_new(round_id: int):
         for errors in form.errors.values():
             for error in errors:
                 flash(error)
+        return redirect(back)
+    batch = form.batch.data or ""
+    made = session.get(BATCHES, [])
+    if batch in made:
+        flash(_("De här inbjudningarna är redan skapade, så inga nya skapades. "
+                "Fyll i formuläret igen om du behöver fler."))
         return redirect(back)
     organisation = organisations[form.organisation.data]
     role = form.role.data or None
@@ -108,6 +123,7 @@ def invitations_new(round_id: int):
         record_audit(current_user, "invitations.email",
                      f"{round_.name}: {organisation.name} {role or ''} – {sent}".strip())
         db.session.commit()
+        _remember(batch)
         flash(_("%(n)s inbjudningar är skickade med e-post.", n=sent))
         if failed:
             flash(_("De här adresserna fick ingen inbjudan, och ingen länk skapades för dem: %(list)s. "
@@ -119,6 +135,7 @@ def invitations_new(round_id: int):
     record_audit(current_user, "invitations.create",
                  f"{round_.name}: {organisation.name} {role or ''} – {len(issued)}".strip())
     db.session.commit()
+    _remember(batch)
     role_label = next((r.label for r in questionnaire.roles if r.code == role), "") if role else ""
     links = [invitation_url(i.token) for i in issued]
     page = render_template(

@@ -73,7 +73,10 @@ def participants():
     elif form.is_submitted():
         status = 400
     find = FindCodeForm(request.args)
-    if find.code.data:
+    if "code" in request.args and not (find.code.data or "").strip():
+        find.code.errors = [_("Skriv en deltagarkod, till exempel K7M4-X.")]
+        status = 400
+    elif find.code.data:
         code = find_code(find.code.data)
         if code is not None and code.organisation in organisations:
             return redirect(url_for(".participant", code=code.code))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n import qtext
 from ...models import Organisation, Role, Round, RoundStateError, SurveyLink
 from ...questionnaire import RespondentKind
 from ...services.audit import record_audit
@@ -63,7 +66,7 @@ def rounds():
 def _round_form(round_: Round | None) -> RoundForm:
     form = RoundForm(obj=round_ if request.method == "GET" else None)
     found = questionnaires()
-    form.questionnaire.choices = choices([(key, q.title) for key, q in found.items()])
+    form.questionnaire.choices = choices([(key, qtext(q.title)) for key, q in found.items()])
     form.organisations.choices = choices([
         (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ])
@@ -195,6 +198,7 @@ def round_page(round_id: int):
     link_form.organisation.choices = choices([(o.id, o.name) for o in organisations])
     link_form.role.choices = choices([("", _("Frågas i enkäten"))] + roles if roles else [("", "–")])
     invitation_form = InvitationForm()
+    invitation_form.batch.data = secrets.token_hex(8)
     invitation_form.organisation.choices = link_form.organisation.choices
     invitation_form.role.choices = link_form.role.choices
     return render_template(
