@@ -73,9 +73,18 @@ def signed(value: float | None) -> str:
     return "+" + text if round_half_up(value, 2) > 0 else text
 
 
+def _labels(question, codes) -> str:
+    labels = [qtext(o.label) for o in question.options if o.code in codes]
+    return format_list(labels, style="or", locale=get_locale()) if labels else ""
+
+
 def positive_labels(question) -> str:
-    labels = [qtext(o.label) for o in question.options if o.code in question.positive]
-    return format_list(labels, style="or", locale=get_locale())
+    return _labels(question, question.positive)
+
+
+def not_applicable_labels(question) -> str:
+    """The answers n leaves out (Vill inte svara, Vet ej, …), for the note under a table."""
+    return _labels(question, {o.code for o in question.options if o.not_applicable})
 
 
 @blueprint.context_processor
@@ -90,6 +99,7 @@ def _helpers() -> dict:
         "count": count,
         "signed": signed,
         "positive_labels": positive_labels,
+        "not_applicable_labels": not_applicable_labels,
         "dimension_name": dimension_name,
     }
 
