@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from ..extensions import db
 from ..questionnaire import QuestionnaireError
 from ..services.organisations import add_organisations
-from ..services.questionnaires import sync_questionnaires
+from ..services.questionnaires import definition_of, sync_questionnaires
 from ..services.rounds import get_or_create_link, get_or_create_round
 
 DEMO_KOMMUNER = ("Mariestad", "Skövde", "Lidköping", "Falköping", "Töreboda", "Gullspång")
@@ -45,8 +45,11 @@ def init(demo: bool) -> None:
         click.echo(f"Answering links ({first.name}):")
         for key in sorted(versions):
             round_, _ = get_or_create_round(key, DEMO_ROUND)
-            link = get_or_create_link(round_, first)
-            click.echo(f"  {key:18} {base}/s/{link.token}")
+            if definition_of(versions[key]).answered_through_links:
+                link = get_or_create_link(round_, first)
+                click.echo(f"  {key:18} {base}/s/{link.token}")
+            else:
+                click.echo(f"  {key:18} (no link: filled in on a participant's page, {base}/staff/deltagare)")
         _demo_accounts(base)
     db.session.commit()
 

@@ -138,6 +138,11 @@ class Questionnaire:
         return self.paired or self.respondent is RespondentKind.STAFF_ABOUT_PARTICIPANT
 
     @property
+    def answered_through_links(self) -> bool:
+        """Forms about a participant are filled in on the participant's page, behind a login."""
+        return self.respondent is not RespondentKind.STAFF_ABOUT_PARTICIPANT
+
+    @property
     def role_codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.roles)
 

@@ -162,6 +162,19 @@ def test_closed_round_is_410_and_stores_nothing(client):
     assert _count(Response) == 0
 
 
+@pytest.mark.parametrize("questionnaire", ["avslut", "uppfoljning_6man"])
+def test_forms_about_a_participant_cannot_be_answered_through_a_link(client, questionnaire):
+    # a link made before such links were refused, or by hand, still stores nothing
+    link = factories.link(questionnaire)
+    page = client.get(f"/s/{link.token}")
+    assert page.status_code == 404
+    assert "fylls i av samordnaren på deltagarens sida" in page.text
+    result = _post(client, link, {"participant_code": "K7M4-X", "utfall": "arbete",
+                                  "samtycke_uppfoljning": "ja", "progression": "okat"})
+    assert result.status_code == 404
+    assert _count(Response) == 0
+
+
 def test_body_over_the_limit_is_413(client, app):
     link = factories.link()
     app.config["MAX_CONTENT_LENGTH"] = 10_000

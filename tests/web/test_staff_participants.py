@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import ParticipantCode, Response
@@ -101,6 +101,22 @@ def test_avslut_records_consent_and_opens_uppfoljning(client, samordnare):
         "response_uuid": str(uuid.uuid4()), "progression": "okat"})
     assert done.status_code == 302
     assert "Ökat" in client.get(f"/staff/deltagare/{code.code}").text
+
+
+@pytest.mark.parametrize("consent", [None, "nej"])
+def test_uppfoljning_is_refused_without_consent_at_exit(client, samordnare, consent):
+    code = _create_codes(client)[0]
+    if consent:
+        client.post(f"/staff/deltagare/{code.code}/avslut/sv", data={
+            "response_uuid": str(uuid.uuid4()), "utfall": "arbete", "samtycke_uppfoljning": consent})
+    stored = db.session.scalar(select(func.count()).select_from(Response))
+    page = client.get(f"/staff/deltagare/{code.code}/uppfoljning_6man/sv")
+    assert page.status_code == 409
+    assert "bara för deltagare som vid avslut har samtyckt" in page.text
+    result = client.post(f"/staff/deltagare/{code.code}/uppfoljning_6man/sv", data={
+        "response_uuid": str(uuid.uuid4()), "progression": "okat"})
+    assert result.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Response)) == stored
 
 
 def test_bad_form_for_a_code_stores_nothing(client, samordnare):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, Round, RoundExpectation
+from surveyapp.models import AuditEvent, Round, RoundExpectation, SurveyLink
 from surveyapp.services.rounds import get_or_create_link
 from tests import factories
 from tests.factories import AVSLUTNINGSENKAT
@@ -139,3 +139,16 @@ def test_samordnare_sees_only_rounds_of_their_kommun(client):
     assert "Skövde" not in page.split("Svarsfrekvens", 1)[1]  # rates show only their own kommun
     # the open link of Skövde is not listed for Mariestad's samordnare
     assert samordnare.get(f"/staff/mattillfallen/{everyone.id}").text.count("/s/") == 0
+
+
+def test_a_round_of_forms_about_participants_offers_no_open_link(client):
+    _pl(client)
+    round_ = factories.round_("avslut")
+    mariestad = factories.organisation("Mariestad")
+    page = client.get(f"/staff/mattillfallen/{round_.id}")
+    assert page.status_code == 200
+    assert "Samordnaren fyller i den på deltagarens sida" in page.text
+    assert f"/staff/mattillfallen/{round_.id}/lankar" not in page.text
+    refused = client.post(f"/staff/mattillfallen/{round_.id}/lankar", data={"organisation": mariestad.id})
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0

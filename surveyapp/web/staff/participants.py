@@ -164,6 +164,10 @@ def _open_round(key: str, organisation_id: int) -> Round | None:
 def _code_context(participant_code: ParticipantCode, key: str, language: str):
     if key not in CODE_QUESTIONNAIRES:
         abort(404)
+    if key == "uppfoljning_6man" and not participant_code.followup_consent:
+        message = _("Uppföljningen efter sex månader görs bara för deltagare som vid avslut har "
+                    "samtyckt till den. Fyll i avslutet för %(code)s först.", code=participant_code.code)
+        abort(make_response(render_template("error.html", code=409, message=message), 409))
     version = current_version(key)
     if version is None:
         abort(404)

@@ -230,7 +230,7 @@ def round_link(round_id: int):
         abort(404)
     role = request.form.get("role") or None
     questionnaire = definition_of(current_versions()[round_.questionnaire_key])
-    if role and role not in questionnaire.role_codes:
+    if not questionnaire.answered_through_links or (role and role not in questionnaire.role_codes):
         abort(400)
     get_or_create_link(round_, organisation, role)
     record_audit(current_user, "round.link", f"{round_.name}: {organisation.name} {role or ''}".strip())

@@ -61,17 +61,27 @@ def _no_store(response):
     return response
 
 
+def filled_in_by_staff() -> NotFound:
+    error = NotFound()
+    error.surveyapp_message = _("Den här blanketten fylls i av samordnaren på deltagarens sida, "
+                                "inte via en länk.")
+    return error
+
+
 def _open_link(token: str):
     """The link, its current questionnaire version and definition; 404 or 410 otherwise."""
     link = find_link(token)
     if link is None:
         raise not_found()
-    if not link.round.accepts_answers(date.today()):
-        raise gone()
     version = current_version(link.round.questionnaire_key)
     if version is None:
         raise not_found()
-    return link, version, definition_of(version)
+    questionnaire = definition_of(version)
+    if not questionnaire.answered_through_links:
+        raise filled_in_by_staff()
+    if not link.round.accepts_answers(date.today()):
+        raise gone()
+    return link, version, questionnaire
 
 
 def _context(token: str, language: str) -> AnsweringContext:
