@@ -149,6 +149,9 @@ def test_a_round_of_forms_about_participants_offers_no_open_link(client):
     assert page.status_code == 200
     assert "Samordnaren fyller i den på deltagarens sida" in page.text
     assert f"/staff/mattillfallen/{round_.id}/lankar" not in page.text
+    assert "svar i kioskläge" not in page.text  # kiosk mode is for participants' own questionnaires
+    exit_survey = factories.round_("avslutningsenkat")
+    assert "svar i kioskläge" in client.get(f"/staff/mattillfallen/{exit_survey.id}").text
     refused = client.post(f"/staff/mattillfallen/{round_.id}/lankar", data={"organisation": mariestad.id})
     assert refused.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0
