@@ -88,12 +88,12 @@ def test_two_participants_in_a_row_and_back_shows_nothing(live_server, tablet):
 
 def test_idle_tablet_returns_to_the_language_picker_and_drops_unfinished_answers(live_server, live_app,
                                                                                   tablet):
-    live_app.config["KIOSK_IDLE_SECONDS"] = 2
+    live_app.config["KIOSK_IDLE_SECONDS"] = 3
     _start_kiosk(live_server, tablet)
     tablet.get_by_role("link", name="Svenska").click()
     tablet.get_by_text("Kvinna", exact=True).click()
     tablet.fill("#kommentar", "Hemligt svar som inte skickades")
-    tablet.wait_for_url("**/kiosk/", timeout=8000)
+    tablet.wait_for_url("**/kiosk/", timeout=12000)
     tablet.get_by_role("link", name="Svenska").click()
     expect(tablet.locator("form.survey-form")).to_be_visible()
     assert _nothing_filled_in(tablet)
