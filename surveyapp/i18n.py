@@ -177,8 +177,8 @@ def available_languages(questionnaire: Questionnaire | str) -> list[str]:
     return complete_languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
 
 
-def missing_languages(questionnaire: Questionnaire) -> dict[str, str]:
+def language_gaps(questionnaire: Questionnaire) -> dict:
     """For staff pages: each language not offered for ``questionnaire``, with the reason why."""
-    from .translations import missing_languages as missing
+    from .translations import language_gaps as gaps
 
-    return missing(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
+    return gaps(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)

@@ -81,41 +81,71 @@ def missing_texts(directory: str | Path, language: str, questionnaire: Questionn
     }
 
 
-def language_problem(directory: str | Path, language: str, questionnaire: Questionnaire) -> str | None:
-    """Why ``language`` cannot be offered for ``questionnaire`` (in English, for staff), or None."""
+@dataclass(frozen=True)
+class LanguageGap:
+    """Why a language cannot be offered for a questionnaire."""
+
+    no_catalog: bool = False
+    not_compiled: bool = False
+    #: texts with no translation, texts changed since they were translated, and all texts
+    untranslated: int = 0
+    fuzzy: int = 0
+    total: int = 0
+
+    def __str__(self) -> str:
+        """In English, for logs and the command line; staff pages word it in their own language."""
+        if self.no_catalog:
+            return "no translation catalog"
+        if self.not_compiled:
+            return "catalog not compiled (run make catalogs)"
+        parts = []
+        if self.untranslated:
+            parts.append(f"{self.untranslated} of {self.total} texts not translated")
+        if self.fuzzy:
+            parts.append(f"{self.fuzzy} of {self.total} texts changed since they were translated (fuzzy)")
+        return "; ".join(parts)
+
+
+def language_gap(directory: str | Path, language: str, questionnaire: Questionnaire) -> LanguageGap | None:
+    """Why ``language`` cannot be offered for ``questionnaire``, or None when it can."""
     if language == SOURCE_LANGUAGE:
         return None
     if not catalog_path(directory, language).exists():
-        return "no translation catalog"
+        return LanguageGap(no_catalog=True)
     missing = missing_texts(directory, language, questionnaire)
     if not missing:
         if not catalog_path(directory, language).with_suffix(".mo").exists():
-            return "catalog not compiled (run make catalogs)"
+            return LanguageGap(not_compiled=True)
         return None
     fuzzy = sum(1 for reason in missing.values() if reason == "fuzzy")
-    untranslated = len(missing) - fuzzy
-    total = len(respondent_texts(questionnaire))
-    parts = []
-    if untranslated:
-        parts.append(f"{untranslated} of {total} texts not translated")
-    if fuzzy:
-        parts.append(f"{fuzzy} of {total} texts changed since they were translated (fuzzy)")
-    return "; ".join(parts)
+    return LanguageGap(untranslated=len(missing) - fuzzy, fuzzy=fuzzy,
+                       total=len(respondent_texts(questionnaire)))
+
+
+def language_problem(directory: str | Path, language: str, questionnaire: Questionnaire) -> str | None:
+    """Why ``language`` cannot be offered for ``questionnaire`` (in English), or None."""
+    gap = language_gap(directory, language, questionnaire)
+    return None if gap is None else str(gap)
 
 
 def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> list[str]:
     """The languages ``questionnaire`` can be answered in, Swedish first."""
     from .i18n import LANGUAGES
 
-    return [lang for lang in LANGUAGES if language_problem(directory, lang, questionnaire) is None]
+    return [lang for lang in LANGUAGES if language_gap(directory, lang, questionnaire) is None]
 
 
-def missing_languages(directory: str | Path, questionnaire: Questionnaire) -> dict[str, str]:
+def language_gaps(directory: str | Path, questionnaire: Questionnaire) -> dict[str, LanguageGap]:
     """Every language that cannot be offered for ``questionnaire``, with the reason why."""
     from .i18n import LANGUAGES
 
-    problems = {lang: language_problem(directory, lang, questionnaire) for lang in LANGUAGES}
-    return {lang: reason for lang, reason in problems.items() if reason}
+    gaps = {lang: language_gap(directory, lang, questionnaire) for lang in LANGUAGES}
+    return {lang: gap for lang, gap in gaps.items() if gap is not None}
+
+
+def missing_languages(directory: str | Path, questionnaire: Questionnaire) -> dict[str, str]:
+    """Every language that cannot be offered for ``questionnaire``, with the reason (in English)."""
+    return {lang: str(gap) for lang, gap in language_gaps(directory, questionnaire).items()}
 
 
 def compile_catalogs(directory: str | Path) -> list[Path]:

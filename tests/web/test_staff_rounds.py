@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import uuid
 from datetime import date, timedelta
 
+from babel.messages.pofile import read_po, write_po
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Round, RoundExpectation, SurveyLink
+from surveyapp.questionnaire.extract import respondent_texts
+from surveyapp.services.questionnaires import current_version, definition_of
 from surveyapp.services.rounds import get_or_create_link
 from tests import factories
 from tests.factories import AVSLUTNINGSENKAT
@@ -155,3 +160,43 @@ def test_a_round_of_forms_about_participants_offers_no_open_link(client):
     refused = client.post(f"/staff/mattillfallen/{round_.id}/lankar", data={"organisation": mariestad.id})
     assert refused.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0
+
+
+def test_round_page_says_which_languages_are_not_offered_and_why(client, app, tmp_path):
+    # a question changed since Tigrinya was translated, and Somali has no catalog at all
+    translations = tmp_path / "translations"
+    shutil.copytree(app.config["BABEL_TRANSLATION_DIRECTORIES"], translations)
+    po = translations / "ti" / "LC_MESSAGES" / "questionnaires.po"
+    with po.open("rb") as fileobj:
+        catalog = read_po(fileobj, locale="ti")
+    catalog["Hur mår du nu jämfört med innan du började i projektet?"].flags.add("fuzzy")
+    with po.open("wb") as fileobj:
+        write_po(fileobj, catalog, width=0)
+    shutil.rmtree(translations / "so")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
+    total = len(respondent_texts(definition_of(current_version("avslutningsenkat"))))
+
+    _pl(client)
+    link = factories.link()
+    page = client.get(f"/staff/mattillfallen/{link.round.id}")
+    section = re.search(r'<section class="panel" id="sprak">(.*?)</section>', page.text, re.S).group(1)
+    offered = re.search(r"Enkäten kan besvaras på:(.*?)</p>", section, re.S).group(1)
+    assert [name for name in ("Svenska", "English", "العربية", "دری", "Українська") if name in offered] == [
+        "Svenska", "English", "العربية", "دری", "Українська"]
+    assert "ትግርኛ" not in offered and "Soomaali" not in offered
+    rows = dict(re.findall(r'<tr><td><bdi lang="\w+" dir="\w+">(.*?)</bdi></td><td>(.*?)</td></tr>', section))
+    assert rows == {
+        "Soomaali": "Det finns ingen översättning.",
+        "ትግርኛ": f"1 av {total} texter har ändrats sedan den översattes.",
+    }
+    # and the participant's language picker offers the same languages
+    picker = client.get(f"/s/{link.token}").text
+    assert "ትግርኛ" not in picker and "Soomaali" not in picker and "Українська" in picker
+
+
+def test_a_staff_questionnaire_round_lists_the_languages_it_lacks(client):
+    _pl(client)
+    round_ = factories.round_("samverkan")
+    page = client.get(f"/staff/mattillfallen/{round_.id}")
+    section = re.search(r'<section class="panel" id="sprak">(.*?)</section>', page.text, re.S).group(1)
+    assert "العربية" in section and "texter är inte översatta." in section

@@ -6,11 +6,12 @@ import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
-from ...i18n import qtext
+from ...i18n import available_languages, language_gaps, qtext
 from ...models import Organisation, Role, Round, RoundStateError, SurveyLink
 from ...questionnaire import RespondentKind
 from ...services.audit import record_audit
@@ -25,6 +26,7 @@ from ...services.staff_rounds import (
     set_expectations,
     visible_rounds,
 )
+from ...translations import LanguageGap
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import InvitationForm, OpenLinkForm, RoundForm, choices
@@ -179,6 +181,24 @@ def round_expectations(round_id: int):
     return redirect(url_for(".round_page", round_id=round_.id) + "#svarsfrekvens")
 
 
+def gap_reason(gap: LanguageGap) -> str:
+    """Why a language is not offered, for the round page."""
+    if gap.no_catalog:
+        return _("Det finns ingen översättning.")
+    if gap.not_compiled:
+        return _("Översättningen är inte kompilerad (kör make catalogs).")
+    reasons = []
+    if gap.untranslated:
+        reasons.append(ngettext("%(num)d av %(total)d texter är inte översatt.",
+                                "%(num)d av %(total)d texter är inte översatta.",
+                                gap.untranslated, total=gap.total))
+    if gap.fuzzy:
+        reasons.append(ngettext("%(num)d av %(total)d texter har ändrats sedan den översattes.",
+                                "%(num)d av %(total)d texter har ändrats sedan de översattes.",
+                                gap.fuzzy, total=gap.total))
+    return " ".join(reasons)
+
+
 @blueprint.get("/mattillfallen/<int:round_id>")
 def round_page(round_id: int):
     round_ = visible_round(round_id)
@@ -216,6 +236,10 @@ def round_page(round_id: int):
         can_manage=current_user.role in MANAGERS,
         public_url=current_app.config["PUBLIC_URL"],
         smtp=bool(current_app.config.get("SMTP_HOST")),
+        languages=available_languages(questionnaire)
+        if questionnaire and questionnaire.answered_through_links else None,
+        language_gaps={lang: gap_reason(gap) for lang, gap in language_gaps(questionnaire).items()}
+        if questionnaire and questionnaire.answered_through_links else {},
     )
 
 
