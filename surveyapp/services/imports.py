@@ -42,6 +42,7 @@ UNKNOWN_ORGANISATION_HINT = N_(
     "Organisationen ”%(value)s” finns inte. Lägg till den med: surveyapp organisations add \"%(value)s\""
 )
 ORGANISATION_REQUIRED = N_("Skriv organisationen.")
+NOT_IN_ROUND = N_("Mättillfället ”%(round)s” omfattar inte %(value)s.")
 EMPTY_FILE = N_("Filen har inga rader med svar.")
 UNREADABLE = N_("Filen går inte att läsa: %(reason)s")
 NOT_UTF8 = N_("Filen är inte sparad som UTF-8. Spara den i Excel som ”CSV UTF-8” och försök igen.")
@@ -253,6 +254,8 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
                 if name
                 else Message(ORGANISATION_REQUIRED)
             )
+        elif not round_.covers(organisation.id):
+            row_errors["organisation"] = Message(NOT_IN_ROUND, {"round": round_.name, "value": name})
         if uuid is not None:
             if uuid in seen_ids:
                 row_errors["response_id"] = Message(DUPLICATE_ID, {"row": seen_ids[uuid]})

@@ -177,6 +177,22 @@ def test_closed_rounds_accept_imports(runner, tmp_path):
     assert _count(Response) == 3
 
 
+def test_rows_of_an_organisation_the_round_does_not_cover_are_refused(runner, tmp_path):
+    _organisations()
+    round_ = factories.round_("samverkan", "Mättillfälle 2")
+    round_.organisations = [factories.organisation(ORGANISATIONS[0])]
+    db.session.commit()
+    rows = samverkan_rows(6, month=4)
+    outside = next(i for i, row in enumerate(rows) if row["organisation"] != ORGANISATIONS[0])
+    path = write_csv(tmp_path / "s.csv", rows)
+    result = runner.invoke(args=["import", "samverkan", str(path), "--round", "Mättillfälle 2"])
+    assert result.exit_code == 1
+    expected = (f"row {outside + 2}, organisation: Mättillfället ”Mättillfälle 2” omfattar inte "
+                f"{rows[outside]['organisation']}.")
+    assert expected in result.stderr
+    assert _count(Response) == 0
+
+
 def test_a_response_id_stored_in_another_round_is_an_error(runner, tmp_path):
     _organisations()
     path = write_csv(tmp_path / "s.csv", samverkan_rows(3, month=4))
