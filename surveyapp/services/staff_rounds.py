@@ -84,12 +84,22 @@ def save_round(
 
 
 def set_expectations(round_: Round, expected: Mapping[tuple[int, str], int | None]) -> None:
-    """Replaces the expected numbers; keys are (organisation id, role or "")."""
-    round_.expectations = [
-        RoundExpectation(organisation_id=org_id, role=role, expected=n)
-        for (org_id, role), n in sorted(expected.items())
-        if n is not None
-    ]
+    """Replaces the expected numbers; keys are (organisation id, role or "").
+
+    Rows that stay are changed in place: a flush inserts before it deletes, so replacing
+    them would collide with the unique (round, organisation, role) constraint.
+    """
+    existing = {(e.organisation_id, e.role): e for e in round_.expectations}
+    kept = []
+    for (org_id, role), n in sorted(expected.items()):
+        if n is None:
+            continue
+        row = existing.get((org_id, role))
+        if row is None:
+            row = RoundExpectation(organisation_id=org_id, role=role, expected=n)
+        row.expected = n
+        kept.append(row)
+    round_.expectations = kept
     db.session.flush()
 
 

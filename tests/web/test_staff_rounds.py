@@ -124,6 +124,10 @@ def test_expected_numbers_are_saved_and_bad_ones_refused_whole(client):
     assert stored == {("Mariestad", "kommunchef", 3), ("Skövde", "samordnare", 5)}
     page = client.get(f"/staff/mattillfallen/{round_.id}")
     assert "0 av 3 (0\u00a0%)" in page.text and "0 av 8 (0\u00a0%)" in page.text
+    # large numbers are grouped as the reader's locale writes them
+    client.post(f"/staff/mattillfallen/{round_.id}/forvantat",
+                data={f"expected-{mariestad.id}-kommunchef": "2500"})
+    assert "0 av 2\u00a0500 (0\u00a0%)" in client.get(f"/staff/mattillfallen/{round_.id}").text
 
 
 def test_samordnare_sees_only_rounds_of_their_kommun(client):
