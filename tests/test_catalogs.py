@@ -37,6 +37,7 @@ PARTICIPANT_SOURCES = (
     "surveyapp/templates/main/",
     "surveyapp/templates/invitations/",
     "surveyapp/templates/kiosk/thanks.html",
+    "surveyapp/templates/kiosk/closed.html",
     "surveyapp/templates/kiosk/_kiosk.html",
     "surveyapp/errors.py",
     "surveyapp/web/survey/",

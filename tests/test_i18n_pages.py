@@ -127,6 +127,10 @@ def test_errors_are_shown_in_the_chosen_language(client):
     bad = client.post(f"/s/{link.token}/ar", data={**AVSLUTNINGSENKAT, "tro_formaga": "7",
                                                    "response_uuid": str(uuid.uuid4())})
     assert "الإجابة «7» ليست من بين الخيارات." in bad.text
+    # Persian counts in its own digits, as everywhere else on its pages
+    data = {k: v for k, v in AVSLUTNINGSENKAT.items() if k not in ("tro_formaga", "mar_battre")}
+    persian = client.post(f"/s/{link.token}/fa", data={**data, "response_uuid": str(uuid.uuid4())})
+    assert "۲ جواب باید اصلاح شود" in persian.text
 
 
 def test_error_pages_speak_the_language_of_the_address(client):
