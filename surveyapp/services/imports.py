@@ -22,6 +22,7 @@ from ..models import Organisation, Response, Round
 from ..models._time import utcnow
 from ..questionnaire import Message
 from ..questionnaire.messages import N_
+from ..questionnaire.types import FreeText
 from .organisations import find_organisation
 from .questionnaires import current_version, definition_of
 from .rounds import get_or_create_round
@@ -198,6 +199,7 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
     if missing:
         raise ImportFailed([RowError(1, c, Message(MISSING_COLUMN, {"column": c})) for c in missing])
 
+    free_text = {q.key for q in questionnaire.questions if q.type == FreeText.name}
     round_, created = get_or_create_round(questionnaire_key, round_name.strip())
     organisations: dict[str, Organisation | None] = {}
     errors: list[RowError] = []
@@ -226,7 +228,9 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
         if not response_id:
             without_id += 1
             response_id = str(uuidlib.uuid4())
-        raw = {k: str(v).split(";") for k, v in text.items() if k not in META and k}
+        # several codes are separated by ";", but a free-text answer is kept whole
+        raw = {k: [str(v)] if k in free_text else str(v).split(";")
+               for k, v in text.items() if k not in META and k}
         sub = Submission(
             round=round_,
             version=version,

@@ -103,6 +103,17 @@ def test_every_bad_row_is_reported_and_nothing_is_stored(runner, tmp_path):
     assert db.session.scalar(select(Round).filter_by(name="Ny omgång")) is None
 
 
+def test_free_text_with_semicolons_is_kept_whole(runner, tmp_path):
+    _organisations()
+    rows = avslutningsenkat_rows(3)
+    rows[0]["kommentar"] = "Bra bemötande; tack för allt"
+    path = write_csv(tmp_path / "text.csv", rows, delimiter=";")
+    result = runner.invoke(args=["import", "avslutningsenkat", str(path), "--round", "Avslut 2026"])
+    assert result.exit_code == 0, result.output
+    stored = db.session.scalars(select(Answer.text).filter_by(question_key="kommentar")).all()
+    assert "Bra bemötande; tack för allt" in stored
+
+
 def test_reimporting_the_same_file_stores_nothing_new(runner, tmp_path):
     _organisations()
     path = write_csv(tmp_path / "avslut.csv", avslutningsenkat_rows(20))
