@@ -178,3 +178,19 @@ def test_free_text_that_looks_like_a_formula_stays_text(runner, tmp_path, avslut
     assert {c.value for c in risky} == {'=HYPERLINK("http://example.org")', "-tack"}
     assert all(c.data_type == "s" for c in risky)
     assert not any(c.hyperlink for c in cells)
+
+
+def test_free_text_starting_with_plus_or_at_stays_text(runner, tmp_path, imported):
+    rows = avslutningsenkat_rows(4)
+    texts = ["+46 70 123 45 67", "@SUM(A1:A9)", "=1+1", "-2"]
+    for row, text in zip(rows, texts, strict=True):
+        row["kommentar"] = text
+    imported("avslutningsenkat", rows, "Avslut 2026")
+    path = tmp_path / "with-text.xlsx"
+    result = runner.invoke(args=["report", "avslutningsenkat", "--xlsx", str(path), "--with-text"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(path)["Svar"]
+    column = [c.value for c in sheet[1]].index("kommentar") + 1
+    cells = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1)]
+    assert sorted(c.value for c in cells) == sorted(texts)
+    assert all(c.data_type == "s" for c in cells)
