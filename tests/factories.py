@@ -59,6 +59,6 @@ def login(client, account) -> None:
     import time
 
     with client.session_transaction() as session:
-        session["_user_id"] = str(account.id)
+        session["_user_id"] = account.get_id()
         session["_fresh"] = True
         session["staff_seen"] = int(time.time())

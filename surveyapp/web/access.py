@@ -97,9 +97,13 @@ def visible_organisations() -> list[Organisation]:
     return list(db.session.scalars(query))
 
 
-def _load_account(account_id: str) -> Account | None:
+def _load_account(session_id: str) -> Account | None:
+    """The logged-in account, unless it was disabled or its password changed since the login."""
+    account_id, _, fingerprint = session_id.partition(":")
     account = db.session.get(Account, int(account_id)) if account_id.isdigit() else None
-    return account if account is not None and account.active else None
+    if account is None or not account.active or fingerprint != account.login_fingerprint:
+        return None
+    return account
 
 
 def _expire_idle_session() -> None:

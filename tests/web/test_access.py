@@ -156,9 +156,25 @@ def test_change_own_password(client):
     assert "minst 10 tecken" in short.text
     done = client.post("/konto", data={"action": "password", "pw-current_password": PASSWORD, **NEW})
     assert done.status_code == 302
+    assert client.get("/konto").status_code == 200  # the login that changed it goes on
     client.post("/logout")
     assert _login(client, "pl@example.org").status_code == 401
     assert _login(client, "pl@example.org", "ett nytt lösenord").status_code == 302
+
+
+def test_a_new_password_ends_logins_elsewhere(app):
+    factories.user("pl@example.org", "projektledning", password=PASSWORD)
+    office, copied = app.test_client(), app.test_client()
+    assert _login(office, "pl@example.org").status_code == 302
+    with office.session_transaction() as session:
+        cookie = dict(session)
+    with copied.session_transaction() as session:
+        session.update(cookie)
+    assert copied.get("/staff/mattillfallen").status_code == 200
+    done = office.post("/konto", data={"action": "password", "pw-current_password": PASSWORD, **NEW})
+    assert done.status_code == 302
+    assert office.get("/staff/mattillfallen").status_code == 200
+    assert copied.get("/staff/mattillfallen").status_code == 302
 
 
 def test_visible_organisations_per_role(app):

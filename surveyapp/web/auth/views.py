@@ -111,9 +111,11 @@ def account():
             password_form.current_password.errors.append(_("Fel lösenord."))
             status = 400
         else:
-            set_password(current_user, password_form.new_password.data)
-            record_audit(current_user, "account.password", "")
+            account = current_user._get_current_object()
+            set_password(account, password_form.new_password.data)
+            record_audit(account, "account.password", "")
             db.session.commit()
+            login_user(account)  # this login goes on; logins elsewhere end with the old password
             flash(_("Ditt lösenord är bytt."))
             return redirect(url_for(".account"))
     elif action == "pin" and pin_form.validate_on_submit():
