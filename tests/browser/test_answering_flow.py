@@ -68,3 +68,25 @@ def test_keyboard_only_can_choose_a_scale_step(live_server, tablet):
     tablet.keyboard.press("ArrowRight")
     checked = tablet.locator("#q-tro_formaga input:checked").get_attribute("value")
     assert checked == "2"
+
+
+def test_answering_works_without_javascript(live_server, browser):
+    link = factories.link()
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="sv-SE",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/s/{link.token}")
+        page.get_by_role("link", name="Svenska").click()
+        page.wait_for_url(f"**/s/{link.token}/sv")
+        page.get_by_role("button", name="Skicka svaren").click()
+        expect(page.locator("#q-kon .error-text")).to_contain_text("Svara på frågan.")
+        _answer_everything(page)
+        screenshot(page, "avslutningsenkat-tablet-no-javascript")
+        page.get_by_role("button", name="Skicka svaren").click()
+        page.wait_for_url("**/tack")
+        expect(page.get_by_role("heading", name="Tack för dina svar!")).to_be_visible()
+    finally:
+        context.close()
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    assert db.session.scalar(select(Answer.code).filter_by(question_key="diskriminering")) == "alder"
