@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -172,3 +173,13 @@ def test_catalog_headers_name_their_language_and_plural_rule(language):
     assert str(messages.locale) == language
     assert messages.num_plurals == Catalog(locale=language).num_plurals
     assert not messages.fuzzy
+
+
+def test_compiled_catalogs_are_built_not_committed():
+    """The set-up commands compile the .mo files; a committed one would go stale unseen."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip(f"git could not list the files: {listed.stderr.strip()}")
+    assert listed.stdout.split() == []
