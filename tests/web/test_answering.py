@@ -180,6 +180,10 @@ def test_body_over_the_limit_is_413(client, app):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     result = _post(client, link, {**AVSLUTNINGSENKAT, "kommentar": "x" * 20_000})
     assert result.status_code == 413
+    assert "Det du skickade är för stort." in result.text
+    in_ukrainian = _post(client, link, {**AVSLUTNINGSENKAT, "kommentar": "x" * 20_000}, language="uk")
+    assert in_ukrainian.status_code == 413
+    assert "Те, що ви надіслали, занадто велике." in in_ukrainian.text
     assert _count(Response) == 0
 
 
