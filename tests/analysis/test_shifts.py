@@ -121,6 +121,21 @@ def test_paired_uses_first_and_latest_of_several_ratings():
     assert (paired.n_pairs, paired.delta) == (5, 3.0)
 
 
+def test_paired_between_two_named_rounds():
+    rows = []
+    for i in range(5):
+        for day, level, round_ in ((0, 2, "Start"), (90, 3, "Mitt"), (180, 5, "Avslut")):
+            rows.append(progression_row(f"P{i:03d}", level, "0", day=day, round=round_))
+    data = make_data("progressionskort", rows)
+
+    def delta(**between) -> float:
+        return build_report(data, **between).item("hantera_vardag").total.paired.delta
+
+    assert delta(shift_from="Start", shift_to="Mitt") == 1.0
+    assert delta(shift_from="Mitt", shift_to="Avslut") == 2.0
+    assert delta(shift_from="Start", shift_to="Avslut") == 3.0
+
+
 def test_a_round_without_pairs():
     rows = [progression_row(f"P{i:03d}", 3, "0", round="Start") for i in range(5)]
     rows += [progression_row(f"Q{i:03d}", 4, "0", round="Avslut", day=90) for i in range(5)]
