@@ -207,6 +207,49 @@ def _check_shifts(doc, workbook, tables):
                 assert page["ci"] == f"{_decimal(shift['ci95'][0])} till {_decimal(shift['ci95'][1])}"
 
 
+def _p_value(p: float | None) -> str:
+    if p is None:
+        return DASH
+    if p < 0.001:
+        return "< 0,001"
+    return format_decimal(Decimal(str(p)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
+                          format="#,##0.000", locale="sv")
+
+
+def _check_paired(doc, workbook, tables) -> int:
+    rows = list(workbook["Parvis"].iter_rows(values_only=True))
+    header = rows[0]
+    excel = [dict(zip(header, r, strict=False)) for r in rows[1:]]
+    checked = 0
+    for key, question in doc["questions"].items():
+        if "paired" not in question:
+            continue
+        cells = [("total", question)]
+        for dim, groups in question["by"].items():
+            cells += [(f"{dim}:{g}", c) for g, c in groups.items()]
+        xrows = [r for r in excel if r["Fråga"] == key]
+        assert len(xrows) == len(cells)
+        for (row_key, cell), xrow in zip(cells, xrows, strict=True):
+            page = tables["paired"][f"{key}|{row_key}"]
+            paired = cell.get("paired", {"suppressed": True})
+            if cell.get("suppressed") or paired.get("suppressed") or not paired["n_pairs"]:
+                assert xrow["Skillnad"] == DASH and page["delta"] == DASH
+                continue
+            assert xrow["Par"] == paired["n_pairs"]
+            assert xrow["Skillnad"] == pytest.approx(paired["delta"])
+            assert page["delta"] == _signed(paired["delta"])
+            assert xrow["p (Wilcoxon)"] == (DASH if paired["p"] is None else pytest.approx(paired["p"]))
+            assert page["p-value"] == _p_value(paired["p"])
+            if paired["ci95"]:
+                assert (xrow["KI 95 % låg"], xrow["KI 95 % hög"]) == (
+                    pytest.approx(paired["ci95"][0]), pytest.approx(paired["ci95"][1]))
+                assert page["ci"] == f"{_decimal(paired['ci95'][0])} till {_decimal(paired['ci95'][1])}"
+            for column, moved in (("Ökat", "up"), ("Samma", "stayed"), ("Minskat", "down")):
+                assert xrow[column] == pytest.approx(paired["moved"][moved]["pct"] / 100, abs=5e-4)
+            checked += 1
+    return checked
+
+
 @pytest.fixture
 def manager(client):
     factories.login(client, factories.user("pl@projekt.example", "projektledning"))
@@ -241,3 +284,4 @@ def test_progressionskort_goals_agree(client, runner, tmp_path, manager, importe
     doc, workbook, tables = _outputs(client, runner, tmp_path, "progressionskort", ["kon"])
     _check_questions(doc, workbook, tables)
     _check_goals(doc, workbook, tables)
+    assert _check_paired(doc, workbook, tables) >= 8
