@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from .figures import percent
 
@@ -28,6 +29,12 @@ class Rate:
     def pct_rounded(self) -> float | None:
         """0–100 to one decimal, half-up (JSON)."""
         return percent(self.answered, self.expected, 1) if self.expected else None
+
+    @property
+    def fraction(self) -> float | None:
+        """The one-decimal percentage as a fraction (Excel stores 33.3 % as 0.333)."""
+        pct = self.pct_rounded
+        return None if pct is None else float(Decimal(str(pct)) / 100)
 
 
 @dataclass(frozen=True)

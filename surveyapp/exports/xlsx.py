@@ -425,7 +425,7 @@ class SummaryWriter:
             ws.write_number(row, 3, rate.answered, self.f["int"])
             if rate.expected is not None:
                 ws.write_number(row, 4, rate.expected, self.f["int"])
-            self.put_number(ws, row, 5, rate.answered / rate.expected if rate.expected else None, "pct")
+            self.put_number(ws, row, 5, rate.fraction, "pct")
             row += 1
 
         for rates in self.report.response_rates:

@@ -58,7 +58,7 @@ def test_excel_has_a_response_rate_sheet_with_the_same_figures(runner, tmp_path,
     total = next(r for r in rows if r[:2] == ["Mättillfälle 1", "Totalt"])
     figures = doc["response_rates"][0]["total"]
     assert total[3:5] == [figures["answered"], 15]
-    assert total[5] == pytest.approx(figures["answered"] / 15)
+    assert total[5] == pytest.approx(figures["pct"] / 100)  # one decimal, as every share in Excel
     chef = next(r for r in rows if r[:3] == ["Mättillfälle 1", "Mariestad", "Kommunchef"])
     assert chef[4] == 10
     assert ["Mättillfälle 1", "Mariestad", "Region", 4, 1] in [r[:5] for r in rows]
