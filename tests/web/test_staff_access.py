@@ -21,6 +21,9 @@ from tests import factories
 
 #: blueprints whose routes are staff routes
 STAFF_BLUEPRINTS = ("staff", "auth", "kiosk", "reports")
+#: blueprints for respondents, guarded by their links' tokens (tested in test_answering and
+#: test_invitations)
+RESPONDENT_BLUEPRINTS = ("main", "survey", "invitations")
 #: public routes in those blueprints, and what guards them instead
 PUBLIC = {
     "auth.login": "the login page itself",
@@ -167,6 +170,11 @@ def staff_routes(app) -> set[tuple[str, str]]:
 def _tested(endpoint: str, method: str) -> bool:
     return (endpoint in PUBLIC or (endpoint in RULES and RULES[endpoint].method == method)
             or f"{endpoint} {method}" in MORE_RULES)
+
+
+def test_every_blueprint_is_known_as_staff_or_respondent(app):
+    known = set(STAFF_BLUEPRINTS) | set(RESPONDENT_BLUEPRINTS)
+    assert set(app.blueprints) - known == set(), "a new blueprint: list it, and test its access rules"
 
 
 def test_every_staff_route_has_an_access_rule(app):
