@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
@@ -17,6 +18,9 @@ from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from .questionnaire import Questionnaire
+
+if TYPE_CHECKING:
+    from .translations import LanguageGap
 
 #: every language participants can answer in, by its own name in its own script
 LANGUAGES: dict[str, str] = {
@@ -177,7 +181,7 @@ def available_languages(questionnaire: Questionnaire | str) -> list[str]:
     return complete_languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
 
 
-def language_gaps(questionnaire: Questionnaire) -> dict:
+def language_gaps(questionnaire: Questionnaire) -> dict[str, LanguageGap]:
     """For staff pages: each language not offered for ``questionnaire``, with the reason why."""
     from .translations import language_gaps as gaps
 

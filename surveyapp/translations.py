@@ -122,12 +122,6 @@ def language_gap(directory: str | Path, language: str, questionnaire: Questionna
                        total=len(respondent_texts(questionnaire)))
 
 
-def language_problem(directory: str | Path, language: str, questionnaire: Questionnaire) -> str | None:
-    """Why ``language`` cannot be offered for ``questionnaire`` (in English), or None."""
-    gap = language_gap(directory, language, questionnaire)
-    return None if gap is None else str(gap)
-
-
 def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> list[str]:
     """The languages ``questionnaire`` can be answered in, Swedish first."""
     from .i18n import LANGUAGES
