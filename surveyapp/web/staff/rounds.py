@@ -221,6 +221,11 @@ def round_page(round_id: int):
     invitation_form.batch.data = secrets.token_hex(8)
     invitation_form.organisation.choices = link_form.organisation.choices
     invitation_form.role.choices = link_form.role.choices
+    # forms about a participant are filled in by staff in Swedish: no languages to show
+    languages, gaps = None, {}
+    if questionnaire and questionnaire.answered_through_links:
+        languages = available_languages(questionnaire)
+        gaps = {lang: gap_reason(gap) for lang, gap in language_gaps(questionnaire).items()}
     return render_template(
         "staff/round.html",
         round=round_,
@@ -236,10 +241,8 @@ def round_page(round_id: int):
         can_manage=current_user.role in MANAGERS,
         public_url=current_app.config["PUBLIC_URL"],
         smtp=bool(current_app.config.get("SMTP_HOST")),
-        languages=available_languages(questionnaire)
-        if questionnaire and questionnaire.answered_through_links else None,
-        language_gaps={lang: gap_reason(gap) for lang, gap in language_gaps(questionnaire).items()}
-        if questionnaire and questionnaire.answered_through_links else {},
+        languages=languages,
+        language_gaps=gaps,
     )
 
 
