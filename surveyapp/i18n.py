@@ -16,6 +16,7 @@ from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, request
 from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from .questionnaire import Questionnaire
 
@@ -56,8 +57,11 @@ def select_locale() -> str:
     chosen = getattr(g, "language", None)
     if chosen in LANGUAGES:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.language in STAFF_LANGUAGES:
-        return current_user.language
+    try:
+        if current_user and current_user.is_authenticated and current_user.language in STAFF_LANGUAGES:
+            return current_user.language
+    except SQLAlchemyError:
+        pass  # the database is away: the error page speaks the browser's language
     return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT)
 
 

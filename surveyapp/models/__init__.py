@@ -2,6 +2,7 @@
 
 from .accounts import Account, Role, account_organisations
 from .audit import AuditEvent
+from .drafts import AnswerDraft
 from .invitations import Invitation
 from .kiosk import KioskTally
 from .links import SurveyLink
@@ -21,6 +22,7 @@ from .throttle import FailedAttempt
 
 __all__ = [
     "Account",
+    "AnswerDraft",
     "AuditEvent",
     "Answer",
     "Channel",

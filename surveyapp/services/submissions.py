@@ -59,6 +59,9 @@ class Submission:
     allow_closed: bool = False
     #: imports refuse columns that are no question; forms ignore unknown fields
     strict_keys: bool = False
+    #: a used uuid with other answers: forms store a new response (with a new uuid), imports
+    #: keep the first (a response id names one response however often a file is imported)
+    new_uuid_when_changed: bool = False
 
 
 def normalise_uuid(value: str) -> str:
@@ -112,22 +115,44 @@ def check(sub: Submission) -> tuple[str, list]:
 def record(sub: Submission) -> Response | None:
     """Stores a submission; returns None when its uuid was stored before (a resubmission).
 
+    The same uuid with the same answers (a double tap, a retry, a queued answer sent again)
+    stores nothing. The same uuid with other answers stores a new response under a new uuid
+    when ``sub.new_uuid_when_changed`` (forms: nobody is thanked for answers that were not
+    stored), else nothing (imports).
+
     Raises :class:`SubmissionError` and stores nothing when anything is wrong. Runs in a
     savepoint so that a concurrent duplicate leaves the caller's transaction usable.
     """
     uuid, answers = check(sub)
-    if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
-        return None
-    response = new_response(sub, uuid, answers)
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
-        if db.session.scalar(select(Response.id).filter_by(uuid=uuid)) is not None:
-            return None
-        raise
-    return response
+    for _attempt in range(2):
+        existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
+        if existing is not None:
+            if not sub.new_uuid_when_changed or _same(existing, sub, answers):
+                return None
+            uuid = str(uuidlib.uuid4())
+        response = new_response(sub, uuid, answers)
+        try:
+            with db.session.begin_nested():
+                db.session.add(response)
+                db.session.flush()
+        except IntegrityError:
+            # a concurrent post of the same uuid won: compare with what it stored
+            continue
+        return response
+    raise SubmissionError({"response_id": Message(BAD_UUID, {"value": uuid})})
+
+
+def _same(stored: Response, sub: Submission, answers: list) -> bool:
+    """Whether a stored response holds exactly the submission's answers."""
+    stored_answers = sorted(repr((a.question_key, a.row_key or "", a.code, a.number, a.text))
+                            for a in stored.answers)
+    new_answers = sorted(repr((a.question, a.row or "", a.code, a.number, a.text)) for a in answers)
+    return (
+        stored_answers == new_answers
+        and stored.round_id == sub.round.id
+        and stored.participant_code == ((sub.participant_code or "").strip().upper() or None)
+        and stored.role == (sub.role or None)
+    )
 
 
 def new_response(sub: Submission, uuid: str, answers: list) -> Response:

@@ -1,21 +1,66 @@
-/* Kiosk mode: back to the language picker when the tablet is left alone (unfinished
-   answers are dropped with the page), and never show a page restored from the cache. */
+/* Kiosk mode: back to the language picker when the tablet is left alone (unfinished answers
+   are dropped with the page), after a visible countdown with "Jag är kvar" on the form; and
+   never show a page restored from the browser's memory. Touching, typing, scrolling and
+   listening to read-aloud count as activity. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var home = script.getAttribute("data-kiosk-home");
   var idle = parseInt(script.getAttribute("data-kiosk-idle"), 10) * 1000;
+  var dialog = script.hasAttribute("data-kiosk-warn") ? document.getElementById("idle-warning") : null;
+  // the warning shows for the last third of the idle time, at most 30 seconds
+  var warnFor = dialog ? Math.min(30000, Math.floor(idle / 3)) : 0;
   var timer = null;
+  var ticker = null;
+  var deadline = 0;
 
   function goHome() { window.location.replace(home); }
+
+  function localDigits(n) {
+    var text = dialog.querySelector("[data-template]");
+    var digits = text.dataset.digits || "0123456789";
+    return String(n).replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
+  }
+
+  function tick() {
+    var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    var text = dialog.querySelector("[data-template]");
+    text.textContent = text.dataset.template.replace("{n}", localDigits(left));
+    if (left === 0) goHome();
+  }
+
+  function warn() {
+    deadline = Date.now() + warnFor;
+    dialog.hidden = false;
+    document.body.classList.add("has-idle-warning");
+    tick();
+    ticker = window.setInterval(tick, 1000);
+    var stay = document.getElementById("idle-warning-stay");
+    if (stay) stay.focus();
+  }
+
   function restart() {
     if (!idle) { return; }
     window.clearTimeout(timer);
-    timer = window.setTimeout(goHome, idle);
+    window.clearInterval(ticker);
+    if (dialog && !dialog.hidden) {
+      dialog.hidden = true;
+      document.body.classList.remove("has-idle-warning");
+    }
+    timer = dialog && warnFor > 0 ? window.setTimeout(warn, idle - warnFor) : window.setTimeout(goHome, idle);
   }
-  ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
+
+  ["pointerdown", "keydown", "input", "touchstart", "wheel"].forEach(function (name) {
     window.addEventListener(name, restart, { passive: true });
   });
+  // scrolling inside any element, and audio elements playing, do not bubble: listen while capturing
+  ["scroll", "play", "timeupdate"].forEach(function (name) {
+    document.addEventListener(name, restart, { capture: true, passive: true });
+  });
+  document.addEventListener("surveyapp:activity", restart);
+  if (dialog) {
+    document.getElementById("idle-warning-stay").addEventListener("click", restart);
+  }
   restart();
 
   window.addEventListener("pageshow", function (event) {

@@ -6,6 +6,16 @@
   var form = document.querySelector(".survey-form");
   var lang = (document.documentElement.lang || "sv").toLowerCase();
 
+  /* ---- a shared tablet: a page restored from the browser's memory is fetched anew, so that
+     Back never shows what the person before entered ---- */
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+  if (form) form.reset();
+
+  /* listening counts as activity for the kiosk's idle reset */
+  function activity() { document.dispatchEvent(new CustomEvent("surveyapp:activity")); }
+
   /* ---- conditional questions ---- */
   function answered(name) {
     var values = [];
@@ -117,9 +127,11 @@
     stop();
     button.classList.add("is-playing");
     var done = function () { button.classList.remove("is-playing"); };
+    activity();
     if (button.dataset.audio) {
       playing = new Audio(button.dataset.audio);
-      playing.addEventListener("ended", done);
+      playing.addEventListener("timeupdate", activity);
+      playing.addEventListener("ended", function () { activity(); done(); });
       playing.play().catch(done);
       return;
     }
@@ -128,7 +140,8 @@
     utterance.lang = language;
     try { utterance.voice = voiceFor(language); } catch (e) { /* the language alone picks a voice */ }
     utterance.rate = 0.9;
-    utterance.onend = done;
+    utterance.onboundary = activity;
+    utterance.onend = function () { activity(); done(); };
     synth.speak(utterance);
   }
 
@@ -144,5 +157,43 @@
     // browsers load their voices after the page
     if (synth && typeof synth.addEventListener === "function") synth.addEventListener("voiceschanged", showButtons);
     else if (synth) synth.onvoiceschanged = showButtons;
+  }
+
+  /* ---- offline: the service worker keeps these pages and holds answers that cannot be sent;
+     pages only ask it to keep, to send and how many wait (never what they are) ---- */
+  var offline = document.getElementById("offline-config");
+  var pending = document.querySelectorAll(".pending-answers");
+
+  function showPending(worker) {
+    if (!pending.length || typeof MessageChannel === "undefined") return;
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (event) {
+      var n = event.data.pending || 0;
+      pending.forEach(function (el) {
+        var target = el.querySelector(".pending-count") || el;
+        target.textContent = (n === 1 ? el.dataset.one : el.dataset.many).replace("{n}", String(n));
+        el.hidden = n === 0;
+      });
+    };
+    worker.postMessage({ type: "count" }, [channel.port2]);
+  }
+
+  if (offline && "serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(offline.dataset.sw, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var worker = registration.active;
+      if (!worker) return;
+      var urls = JSON.parse(offline.dataset.urls || "[]");
+      if (urls.length) worker.postMessage({ type: "keep", urls: urls });
+      var send = function () {
+        worker.postMessage({ type: "flush" });
+        window.setTimeout(function () { showPending(worker); }, 1500);
+      };
+      send();
+      showPending(worker);
+      window.addEventListener("online", send);
+      window.setInterval(send, 30000);
+    }).catch(function () { /* without the worker, answering works as it always has */ });
   }
 })();

@@ -17,6 +17,10 @@ class SurveyForm(FlaskForm):
 
     #: generated when the form is shown; a resubmission with the same id stores nothing
     response_uuid = HiddenField()
+    #: the answering turn the form was shown in (see web/survey/answering.py)
+    turn = HiddenField()
+    #: signed round, organisation and language, for answers that wait in the browser
+    ticket = HiddenField()
 
 
 def _field_for(q: Question, name: str) -> Field:

@@ -22,6 +22,15 @@ def _post(client, link, data, language="sv", response_uuid=None):
     return client.post(f"/s/{link.token}/{language}", data=body)
 
 
+def refused_page(client, result):
+    """A refused post redirects to the form with a draft; the page shows the errors."""
+    assert result.status_code == 302
+    assert "utkast=" in result.location
+    page = client.get(result.location)
+    assert page.status_code == 200
+    return page
+
+
 def test_link_opens_language_choice(client):
     link = factories.link()
     page = client.get(f"/s/{link.token}")
@@ -95,8 +104,7 @@ def test_discrimination_question_is_stored_after_a_poor_reception(client):
 
 def test_discrimination_answer_after_a_good_reception_is_refused(client):
     link = factories.link()
-    result = _post(client, link, {**AVSLUTNINGSENKAT, "diskriminering": "kon"})
-    assert result.status_code == 400
+    result = refused_page(client, _post(client, link, {**AVSLUTNINGSENKAT, "diskriminering": "kon"}))
     assert "gäller inte dig" in result.text
     assert _count(Response) == 0
 
@@ -105,8 +113,7 @@ def test_missing_answers_are_shown_next_to_their_questions(client):
     link = factories.link()
     data = dict(AVSLUTNINGSENKAT)
     del data["tro_formaga"], data["kon"]
-    result = _post(client, link, data)
-    assert result.status_code == 400
+    result = refused_page(client, _post(client, link, data))
     assert result.text.count("Svara på frågan.") == 4  # summary and question, twice
     assert 'href="#q-tro_formaga"' in result.text
     # what was answered is kept
@@ -126,20 +133,36 @@ def test_missing_answers_are_shown_next_to_their_questions(client):
 def test_bad_input_is_refused_with_nothing_stored(client, change, message):
     link = factories.link()
     data = {"response_uuid": str(uuid.uuid4()), **AVSLUTNINGSENKAT, **change}
-    result = client.post(f"/s/{link.token}/sv", data=data)
-    assert result.status_code == 400
+    result = refused_page(client, client.post(f"/s/{link.token}/sv", data=data))
     assert message in result.text
     assert _count(Response) == 0 and _count(Answer) == 0
 
 
-def test_duplicate_uuid_is_stored_once(client):
+def test_the_same_uuid_with_the_same_answers_is_stored_once(client):
     link = factories.link()
     response_id = str(uuid.uuid4())
     first = _post(client, link, AVSLUTNINGSENKAT, response_uuid=response_id)
-    second = _post(client, link, {**AVSLUTNINGSENKAT, "mar_battre": "1"}, response_uuid=response_id)
+    second = _post(client, link, AVSLUTNINGSENKAT, response_uuid=response_id)
     assert first.status_code == second.status_code == 302
+    assert "/tack" in second.location
     assert _count(Response) == 1
-    assert db.session.scalar(select(Answer.code).filter_by(question_key="mar_battre")) == "4"
+
+
+def test_the_same_uuid_with_other_answers_is_stored_as_a_new_response(client):
+    """Nobody is thanked for answers that were not stored: other answers under a used uuid
+    are another response, kept under a new uuid."""
+    link = factories.link()
+    response_id = str(uuid.uuid4())
+    _post(client, link, AVSLUTNINGSENKAT, response_uuid=response_id)
+    second = _post(client, link, {**AVSLUTNINGSENKAT, "mar_battre": "1"}, response_uuid=response_id)
+    assert second.status_code == 302 and "/tack" in second.location
+    assert _count(Response) == 2
+    stored = dict(db.session.execute(
+        select(Response.uuid, Answer.code).join(Answer).filter(Answer.question_key == "mar_battre")
+    ).all())
+    assert stored[response_id] == "4"
+    [(other_uuid, code)] = [(u, c) for u, c in stored.items() if u != response_id]
+    assert code == "1" and uuid.UUID(other_uuid)
 
 
 def test_unknown_link_is_404(client):

@@ -97,7 +97,8 @@ def test_invalid_answers_leave_the_link_unused(client):
     issued = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 1)[0]
     db.session.commit()
     bad = client.post(f"/i/{issued.token}/sv", data={"response_uuid": str(uuid.uuid4())})
-    assert bad.status_code == 400
+    assert bad.status_code == 302 and "utkast=" in bad.location
+    assert "Svara på frågan." in client.get(bad.location).text
     db.session.refresh(issued.invitation)
     assert issued.invitation.used is False
 

@@ -32,6 +32,7 @@ PUBLIC = {
     "kiosk.answer": "a running kiosk in the session",
     "kiosk.submit": "a running kiosk in the session",
     "kiosk.thanks": "a running kiosk in the session",
+    "kiosk.saved": "a running kiosk in the session",
     "kiosk.toggle_assisted": "a running kiosk in the session",
     "kiosk.end": "a running kiosk and the samordnare's PIN",
 }

@@ -15,9 +15,9 @@ from ...services.questionnaires import current_version, definition_of
 from ..survey.answering import (
     CHANGE_LANGUAGE,
     AnsweringContext,
-    render_form,
     render_language_choice,
     shared_tablet_hooks,
+    show_form,
     submit_form,
 )
 from ..survey.views import gone, not_found
@@ -57,6 +57,7 @@ def _context(invitation: Invitation, token: str, language: str) -> AnsweringCont
         language=language,
         role=invitation.role,
         switch_url=lambda code: url_for(".submit", token=token, language=code),
+        page_url=lambda code: url_for(".answer", token=token, language=code),
     )
 
 
@@ -81,7 +82,7 @@ def answer(token: str, language: str):
     ctx = _context(invitation, token, language)
     if language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
-    return render_form(ctx)
+    return show_form(ctx)
 
 
 @blueprint.post("/<token>/<language>")

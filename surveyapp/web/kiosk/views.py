@@ -35,9 +35,10 @@ from ..staff.forms import choices
 from ..survey.answering import (
     CHANGE_LANGUAGE,
     AnsweringContext,
-    render_form,
+    offline_assets,
     render_language_choice,
     shared_tablet_hooks,
+    show_form,
     submit_form,
 )
 from . import blueprint
@@ -100,8 +101,18 @@ def _kiosk_values(kiosk: Kiosk) -> dict:
             "idle": current_app.config["KIOSK_IDLE_SECONDS"],
             "home": url_for(".home"),
             "assisted": kiosk.assisted,
-        }
+        },
+        "offline": _offline(kiosk),
     }
+
+
+def _offline(kiosk: Kiosk) -> dict:
+    """What the service worker keeps of this kiosk for a tablet without network."""
+    languages = available_languages(definition_of(current_version(kiosk.round.questionnaire_key)))
+    return {"urls": [url_for(".home")]
+            + [url_for(".answer", language=code) for code in languages]
+            + [url_for(".saved", language=code) for code in languages]
+            + offline_assets()}
 
 
 @blueprint.route("/starta", methods=["GET", "POST"])
@@ -161,7 +172,10 @@ def _context(kiosk: Kiosk, language: str) -> AnsweringContext:
         language=language,
         channel=Channel.ASSISTED.value if kiosk.assisted else Channel.SELF.value,
         switch_url=lambda code: url_for(".submit", language=code),
-        extra=_kiosk_values(kiosk),
+        page_url=lambda code: url_for(".answer", language=code),
+        queueable=True,
+        kiosk_tally=True,
+        extra={**_kiosk_values(kiosk), "idle_warning": True},
     )
 
 
@@ -171,7 +185,7 @@ def answer(language: str):
     ctx = _context(kiosk, language)
     if language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".home"))
-    return render_form(ctx)
+    return show_form(ctx)
 
 
 @blueprint.post("/<language>")
@@ -203,6 +217,13 @@ def thanks():
         g.language = language
         refresh()
     return render_template("kiosk/thanks.html", **_kiosk_values(kiosk))
+
+
+@blueprint.get("/sparat/<language>")
+def saved(language: str):
+    """Shown by the service worker when answers wait in the tablet for the network."""
+    kiosk = current_kiosk()
+    return render_template("survey/saved.html", **{**_kiosk_values(kiosk), "offline": None})
 
 
 @blueprint.post("/stod")
@@ -245,4 +266,4 @@ def end():
         status = 400
     return render_template("kiosk/end.html", form=form, error=error, home=url_for(".home"),
                            kiosk={"idle": current_app.config["KIOSK_IDLE_SECONDS"],
-                                  "home": url_for(".home")}), status
+                                  "home": url_for(".home")}, pending_answers=True), status

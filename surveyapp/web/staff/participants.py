@@ -30,7 +30,7 @@ from ...services.participant_codes import create_codes, find_code, ratings, reco
 from ...services.questionnaires import current_version, definition_of
 from ..access import check_organisation, roles_required, visible_organisations
 from ..qr import qr_svg
-from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, render_form, submit_form
+from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, show_form, submit_form
 from . import blueprint
 from .forms import CodesForm, FindCodeForm, choices
 from .radar import Series, radar_svg
@@ -191,6 +191,8 @@ def _code_context(participant_code: ParticipantCode, key: str, language: str):
         participant_code=participant_code.code,
         switch_url=lambda other: url_for(".participant_form", code=participant_code.code, key=key,
                                          language=other),
+        page_url=lambda other: url_for(".participant_form", code=participant_code.code, key=key,
+                                       language=other),
     )
 
 
@@ -216,7 +218,7 @@ def participant_form(code: str, key: str, language: str | None = None):
     g.language = language
     ctx = _code_context(participant_code, key, language)
     if request.method == "GET":
-        return render_form(ctx)
+        return show_form(ctx)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".participant_form", code=participant_code.code, key=key))
 

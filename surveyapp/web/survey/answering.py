@@ -1,31 +1,67 @@
 """Showing and submitting a questionnaire form, for every way of reaching one.
 
-An open link (``/s/<token>``), kiosk mode on a tablet and a single-use invitation all
-build an :class:`AnsweringContext` and hand it to :func:`render_form` and :func:`submit_form`;
-only how they find the round, the organisation and the channel differs.
+An open link (``/s/<token>``), kiosk mode on a tablet, a single-use invitation and a
+participant's page all build an :class:`AnsweringContext` and hand it to :func:`show_form`
+and :func:`submit_form`; only how they find the round, the organisation and the channel
+differs.
+
+Forms may be answered on a tablet that is handed from one person to the next, so:
+
+- every post redirects (POST/redirect/GET): a refused "Skicka svaren" or a "Byt språk" keeps
+  the answers given so far in a short-lived draft that the redirected page reads; no page a
+  browser can reload or return to is the result of a post with answers in it;
+- each person's answering is a *turn*, a random value in the browser's session, carried by
+  the form. A turn ends with the thank-you page and whenever a new person starts (the language
+  picker, a kiosk reset); its drafts end with it, and a form of an ended turn is refused with
+  a page that says so, nothing stored, nothing shown.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from ...extensions import db
-from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language
+from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language, qtext
 from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
 from ...questionnaire.types import question_type
-from ...services.submissions import Submission, SubmissionError, record
+from ...services.drafts import discard_drafts, load_draft, save_draft
+from ...services.submissions import Submission, SubmissionError, check, record
 from ..forms import SurveyForm, attribute, make_survey_form
 
 #: the field of the "Byt språk" buttons: the post changes the language, it stores nothing
 CHANGE_LANGUAGE = "change_language"
+#: the session key of the current turn
+TURN = "answering_turn"
+#: the turn of a form that the offline copy of a page carries: it never held anyone's answers
+OFFLINE_TURN = "offline"
+#: the request header of the service worker when it fetches a page to keep for offline use
+OFFLINE_COPY = "X-Surveyapp-Offline-Copy"
+#: the query parameter that names a draft
+DRAFT = "utkast"
+#: posted fields that are no answers
+NOT_ANSWERS = frozenset({"csrf_token", "turn", "ticket", CHANGE_LANGUAGE})
+#: how long a queued answer's ticket stays good (answers wait in a tablet without network)
+TICKET_DAYS = 14
 
 
 @dataclass
@@ -49,14 +85,88 @@ class AnsweringContext:
     #: where the form posts to in another language: "Byt språk" posts the answers given so
     #: far there and gets the form back in that language, nothing stored (None: picker link)
     switch_url: Callable[[str], str] | None = None
+    #: the form's page in a language (GET); a draft is added as ``?utkast=``
+    page_url: Callable[[str], str] | None = None
+    #: whether answers may wait in the browser when the server cannot be reached (kiosk,
+    #: open links; not invitations, whose used-mark needs the server at once)
+    queueable: bool = False
+    #: whether the stored answer counts in the kiosk's daily tally
+    kiosk_tally: bool = False
+
+
+# ---- turns ---------------------------------------------------------------------------
+
+
+def offline_copy() -> bool:
+    """Whether the service worker is fetching this page to keep it for offline use."""
+    return request.headers.get(OFFLINE_COPY) == "1"
+
+
+def current_turn() -> str:
+    turn = session.get(TURN)
+    if not turn:
+        turn = session[TURN] = secrets.token_urlsafe(12)
+    return turn
+
+
+def end_turn() -> None:
+    """The person has finished or left: their drafts go, and their forms are refused from now."""
+    old = session.get(TURN)
+    if old:
+        discard_drafts(old)
+    session[TURN] = secrets.token_urlsafe(12)
+
+
+def start_new_person() -> None:
+    """A page where a new person starts (language picker): whatever came before has ended."""
+    if not offline_copy():
+        end_turn()
+        db.session.commit()
+
+
+# ---- tickets for answers that waited in the browser ----------------------------------
+
+
+def _ticket_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="surveyapp.queued-answers")
+
+
+def queue_ticket(ctx: AnsweringContext) -> str:
+    """What the queued post of this form may store: round, organisation, version, language,
+    channel and role, signed, so that a tablet can send it days later without its session."""
+    return _ticket_serializer().dumps({
+        "round": ctx.round.id, "organisation": ctx.organisation.id, "version": ctx.version.id,
+        "language": ctx.language, "channel": ctx.channel, "role": ctx.role,
+        "code": ctx.participant_code, "kiosk": ctx.kiosk_tally,
+    })
+
+
+def read_ticket(value: str) -> dict | None:
+    try:
+        return _ticket_serializer().loads(value or "", max_age=TICKET_DAYS * 24 * 3600)
+    except BadSignature:
+        return None
+
+
+def offline_assets() -> list[str]:
+    """The static files an answering page needs, kept by the service worker."""
+    from flask import url_for
+
+    files = ["app.css", "staff.css", "survey.js", "kiosk.js"] + [f"faces/face-{n}.svg" for n in range(1, 6)]
+    return [url_for("static", filename=name) for name in files]
+
+
+# ---- pages ---------------------------------------------------------------------------
 
 
 def render_language_choice(questionnaire: Questionnaire, language_url: Callable[[str], str],
                            template: str = "survey/language.html", **values):
     """The first screen: every language the questionnaire is complete in, the browser's first.
 
-    The page itself speaks the browser's language; the respondent still chooses.
+    A new person starts here, so the turn before ends. The page itself speaks the browser's
+    language; the respondent still chooses.
     """
+    start_new_person()
     languages = available_languages(questionnaire)
     preferred = preferred_language(languages)
     g.language = preferred
@@ -83,6 +193,8 @@ def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
 def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
                 errors: dict[str, Message] | None = None, status: int = 200):
     form = form or make_form(ctx, formdata=None)
+    form.turn.data = OFFLINE_TURN if offline_copy() else current_turn()
+    form.ticket.data = queue_ticket(ctx) if ctx.queueable else ""
     errors = errors or {}
     role = ctx.role or (form.role.data if "role" in form else None)
     given = {}
@@ -100,6 +212,7 @@ def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
         shown=shown,
         attribute=attribute,
         conditions_json=conditions_json,
+        condition_labels=condition_labels,
         languages=available_languages(ctx.questionnaire),
         digits=native_digits("0123456789", ctx.language),
         **ctx.extra,
@@ -107,39 +220,92 @@ def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
     return page, status
 
 
-def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], None] | None = None):
-    """Validates and stores the posted form in one transaction.
+def show_form(ctx: AnsweringContext):
+    """The form (GET): empty, or with this turn's draft and its errors when the URL names one.
 
-    Returns ``None`` when stored (the caller redirects), else the form page with errors.
-    ``on_stored`` runs inside the same transaction (e.g. to mark an invitation used).
-    A post from a "Byt språk" button only shows the form again, in ``ctx.language``,
-    with the answers given so far; nothing is stored.
+    A draft of an ended turn (Back or a bookmark after the next person started) is simply
+    not there: the page shows an empty form.
+    """
+    draft_id = request.args.get(DRAFT)
+    if draft_id and not offline_copy():
+        draft = load_draft(draft_id, current_turn(), ctx.round)
+        if draft is not None:
+            fields, with_errors = draft
+            form = make_form(ctx, formdata=MultiDict([(k, v) for k, vs in fields.items() for v in vs]))
+            errors = {}
+            if with_errors:
+                try:
+                    check(submission_of(ctx, fields, form.response_uuid.data or ""))
+                except SubmissionError as exc:
+                    errors = exc.errors
+            db.session.commit()
+            return render_form(ctx, form, errors)
+    page = render_form(ctx)
+    db.session.commit()  # a new turn, if this browser had none
+    return page
+
+
+def answers_of(form: MultiDict) -> dict[str, list[str]]:
+    """The posted fields that are answers (and role, participant code, response id)."""
+    return {key: form.getlist(key) for key in form if key not in NOT_ANSWERS}
+
+
+def submission_of(ctx: AnsweringContext, raw: dict[str, list[str]], uuid: str) -> Submission:
+    return Submission(
+        round=ctx.round,
+        version=ctx.version,
+        organisation=ctx.organisation,
+        raw=raw,
+        uuid=uuid,
+        language=ctx.language,
+        channel=ctx.channel,
+        role=ctx.role or (raw.get("role") or [None])[0],
+        participant_code=ctx.participant_code or (raw.get("participant_code") or [None])[0],
+        new_uuid_when_changed=True,
+    )
+
+
+def render_earlier_person(ctx: AnsweringContext):
+    """A form of a turn that has ended: refused, nothing stored and nothing of it shown."""
+    return render_template("survey/earlier_person.html", again_url=ctx.languages_url, **ctx.extra), 409
+
+
+def _with_draft(url: str, draft_id: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{DRAFT}={draft_id}"
+
+
+def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], None] | None = None):
+    """Validates and stores the posted form in one transaction, and ends the turn.
+
+    Returns ``None`` when stored (the caller redirects to its thank-you page), else the
+    response to send: a redirect to the form with a draft (answers to correct, or "Byt
+    språk": the same answers in ``ctx.language``, nothing stored), or the page for a form
+    of an earlier person. ``on_stored`` runs inside the same transaction (e.g. to mark an
+    invitation used).
     """
     form = make_form(ctx)
     if not form.validate():
         # only the CSRF token has a validator: a stale or forged form
         abort(400)
+    posted_turn = request.form.get("turn")
+    if posted_turn and posted_turn not in (OFFLINE_TURN, current_turn()):
+        return render_earlier_person(ctx)
+    raw = answers_of(request.form)
+    page_url = ctx.page_url or (lambda _language: ctx.action_url)
     if CHANGE_LANGUAGE in request.form:
-        return render_form(ctx, form)
-    raw = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
-    submission = Submission(
-        round=ctx.round,
-        version=ctx.version,
-        organisation=ctx.organisation,
-        raw=raw,
-        uuid=form.response_uuid.data or "",
-        language=ctx.language,
-        channel=ctx.channel,
-        role=ctx.role or (raw.get("role") or [None])[0],
-        participant_code=ctx.participant_code or (raw.get("participant_code") or [None])[0],
-    )
+        draft_id = save_draft(current_turn(), ctx.round, raw, with_errors=False)
+        db.session.commit()
+        return redirect(_with_draft(page_url(ctx.language), draft_id))
     try:
-        response = record(submission)
+        response = record(submission_of(ctx, raw, form.response_uuid.data or ""))
         if on_stored is not None:
             on_stored(response)
-    except SubmissionError as exc:
+    except SubmissionError:
         db.session.rollback()
-        return render_form(ctx, form, exc.errors, status=400)
+        draft_id = save_draft(current_turn(), ctx.round, raw, with_errors=True)
+        db.session.commit()
+        return redirect(_with_draft(page_url(ctx.language), draft_id) + "#error-summary")
+    end_turn()
     db.session.commit()
     return None
 
@@ -151,6 +317,21 @@ def conditions_json(q: Question) -> Markup:
     for char, escape in (("&", "\\u0026"), ("'", "\\u0027"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escape)
     return Markup(text)
+
+
+def condition_labels(questionnaire: Questionnaire, q: Question) -> list[tuple[str, list[str]]]:
+    """The answers a conditional question depends on, in words: (question, [answers]) pairs,
+    so that a page without JavaScript can say when to answer it."""
+    pairs = []
+    for c in q.show_if.any_of:
+        if c.source == "role":
+            labels = {o.code: qtext(o.label) for o in questionnaire.roles}
+            pairs.append((_("Din roll"), [labels.get(v, v) for v in c.values]))
+            continue
+        source = questionnaire.question(c.key)
+        pairs.append((qtext(source.text), [qtext(source.option(v).label) if source.option(v) else v
+                                          for v in c.values]))
+    return pairs
 
 
 def shared_tablet_hooks(blueprint: Blueprint) -> None:

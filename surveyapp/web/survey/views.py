@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.exceptions import Gone, NotFound
 
+from ...extensions import csrf, db
 from ...i18n import LANGUAGES, available_languages, preferred_language
+from ...models import Organisation, QuestionnaireVersion, Round
+from ...services.kiosk import count_kiosk_answer
 from ...services.questionnaires import current_version, definition_of
 from ...services.rounds import find_link
+from ...services.submissions import Submission, SubmissionError, record
 from . import blueprint
 from .answering import (
     CHANGE_LANGUAGE,
     AnsweringContext,
-    render_form,
+    answers_of,
+    offline_assets,
+    read_ticket,
     render_language_choice,
+    show_form,
     submit_form,
 )
 from .media import is_media
@@ -96,14 +103,27 @@ def _context(token: str, language: str) -> AnsweringContext:
         language=language,
         role=link.role,
         switch_url=lambda code: url_for("survey.submit", token=token, language=code),
+        page_url=lambda code: url_for("survey.answer", token=token, language=code),
+        queueable=True,
+        extra={"offline": _offline(token, questionnaire)},
     )
+
+
+def _offline(token: str, questionnaire) -> dict:
+    """What the service worker keeps of this link for a tablet without network."""
+    languages = available_languages(questionnaire)
+    return {"urls": [url_for("survey.choose_language", token=token)]
+            + [url_for("survey.answer", token=token, language=code) for code in languages]
+            + [url_for("survey.saved", language=code) for code in languages]
+            + offline_assets()}
 
 
 @blueprint.get("/<token>")
 def choose_language(token: str):
     _link, _version, questionnaire = _open_link(token)
     return render_language_choice(
-        questionnaire, lambda code: url_for("survey.answer", token=token, language=code)
+        questionnaire, lambda code: url_for("survey.answer", token=token, language=code),
+        offline=_offline(token, questionnaire),
     )
 
 
@@ -112,7 +132,7 @@ def answer(token: str, language: str):
     ctx = _context(token, language)
     if language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
-    return render_form(ctx)
+    return show_form(ctx)
 
 
 @blueprint.post("/<token>/<language>")
@@ -120,6 +140,8 @@ def submit(token: str, language: str):
     ctx = _context(token, language)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
+    if language not in available_languages(ctx.questionnaire):
+        abort(404)
     page = submit_form(ctx)
     if page is not None:
         return page
@@ -131,3 +153,46 @@ def thanks(token: str, language: str):
     if find_link(token) is None:
         raise not_found()
     return render_template("survey/thanks.html", again_url=url_for(".choose_language", token=token))
+
+
+@blueprint.get("/-/sparat/<language>")
+def saved(language: str):
+    """Shown by the service worker when answers wait in the browser for the network."""
+    return render_template("survey/saved.html")
+
+
+@blueprint.post("/-/ko")
+@csrf.exempt
+def queued():
+    """Answers that waited in a browser without network, sent by its service worker.
+
+    The signed ticket of the form says where they belong, so the post needs no session (the
+    kiosk may have ended meanwhile) and is no cross-site risk. The answer is JSON for the
+    worker: stored, duplicate (same uuid and answers: stored before), or why it can never be
+    stored (the worker stops sending it).
+    """
+    ticket = read_ticket(request.form.get("ticket", ""))
+    if ticket is None:
+        return jsonify(status="refused", reason="ticket"), 403
+    round_ = db.session.get(Round, ticket["round"])
+    organisation = db.session.get(Organisation, ticket["organisation"])
+    version = db.session.get(QuestionnaireVersion, ticket["version"])
+    if round_ is None or organisation is None or version is None:
+        return jsonify(status="refused", reason="gone"), 410
+    raw = answers_of(request.form)
+    submission = Submission(
+        round=round_, version=version, organisation=organisation, raw=raw,
+        uuid=request.form.get("response_uuid", ""), language=ticket["language"],
+        channel=ticket["channel"], role=ticket["role"] or (raw.get("role") or [None])[0],
+        participant_code=ticket["code"] or (raw.get("participant_code") or [None])[0],
+        new_uuid_when_changed=True,
+    )
+    try:
+        response = record(submission)
+    except SubmissionError as exc:
+        db.session.rollback()
+        return jsonify(status="refused", reason="invalid", fields=sorted(exc.errors)), 422
+    if response is not None and ticket["kiosk"]:
+        count_kiosk_answer(round_, organisation)
+    db.session.commit()
+    return jsonify(status="stored" if response is not None else "duplicate")

@@ -1,0 +1,183 @@
+/* The answering pages' service worker (kiosk mode and open links).
+
+   - Keeps a copy of the language picker, the form in each language, the "saved" page and the
+     static files, fetched with the X-Surveyapp-Offline-Copy header so that the copy never
+     holds anyone's answers, and shows them when the network is gone.
+   - When "Skicka svaren" cannot reach the server (no network, or the server answers 503),
+     the completed answers wait in IndexedDB and the participant sees that they are saved
+     and will be sent. No page ever reads them back: pages only ask how many wait.
+   - Waiting answers are sent, oldest first, to /s/-/ko with their signed ticket and their
+     response uuid, so that sending twice stores once. Answers the server can never store
+     (an invalid or expired ticket, refused answers) are counted and dropped.
+   Staff pages and anything else pass through untouched. */
+"use strict";
+
+var CACHE = "surveyapp-answering-v1";
+var DB_NAME = "surveyapp-queue";
+var QUEUE_URL = "/s/-/ko";
+var OFFLINE_HEADER = "X-Surveyapp-Offline-Copy";
+var SUBMIT = /^\/(s\/[^\/]+|kiosk)\/[a-z]{2}$/;
+var ANSWERING = /^\/(s|kiosk|static)\//;
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+/* ---- IndexedDB: the queue and a tally of what could never be stored ---- */
+function openDb() {
+  return new Promise(function (resolve, reject) {
+    var request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = function () {
+      request.result.createObjectStore("queue", { keyPath: "id", autoIncrement: true });
+      request.result.createObjectStore("meta");
+    };
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+}
+
+function tx(store, mode, work) {
+  return openDb().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var t = db.transaction(store, mode);
+      var result = work(t.objectStore(store));
+      t.oncomplete = function () { db.close(); resolve(result && "result" in result ? result.result : result); };
+      t.onerror = function () { db.close(); reject(t.error); };
+    });
+  });
+}
+
+function enqueue(entry) { return tx("queue", "readwrite", function (s) { return s.add(entry); }); }
+function allQueued() { return tx("queue", "readonly", function (s) { return s.getAll(); }); }
+function dequeue(id) { return tx("queue", "readwrite", function (s) { return s.delete(id); }); }
+function countQueued() { return tx("queue", "readonly", function (s) { return s.count(); }); }
+function refused() { return tx("meta", "readonly", function (s) { return s.get("refused"); }); }
+function addRefused() {
+  return refused().then(function (n) {
+    return tx("meta", "readwrite", function (s) { return s.put((n || 0) + 1, "refused"); });
+  });
+}
+
+/* ---- sending what waits ---- */
+var flushing = null;
+
+function sendOne(entry) {
+  var body = new URLSearchParams();
+  entry.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+  return fetch(QUEUE_URL, { method: "POST", body: body, credentials: "same-origin", cache: "no-store" })
+    .then(function (response) {
+      if (response.ok) return dequeue(entry.id).then(function () { return true; });
+      if (response.status === 403 || response.status === 410 || response.status === 422) {
+        return dequeue(entry.id).then(addRefused).then(function () { return true; });
+      }
+      return false;  // the server is not ready: try again later
+    });
+}
+
+function flush() {
+  if (flushing) return flushing;
+  flushing = allQueued().then(function (entries) {
+    var chain = Promise.resolve(true);
+    entries.forEach(function (entry) {
+      chain = chain.then(function (goOn) { return goOn ? sendOne(entry) : false; });
+    });
+    return chain;
+  }).catch(function () { return false; }).then(function (result) {
+    flushing = null;
+    return result;
+  });
+  return flushing;
+}
+
+/* ---- keeping pages for offline use ---- */
+function keep(urls) {
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      var headers = {};
+      headers[OFFLINE_HEADER] = "1";
+      return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { if (response.ok) return cache.put(url, response); })
+        .catch(function () { /* offline now: keep what was kept before */ });
+    }));
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  var reply = event.ports && event.ports[0];
+  var work;
+  if (data.type === "keep") work = keep(data.urls || []);
+  else if (data.type === "flush") work = flush();
+  else if (data.type === "count") {
+    work = Promise.all([countQueued(), refused()]).then(function (counts) {
+      if (reply) reply.postMessage({ pending: counts[0], refused: counts[1] || 0 });
+    });
+  }
+  if (work) event.waitUntil(work.catch(function () {}));
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "surveyapp-queue") event.waitUntil(flush());
+});
+
+/* ---- answering pages: network first, the kept copy when there is none ---- */
+function fromCache(request) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(request.url, { ignoreSearch: true }).then(function (hit) {
+      return hit || Response.error();
+    });
+  });
+}
+
+function pickerOf(path) {
+  return path.indexOf("/kiosk/") === 0 ? "/kiosk/" : path.replace(/\/[a-z]{2}$/, "");
+}
+
+function savedPage(path, language) {
+  var url = path.indexOf("/kiosk/") === 0 ? "/kiosk/sparat/" + language : "/s/-/sparat/" + language;
+  return caches.open(CACHE).then(function (cache) { return cache.match(url); }).then(function (hit) {
+    if (!hit) return null;
+    return hit.text().then(function (html) {
+      return new Response(html.split('href="#again"').join('href="' + pickerOf(path) + '"'), {
+        status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }
+      });
+    });
+  });
+}
+
+function submit(event, path) {
+  var request = event.request;
+  return request.clone().formData().then(function (form) {
+    if (!form.get("ticket") || form.has("change_language")) return fetch(request);
+    var fields = [];
+    form.forEach(function (value, name) { if (typeof value === "string") fields.push([name, value]); });
+    var language = path.slice(-2);
+    var queue = function () {
+      return enqueue({ fields: fields, uuid: form.get("response_uuid"), queued: Date.now() })
+        .then(function () {
+          if (self.registration.sync) self.registration.sync.register("surveyapp-queue").catch(function () {});
+          return savedPage(path, language);
+        })
+        .then(function (page) { return page || Response.error(); });
+    };
+    return fetch(request).then(function (response) {
+      return response.status === 503 ? queue() : response;
+    }, queue);
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin || !ANSWERING.test(url.pathname)) return;
+  if (request.method === "POST") {
+    if (request.mode === "navigate" && SUBMIT.test(url.pathname)) event.respondWith(submit(event, url.pathname));
+    return;
+  }
+  if (request.method !== "GET" || url.pathname === QUEUE_URL) return;
+  // a server whose database is down answers 503: the kept copy serves better
+  event.respondWith(fetch(request).then(function (response) {
+    return response.status === 503 ? fromCache(request).then(function (hit) {
+      return hit.type === "error" ? response : hit;
+    }) : response;
+  }, function () { return fromCache(request); }));
+});
