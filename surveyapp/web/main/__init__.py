@@ -1,4 +1,6 @@
-from flask import Blueprint, current_app, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, current_app, make_response, render_template
 
 blueprint = Blueprint("main", __name__)
 
@@ -17,7 +19,7 @@ def health():
 def service_worker():
     """The answering pages' service worker, served at the root so that it may keep the
     kiosk's (/kiosk/) and the open links' (/s/) pages; it handles only those."""
-    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response = make_response((Path(current_app.static_folder) / "sw.js").read_bytes())
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"
     return response
