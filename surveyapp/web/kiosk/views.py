@@ -109,7 +109,7 @@ def _kiosk_values(kiosk: Kiosk) -> dict:
 def _offline(kiosk: Kiosk) -> dict:
     """What the service worker keeps of this kiosk for a tablet without network."""
     languages = available_languages(definition_of(current_version(kiosk.round.questionnaire_key)))
-    return {"urls": [url_for(".home")]
+    return {"urls": [url_for(".home"), url_for(".end")]
             + [url_for(".answer", language=code) for code in languages]
             + [url_for(".saved", language=code) for code in languages]
             + offline_assets()}

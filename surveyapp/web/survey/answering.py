@@ -33,6 +33,8 @@ from flask import (
     request,
     session,
 )
+from flask.globals import request_ctx
+from flask.sessions import NullSession
 from flask_babel import gettext as _
 from flask_babel import refresh
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -100,6 +102,30 @@ class AnsweringContext:
 def offline_copy() -> bool:
     """Whether the service worker is fetching this page to keep it for offline use."""
     return request.headers.get(OFFLINE_COPY) == "1"
+
+
+class _UnsavedSession(NullSession):
+    """The session as it was, readable and writable, but never saved: an offline copy is
+    fetched beside the person's own requests and must not overwrite their session."""
+
+    __setitem__ = dict.__setitem__
+    __delitem__ = dict.__delitem__
+    clear = dict.clear
+    pop = dict.pop
+    popitem = dict.popitem
+    update = dict.update
+    setdefault = dict.setdefault
+
+
+def keep_session_for_offline_copy() -> None:
+    """A ``before_request`` hook of the answering blueprints."""
+    if offline_copy():
+        ctx = request_ctx._get_current_object()
+        unsaved = _UnsavedSession(dict(ctx.session))
+        if hasattr(ctx, "_session"):  # Flask 3.1 keeps the opened session here
+            ctx._session = unsaved
+        else:
+            ctx.session = unsaved
 
 
 def current_turn() -> str:
@@ -346,6 +372,8 @@ def shared_tablet_hooks(blueprint: Blueprint) -> None:
             if language not in LANGUAGES:
                 abort(404)
             g.language = language
+
+    blueprint.before_request(keep_session_for_offline_copy)
 
     @blueprint.after_request
     def _no_store(response):

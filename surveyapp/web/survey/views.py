@@ -21,6 +21,7 @@ from .answering import (
     CHANGE_LANGUAGE,
     AnsweringContext,
     answers_of,
+    keep_session_for_offline_copy,
     offline_assets,
     read_ticket,
     render_language_choice,
@@ -53,6 +54,9 @@ def _language(endpoint, values) -> None:
             abort(404)
         g.language = language
         refresh()
+
+
+blueprint.before_request(keep_session_for_offline_copy)
 
 
 @blueprint.after_request
