@@ -196,3 +196,33 @@ def _walk_history_offline(page) -> None:
         page.go_back()
         page.wait_for_load_state()
         assert _shows_no_answers(page), page.url
+
+
+def test_kiosk_picker_keeps_everything_in_landmarks(live_server, tablet):
+    from tests.browser.test_accessibility import AXE, axe_violations
+
+    _start_kiosk(live_server, tablet)
+    assert axe_violations(tablet) == []
+    tablet.add_script_tag(path=str(AXE))
+    region = tablet.evaluate(
+        "axe.run(document, {runOnly: {type: 'rule', values: ['region']}}).then(r => r.violations.length)")
+    assert region == 0
+    expect(tablet.get_by_role("contentinfo")).to_contain_text("Avsluta kioskläget")
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1: rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_focus_ring_on_a_white_option_has_at_least_3_to_1_contrast(live_server, tablet):
+    link = factories.link()
+    tablet.goto(f"{live_server.url}/s/{link.token}/sv")
+    tablet.locator("#q-kon input").first.focus()
+    tablet.keyboard.press("Tab")
+    tablet.keyboard.press("Shift+Tab")
+    color = tablet.evaluate(
+        "getComputedStyle(document.querySelector('#q-kon input:focus + .choice-box')).outlineColor")
+    ring, white = _luminance(color), 1.0
+    assert (white + 0.05) / (ring + 0.05) >= 3
