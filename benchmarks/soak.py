@@ -1,0 +1,301 @@
+"""Soak: participants answer through the real HTTP form while the database restarts.
+
+Starts a private PostgreSQL cluster (initdb/pg_ctl on a spare port in a temporary folder, so
+the machine's own server is never touched) and gunicorn on loopback, then lets CLIENTS
+participants at a time answer the avslutningsenkät through an open link: language picker,
+form, "Skicka svaren". Mid-run it stops the database and starts it again, twice. A participant
+who gets the 503 page presses "Försök igen" (the page's own form) until the answers are
+thanked for. At the end it prints what was submitted, acknowledged and stored, what was lost or
+duplicated, and what participants saw during the outages.
+
+Goal: 0 lost, 0 duplicated, and every answer not yet acknowledged still in the participant's page.
+
+    .venv/bin/python benchmarks/soak.py [--clients 12] [--seconds 40] [--max-participants 2000]
+
+Loopback only; bounded in time and count; everything it started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import glob
+import html
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster owned by the postgres user (initdb refuses root)."""
+
+    def __init__(self) -> None:
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not bins:
+            sys.exit("soak: no PostgreSQL server binaries (apt-get install postgresql)")
+        self.bin = Path(bins[-1])
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="surveyapp-soak-"))
+        self.data = self.dir / "data"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def init(self) -> None:
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                  "-E", "UTF8")
+        self.start()
+        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "surveyapp")
+
+    def start(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-w",
+                  "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/surveyapp"
+
+    def cleanup(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Browser:
+    """One participant's browser: a cookie jar and plain HTTP/1.1 requests, no redirects followed."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, str]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for value in response.headers.get_all("Set-Cookie") or []:
+                cookie = SimpleCookie(value)
+                for key, morsel in cookie.items():
+                    self.cookies[key] = morsel.value
+            return response.status, dict(response.headers), text
+        finally:
+            conn.close()
+
+
+FIELD = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+
+def hidden_fields(page: str) -> list[tuple[str, str]]:
+    fields = []
+    for tag in FIELD.findall(page):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields.append((html.unescape(name.group(1)), html.unescape(value.group(1) if value else "")))
+    return fields
+
+
+ANSWERS = {"kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": "bra",
+           "bemotande_handlaggare": "ingen", "tro_formaga": "5", "mar_battre": "4"}
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.submitted: list[str] = []
+        self.acknowledged: list[str] = []
+        self.unacknowledged: list[str] = []
+        self.kept_in_page = 0
+        self.seen: Counter = Counter()
+
+    def saw(self, what: str) -> None:
+        with self.lock:
+            self.seen[what] += 1
+
+
+def participant(base: tuple[str, int], token: str, tally: Tally, deadline: float) -> None:
+    browser = Browser(*base)
+    secret = f"soak-{uuid.uuid4()}"
+    # the form, fetched again while the server cannot show it
+    while True:
+        if time.time() > deadline:
+            return
+        try:
+            status, _h, _t = browser.request("GET", f"/s/{token}")
+            status, _h, page = browser.request("GET", f"/s/{token}/sv")
+        except OSError:
+            tally.saw("GET: no connection")
+            time.sleep(1)
+            continue
+        if status == 200:
+            break
+        tally.saw(f"GET: {status}")
+        time.sleep(1)
+    body = [*[(k, v) for k, v in hidden_fields(page)], *ANSWERS.items(), ("kommentar", secret)]
+    with tally.lock:
+        tally.submitted.append(secret)
+    last_had_answers = True
+    hard_deadline = deadline + 60  # after the run, unacknowledged answers keep trying a while
+    while time.time() < hard_deadline:
+        try:
+            status, headers, text = browser.request("POST", f"/s/{token}/sv", body)
+        except OSError:
+            tally.saw("POST: no connection (the browser keeps the page)")
+            time.sleep(1)
+            continue
+        if status == 302 and headers.get("Location", "").endswith("/tack"):
+            with tally.lock:
+                tally.acknowledged.append(secret)
+            return
+        if status == 503:
+            kept = hidden_fields(text)
+            last_had_answers = ("kommentar", secret) in kept and "Försök igen" in text
+            tally.saw("POST: 503 page with the answers and Försök igen" if last_had_answers
+                      else "POST: 503 page WITHOUT the answers")
+            if last_had_answers:
+                body = kept  # "Försök igen" posts the page's own form
+            time.sleep(1)
+            continue
+        snippet = "bare error page" if "<title>surveyapp" not in text else "error page"
+        tally.saw(f"POST: {status} {snippet}")
+        time.sleep(1)
+    with tally.lock:
+        tally.unacknowledged.append(secret)
+        tally.kept_in_page += int(last_had_answers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=12)
+    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--max-participants", type=int, default=2000)
+    args = parser.parse_args()
+
+    pg = PrivatePostgres()
+    gunicorn = None
+    try:
+        pg.init()
+        app_port = free_port()
+        env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "soak-secret",
+               "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{app_port}"}
+        init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
+                              check=True, capture_output=True, text=True)
+        match = re.search(r"avslutningsenkat\s+(http\S+)", init.stdout)
+        if not match:
+            sys.exit("soak: surveyapp init --demo printed no avslutningsenkät link")
+        token = urlsplit(match.group(1)).path.rsplit("/", 1)[1]
+        gunicorn = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--threads", "4",
+             "--bind", f"127.0.0.1:{app_port}", "--timeout", "30", "--log-level", "warning", "wsgi:app"],
+            env=env, cwd=ROOT, stderr=(pg.dir / "gunicorn.log").open("w"))
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", app_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        tally = Tally()
+        start = time.time()
+        deadline = start + args.seconds
+        outages = [(0.2, 0.35), (0.6, 0.75)]  # fractions of the run: stop, start
+
+        def database_restarts() -> None:
+            for stop_at, start_at in outages:
+                time.sleep(max(0, start + stop_at * args.seconds - time.time()))
+                pg.stop()
+                print(f"  {time.time() - start:5.1f} s  database stopped", flush=True)
+                time.sleep(max(0, start + start_at * args.seconds - time.time()))
+                pg.start()
+                print(f"  {time.time() - start:5.1f} s  database started", flush=True)
+
+        restarts = threading.Thread(target=database_restarts)
+        restarts.start()
+        started = 0
+        threads: list[threading.Thread] = []
+        while time.time() < deadline and started < args.max_participants:
+            threads = [t for t in threads if t.is_alive()]
+            while len(threads) < args.clients and started < args.max_participants:
+                thread = threading.Thread(target=participant,
+                                          args=(("127.0.0.1", app_port), token, tally, deadline))
+                thread.start()
+                threads.append(thread)
+                started += 1
+            time.sleep(0.05)
+        restarts.join()
+        for thread in threads:
+            thread.join()
+
+        stored_counts = Counter(_stored_comments(pg, env))
+        submitted = set(tally.submitted)
+        acknowledged = set(tally.acknowledged)
+        stored = {s for s in stored_counts if s in submitted}
+        lost = acknowledged - stored
+        duplicated = sum(1 for s in stored if stored_counts[s] > 1)
+        print(f"submitted      {len(submitted)}")
+        print(f"acknowledged   {len(acknowledged)}")
+        print(f"stored         {len(stored)}")
+        print(f"lost           {len(lost)}  (acknowledged, not stored)")
+        print(f"duplicated     {duplicated}")
+        print(f"unacknowledged {len(tally.unacknowledged)}  (of which still in the participant's page: "
+              f"{tally.kept_in_page})")
+        print("seen during the outages:")
+        for what, count in sorted(tally.seen.items()):
+            print(f"  {count:6d}  {what}")
+        ok = not lost and not duplicated and tally.kept_in_page == len(tally.unacknowledged)
+        print("result        ", "OK" if ok else "FAILED")
+        if not ok:
+            print((pg.dir / "gunicorn.log").read_text()[-4000:])
+        sys.exit(0 if ok else 1)
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        pg.cleanup()
+
+
+def _stored_comments(pg: PrivatePostgres, env: dict) -> list[str]:
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", "surveyapp", "-At", "-c",
+         "SELECT text FROM answers WHERE question_key = 'kommentar'"],
+        check=True, capture_output=True, text=True, env=env)
+    return out.stdout.split()
+
+
+if __name__ == "__main__":
+    main()
