@@ -142,6 +142,13 @@ def record(sub: Submission) -> Response | None:
     raise SubmissionError({"response_id": Message(BAD_UUID, {"value": uuid})})
 
 
+def is_stored(sub: Submission) -> bool:
+    """Whether the submission's uuid holds exactly its answers already (nothing is written)."""
+    uuid, answers = check(sub)
+    existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
+    return existing is not None and _same(existing, sub, answers)
+
+
 def _same(stored: Response, sub: Submission, answers: list) -> bool:
     """Whether a stored response holds exactly the submission's answers."""
     stored_answers = sorted(repr((a.question_key, a.row_key or "", a.code, a.number, a.text))

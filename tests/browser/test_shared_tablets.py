@@ -226,3 +226,29 @@ def test_focus_ring_on_a_white_option_has_at_least_3_to_1_contrast(live_server, 
         "getComputedStyle(document.querySelector('#q-kon input:focus + .choice-box')).outlineColor")
     ring, white = _luminance(color), 1.0
     assert (white + 0.05) / (ring + 0.05) >= 3
+
+
+def test_a_double_tap_is_stored_once_and_a_changed_form_is_refused_not_thanked(
+        live_server, tablet):
+    link = factories.link()
+    tablet.goto(f"{live_server.url}/s/{link.token}/sv")
+    for label in ("Kvinna", "25–29 år", "Utanför Norden"):
+        tablet.get_by_text(label, exact=True).click()
+    tablet.locator("#q-bemotande_samordnare").get_by_text("Bra", exact=True).click()
+    tablet.locator("#q-bemotande_handlaggare").get_by_text("Jag har ingen handläggare").click()
+    tablet.locator("#q-tro_formaga").get_by_text("Stämmer helt").click()
+    tablet.locator("#q-mar_battre").get_by_text("Lite bättre").click()
+    # the same form sent twice before the first answer arrives (a double tap, a retry)
+    results = tablet.evaluate("""async () => {
+        const form = document.querySelector('form.survey-form');
+        const send = () => fetch(form.action, {method: 'POST', body: new FormData(form)});
+        const [a, b] = await Promise.all([send(), send()]);
+        // then the same form with another answer, after the first was thanked for
+        document.querySelector('#q-mar_battre input[value="1"]').checked = true;
+        const c = await send();
+        return [a.url, b.url, c.status, await c.text()];
+    }""")
+    assert results[0].endswith("/tack") and results[1].endswith("/tack")
+    assert results[2] == 409 and "Den här sidan hör till en tidigare person" in results[3]
+    assert _stored() == 1
+    assert db.session.scalar(select(Answer.code).filter_by(question_key="mar_battre")) == "4"

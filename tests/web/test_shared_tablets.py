@@ -242,3 +242,13 @@ def test_database_outage_keeps_the_answers_in_the_page_and_the_app_recovers(comm
         assert db.session.scalar(select(Answer.text).filter_by(question_key="kommentar")) == SECRET
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_retry_after_the_turn_ended_is_thanked_again_and_stored_once(client):
+    link = factories.link()
+    fields = _form_fields(client.get(f"/s/{link.token}/sv"))
+    body = {**fields, **AVSLUTNINGSENKAT}
+    first = client.post(f"/s/{link.token}/sv", data=body)
+    retry = client.post(f"/s/{link.token}/sv", data=body)  # the turn ended with the first
+    assert first.location.endswith("/tack") and retry.location.endswith("/tack")
+    assert _count(Response) == 1

@@ -47,7 +47,7 @@ from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
 from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
-from ...services.submissions import Submission, SubmissionError, check, record
+from ...services.submissions import Submission, SubmissionError, check, is_stored, record
 from ..forms import SurveyForm, attribute, make_survey_form
 
 #: the field of the "Byt språk" buttons: the post changes the language, it stores nothing
@@ -291,6 +291,14 @@ def submission_of(ctx: AnsweringContext, raw: dict[str, list[str]], uuid: str) -
     )
 
 
+def already_stored(ctx: AnsweringContext, raw: dict[str, list[str]], uuid: str) -> bool:
+    """Whether exactly these answers are stored under this uuid already."""
+    try:
+        return is_stored(submission_of(ctx, raw, uuid))
+    except SubmissionError:
+        return False
+
+
 def render_earlier_person(ctx: AnsweringContext):
     """A form of a turn that has ended: refused, nothing stored and nothing of it shown."""
     return render_template("survey/earlier_person.html", again_url=ctx.languages_url, **ctx.extra), 409
@@ -314,9 +322,11 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
         # only the CSRF token has a validator: a stale or forged form
         abort(400)
     posted_turn = request.form.get("turn")
-    if posted_turn and posted_turn not in (OFFLINE_TURN, current_turn()):
-        return render_earlier_person(ctx)
     raw = answers_of(request.form)
+    if posted_turn and posted_turn not in (OFFLINE_TURN, current_turn()):
+        if CHANGE_LANGUAGE not in request.form and already_stored(ctx, raw, form.response_uuid.data or ""):
+            return None  # a double tap or a retry whose first post ended the turn: thanked again
+        return render_earlier_person(ctx)
     page_url = ctx.page_url or (lambda _language: ctx.action_url)
     if CHANGE_LANGUAGE in request.form:
         draft_id = save_draft(current_turn(), ctx.round, raw, with_errors=False)
