@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from ..audio import EXTENSIONS, duration_ms, sniff_audio
@@ -112,7 +112,8 @@ def recordings_of(language: str) -> dict[tuple[str, str], Recording]:
 
 def published_audio(language: str) -> dict[str, str]:
     """``{text_hash: content_hash}`` of the published recordings of a language, once per request."""
-    cache = g.setdefault("published_audio", {})
+    # kept with the request, not in g: an app context can outlive many requests (tests, commands)
+    cache = request.environ.setdefault("surveyapp.published_audio", {}) if has_request_context() else {}
     if language not in cache:
         rows = db.session.execute(select(Recording.text_hash, Recording.content_hash).filter_by(
             language=language, status=RecordingStatus.PUBLISHED.value))
@@ -170,9 +171,10 @@ def create_link(questionnaire_key: str, language: str, account: Account | None,
                 days: int = LINK_DAYS) -> tuple[RecordingLink, str]:
     """A link for recording one questionnaire in one language; the plain token is returned once."""
     token = secrets.token_urlsafe(16)
+    now = utcnow()
     link = RecordingLink(token_hash=_digest(token), questionnaire_key=questionnaire_key, language=language,
-                         created_by_id=account.id if account else None,
-                         expires_at=utcnow() + timedelta(days=days))
+                         created_by_id=account.id if account else None, created_at=now,
+                         expires_at=now + timedelta(days=days))
     db.session.add(link)
     db.session.flush()
     return link, token
