@@ -91,3 +91,11 @@ def translate_questionnaire(language: str, text: str) -> str:
 
     with force_locale(language):
         return qtext(text)
+
+
+def spoken(language: str, what, *args) -> str:
+    """What a speaker button reads in ``language``: ``what`` is a function of surveyapp.readaloud."""
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        return what(*args)

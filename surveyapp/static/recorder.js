@@ -39,7 +39,8 @@
     var ending = type.indexOf("mp4") !== -1 ? "m4a" : type.indexOf("ogg") !== -1 ? "ogg" : type.indexOf("wav") !== -1 ? "wav" : "webm";
     data.set("audio", blob, "inlasning." + ending);
     status(form, form.dataset.saving);
-    return fetch(form.action, {
+    // form.action would be the input named "action"
+    return fetch(form.getAttribute("action"), {
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
     }).then(function (response) {
       return response.json().then(function (answer) {
