@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 
 from surveyapp.questionnaire import load_directory
 from surveyapp.questionnaire.extract import extract_yaml
-from surveyapp.translations import PARTICIPANT_SOURCES, missing_texts
+from surveyapp.translations import PARTICIPANT_SOURCES, missing_texts, participant_interface_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -96,6 +96,12 @@ def test_participant_interface_texts_come_from_the_expected_places():
     for text in ("Välj språk", "Skicka svaren", "Svara på frågan.", "Skriv deltagarkoden.",
                  "Tack för dina svar!", "Sidan finns inte. Kontrollera länken."):
         assert text in msgids
+
+
+def test_the_recording_page_lists_every_participant_interface_text_of_the_code():
+    """The recording page reads the texts from messages.pot: it must be extracted afresh."""
+    in_code = {msgid for msgid in _participant_msgids() if isinstance(msgid, str)}
+    assert set(participant_interface_texts(TRANSLATIONS)) == in_code, "run make translations"
 
 
 @pytest.mark.parametrize("language", SHIPPED)
