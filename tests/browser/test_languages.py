@@ -189,7 +189,8 @@ def test_read_aloud_uses_a_voice_for_the_language_and_hides_without_one(browser,
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/s/{link.token}/ar")
-        shown = page.locator("section.question:visible button.speak, .intro-row button.speak").count()
+        shown = page.locator(
+            "section.question:visible button.speak, .intro-row button.speak, .actions button.speak").count()
         assert shown > 20 and _visible_speakers(page) == shown
         page.locator("#q-mar_battre > fieldset > button.speak").click()
         assert page.evaluate("window.__spoken") == "كيف تشعر الآن مقارنةً بما قبل بدايتك في المشروع؟"

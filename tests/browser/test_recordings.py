@@ -56,17 +56,13 @@ def server(sqlite_template, tmp_path, translations):
 
 
 @pytest.fixture(scope="module")
-def microphone_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required"])
-        yield chromium
-        chromium.close()
+def microphone_browser(browser):
+    """A second Chromium of the same Playwright, with a fake microphone that needs no prompt."""
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[
+        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required"])
+    yield chromium
+    chromium.close()
 
 
 def _change_translation(folder: Path, msgid: str, new: str) -> None:
