@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import flash, jsonify, redirect, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...i18n import qtext, text_direction
@@ -74,6 +75,17 @@ def _answer(ok: bool, message: str, back: str):
 def handle_recording_post(questionnaire: Questionnaire, language: str, back: str,
                           account: Account | None = None, link: RecordingLink | None = None):
     """Stores, publishes or discards the recording of one of the page's texts."""
+    try:
+        return _handle(questionnaire, language, back, account, link)
+    except IntegrityError:
+        # two people saved the same text at once: the other one's is kept
+        db.session.rollback()
+        return _answer(False, _("Någon annan sparade samma text samtidigt. Ladda om sidan och försök igen."),
+                       back)
+
+
+def _handle(questionnaire: Questionnaire, language: str, back: str, account: Account | None,
+            link: RecordingLink | None):
     texts = {t.hash: t for t in spoken_texts(questionnaire, language)}
     actor = account if account is not None else f"tolklänk #{link.id if link else '?'}"
     action = request.form.get("action")
