@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ett långt lösenord"
 QUESTION = "Hur mår du nu jämfört med innan du började i projektet?"
 NO_VOICES = """Object.defineProperty(window, "speechSynthesis", {configurable: true, get: () => ({
-  getVoices: () => [], speak: () => {}, cancel: () => {}, addEventListener: () => {}})});"""
+  getVoices: () => [], speak: () => {}, cancel: () => {}, addEventListener: () => {}})});
+document.addEventListener("play", () => { window.__played = (window.__played || 0) + 1; }, true);"""
 
 
 @pytest.fixture
@@ -115,6 +116,8 @@ def test_a_recording_made_in_the_browser_plays_for_its_tigrinya_text_until_the_t
         page.wait_for_function(
             "() => { const a = document.querySelector('audio.speak-audio');"
             " return a && a.currentTime > 0.3; }", timeout=10000)
+        # a listener on the document hears it play (the kiosk counts that as activity)
+        assert page.evaluate("window.__played") == 1
 
         # a changed translation is another text: the recording is stale and no longer played
         _change_translation(translations, QUESTION, "ከመይ ኣለኻ ሎሚ?")
