@@ -75,6 +75,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .web.auth import blueprint as auth
+    from .web.interpreter import blueprint as interpreter
     from .web.invitations import blueprint as invitations
     from .web.kiosk import blueprint as kiosk
     from .web.main import blueprint as main
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations)
     app.register_blueprint(kiosk)
     app.register_blueprint(reports)
+    app.register_blueprint(interpreter)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -54,6 +54,9 @@ def defaults(instance: Path) -> dict:
         "MAIL_FROM": "surveyapp@localhost",
         # how many reverse proxies stand in front and set X-Forwarded-For/-Proto/-Host
         "PROXIES": 0,
+        # read-aloud recordings: largest upload and longest recording accepted
+        "AUDIO_MAX_BYTES": 5 * 1000 * 1000,
+        "AUDIO_MAX_SECONDS": 120,
     }
 
 
@@ -80,6 +83,8 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_SMTP_PASSWORD", "SMTP_PASSWORD", str),
         ("SURVEYAPP_MAIL_FROM", "MAIL_FROM", str),
         ("SURVEYAPP_PROXIES", "PROXIES", int),
+        ("SURVEYAPP_AUDIO_MAX_BYTES", "AUDIO_MAX_BYTES", int),
+        ("SURVEYAPP_AUDIO_MAX_SECONDS", "AUDIO_MAX_SECONDS", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

@@ -22,6 +22,23 @@ from .questionnaire.extract import respondent_texts
 
 SOURCE_LANGUAGE = "sv"
 DOMAINS = ("messages", "questionnaires")
+#: where the interface texts a participant can meet come from (paths as in the catalogs' ``#:``)
+PARTICIPANT_SOURCES = (
+    "surveyapp/templates/survey/",
+    "surveyapp/templates/_macros/",
+    "surveyapp/templates/base.html",
+    "surveyapp/templates/error.html",
+    "surveyapp/templates/main/",
+    "surveyapp/templates/invitations/",
+    "surveyapp/templates/kiosk/thanks.html",
+    "surveyapp/templates/kiosk/closed.html",
+    "surveyapp/templates/kiosk/_kiosk.html",
+    "surveyapp/errors.py",
+    "surveyapp/web/survey/",
+    "surveyapp/web/forms.py",
+    "surveyapp/questionnaire/messages.py",
+    "surveyapp/services/submissions.py",
+)
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,33 @@ def language_gaps(directory: str | Path, questionnaire: Questionnaire) -> dict[s
 def missing_languages(directory: str | Path, questionnaire: Questionnaire) -> dict[str, str]:
     """Every language that cannot be offered for ``questionnaire``, with the reason (in English)."""
     return {lang: str(gap) for lang, gap in language_gaps(directory, questionnaire).items()}
+
+
+def participant_interface_texts(directory: str | Path) -> list[str]:
+    """The interface msgids a participant can meet, in the order of ``messages.pot``.
+
+    Read from the template's ``#:`` locations, so a text added to a participant page is
+    listed here once ``make translations`` has extracted it. Plural forms are left out.
+    """
+    path = Path(directory) / "messages.pot"
+    with _lock:
+        cached = _pot_cache.get(path)
+    mtime = path.stat().st_mtime if path.exists() else None
+    if cached and cached[0] == mtime:
+        return cached[1]
+    texts: list[str] = []
+    if mtime is not None:
+        with path.open("rb") as fileobj:
+            for message in read_po(fileobj):
+                if (message.id and isinstance(message.id, str)
+                        and any(f.startswith(PARTICIPANT_SOURCES) for f, _line in message.locations)):
+                    texts.append(message.id)
+    with _lock:
+        _pot_cache[path] = (mtime, texts)
+    return texts
+
+
+_pot_cache: dict[Path, tuple[float | None, list[str]]] = {}
 
 
 def compile_catalogs(directory: str | Path) -> list[Path]:

@@ -22,30 +22,13 @@ from babel.messages.pofile import read_po
 
 from surveyapp.questionnaire import load_directory
 from surveyapp.questionnaire.extract import extract_yaml
-from surveyapp.translations import missing_texts
+from surveyapp.translations import PARTICIPANT_SOURCES, missing_texts, participant_interface_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 #: every shipped language but Swedish, the source
 SHIPPED = ("en", "ar", "fa", "so", "ti", "uk")
 PARTICIPANT_QUESTIONNAIRES = ("avslutningsenkat", "progressionskort")
-#: where the texts a participant can see come from
-PARTICIPANT_SOURCES = (
-    "surveyapp/templates/survey/",
-    "surveyapp/templates/_macros/",
-    "surveyapp/templates/base.html",
-    "surveyapp/templates/error.html",
-    "surveyapp/templates/main/",
-    "surveyapp/templates/invitations/",
-    "surveyapp/templates/kiosk/thanks.html",
-    "surveyapp/templates/kiosk/closed.html",
-    "surveyapp/templates/kiosk/_kiosk.html",
-    "surveyapp/errors.py",
-    "surveyapp/web/survey/",
-    "surveyapp/web/forms.py",
-    "surveyapp/questionnaire/messages.py",
-    "surveyapp/services/submissions.py",
-)
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 REVIEW = "Needs review by a native speaker"
@@ -113,6 +96,12 @@ def test_participant_interface_texts_come_from_the_expected_places():
     for text in ("Välj språk", "Skicka svaren", "Svara på frågan.", "Skriv deltagarkoden.",
                  "Tack för dina svar!", "Sidan finns inte. Kontrollera länken."):
         assert text in msgids
+
+
+def test_the_recording_page_lists_every_participant_interface_text_of_the_code():
+    """The recording page reads the texts from messages.pot: it must be extracted afresh."""
+    in_code = {msgid for msgid in _participant_msgids() if isinstance(msgid, str)}
+    assert set(participant_interface_texts(TRANSLATIONS)) == in_code, "run make translations"
 
 
 @pytest.mark.parametrize("language", SHIPPED)

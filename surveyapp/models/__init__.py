@@ -9,6 +9,7 @@ from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import ParticipantCode
 from .questionnaires import QuestionnaireVersion
+from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
 from .rounds import (
     Round,
@@ -33,6 +34,9 @@ __all__ = [
     "OrganisationKind",
     "ParticipantCode",
     "QuestionnaireVersion",
+    "Recording",
+    "RecordingLink",
+    "RecordingStatus",
     "Response",
     "Role",
     "Round",

@@ -94,10 +94,12 @@
     });
   }
 
-  /* ---- read-aloud: a recording if there is one, else the browser's voice, else no button ---- */
+  /* ---- read-aloud: a recording if there is one, else the browser's voice, else no button;
+     one at a time. Recordings play in one <audio> element in the page, so that its 'play'
+     events reach listeners on the document (the kiosk counts them as activity). ---- */
   var buttons = document.querySelectorAll("button.speak");
   var synth = window.speechSynthesis;
-  var playing = null;
+  var player = null;
 
   function voiceFor(language) {
     if (!synth || typeof synth.getVoices !== "function") return null;
@@ -117,22 +119,36 @@
     });
   }
 
-  function stop() {
-    if (playing) { playing.pause(); playing = null; }
-    if (synth && typeof synth.cancel === "function") synth.cancel();
+  function done() {
     buttons.forEach(function (b) { b.classList.remove("is-playing"); });
+  }
+
+  function audioPlayer() {
+    if (!player) {
+      player = document.createElement("audio");
+      player.className = "speak-audio";
+      player.preload = "auto";
+      player.addEventListener("ended", done);
+      player.addEventListener("error", done);
+      document.body.appendChild(player);
+    }
+    return player;
+  }
+
+  function stop() {
+    document.querySelectorAll("audio").forEach(function (audio) { audio.pause(); });
+    if (synth && typeof synth.cancel === "function") synth.cancel();
+    done();
   }
 
   function speak(button) {
     stop();
     button.classList.add("is-playing");
-    var done = function () { button.classList.remove("is-playing"); };
     activity();
     if (button.dataset.audio) {
-      playing = new Audio(button.dataset.audio);
-      playing.addEventListener("timeupdate", activity);
-      playing.addEventListener("ended", function () { activity(); done(); });
-      playing.play().catch(done);
+      var audio = audioPlayer();
+      audio.src = button.dataset.audio;
+      audio.play().catch(done);
       return;
     }
     var language = button.dataset.lang || lang;

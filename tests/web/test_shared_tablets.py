@@ -68,9 +68,12 @@ def test_after_thanks_no_earlier_page_shows_the_answers_and_an_old_form_is_refus
         assert SECRET not in page.text and "checked" not in page.text
         assert _hidden(page, "turn") != fields["turn"]
         assert _hidden(page, "response_uuid") != fields["response_uuid"]
-    # the browser resends participant 1's form, changed or not: refused, not echoed, not stored
-    for body in ({**fields, **AVSLUTNINGSENKAT, "kommentar": SECRET},
-                 {**fields, **AVSLUTNINGSENKAT, "mar_battre": "1", "kommentar": "annat"}):
+    # the browser resends participant 1's form unchanged (a retry): thanked again, stored once
+    again = client.post(f"/s/{link.token}/sv", data={**fields, **AVSLUTNINGSENKAT, "kommentar": SECRET})
+    assert again.status_code == 302 and again.location.endswith("/tack")
+    # changed by participant 2: refused, not echoed, not stored
+    for body in ({**fields, **AVSLUTNINGSENKAT, "mar_battre": "1", "kommentar": SECRET},
+                 {**fields, "kommentar": SECRET}):
         again = client.post(f"/s/{link.token}/sv", data=body)
         assert again.status_code == 409
         assert "Den här sidan hör till en tidigare person" in again.text

@@ -21,9 +21,9 @@ from tests import factories
 
 #: blueprints whose routes are staff routes
 STAFF_BLUEPRINTS = ("staff", "auth", "kiosk", "reports")
-#: blueprints for respondents, guarded by their links' tokens (tested in test_answering and
-#: test_invitations)
-RESPONDENT_BLUEPRINTS = ("main", "survey", "invitations")
+#: blueprints for respondents and interpreters, guarded by their links' tokens (tested in
+#: test_answering, test_invitations and test_recordings)
+RESPONDENT_BLUEPRINTS = ("main", "survey", "invitations", "interpreter")
 #: public routes in those blueprints, and what guards them instead
 PUBLIC = {
     "auth.login": "the login page itself",
@@ -114,6 +114,15 @@ RULES: dict[str, Rule] = {
         "GET", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
+    "staff.recordings": Rule("GET", MANAGERS, lambda w: url_for("staff.recordings")),
+    "staff.recording_page": Rule(
+        "GET", MANAGERS, lambda w: url_for("staff.recording_page", key="avslutningsenkat", language="ti")),
+    "staff.recording_save": Rule(
+        "POST", MANAGERS, lambda w: url_for("staff.recording_save", key="avslutningsenkat", language="ti"),
+        data=lambda w: {"action": "publish", "text": "0" * 64}),
+    "staff.recording_link_new": Rule(
+        "POST", MANAGERS, lambda w: url_for("staff.recording_link_new"),
+        data=lambda w: {"questionnaire": "avslutningsenkat", "language": "ti"}),
     "auth.account": Rule("GET", ALL, lambda w: url_for("auth.account")),
     "auth.logout": Rule("POST", ALL, lambda w: url_for("auth.logout")),
     "kiosk.start": Rule("GET", ("samordnare",), lambda w: url_for("kiosk.start")),

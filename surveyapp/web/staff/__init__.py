@@ -19,4 +19,4 @@ def _private(response):
     return response
 
 
-from . import audit, home, invitations, organisations, participants, rounds, users  # noqa: E402,F401
+from . import audit, home, invitations, organisations, participants, recordings, rounds, users  # noqa: E402,F401

@@ -11,12 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
-from ...i18n import available_languages, language_gaps, qtext
+from ...i18n import LANGUAGES, available_languages, language_gaps, qtext
 from ...models import Organisation, Role, Round, RoundStateError, SurveyLink
 from ...questionnaire import RespondentKind
 from ...services.audit import record_audit
 from ...services.questionnaires import current_versions, definition_of
 from ...services.rates import response_rates
+from ...services.recordings import coverage
 from ...services.rounds import get_or_create_link
 from ...services.staff_rounds import (
     RoundError,
@@ -30,6 +31,7 @@ from ...translations import LanguageGap
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import InvitationForm, OpenLinkForm, RoundForm, choices
+from .recordings import coverage_text
 
 MANAGERS = (Role.ADMIN, Role.PROJEKTLEDNING)
 
@@ -222,10 +224,11 @@ def round_page(round_id: int):
     invitation_form.organisation.choices = link_form.organisation.choices
     invitation_form.role.choices = link_form.role.choices
     # forms about a participant are filled in by staff in Swedish: no languages to show
-    languages, gaps = None, {}
+    languages, gaps, recorded = None, {}, []
     if questionnaire and questionnaire.answered_through_links:
         languages = available_languages(questionnaire)
         gaps = {lang: gap_reason(gap) for lang, gap in language_gaps(questionnaire).items()}
+        recorded = [coverage_text(coverage(questionnaire, lang)) for lang in LANGUAGES]
     return render_template(
         "staff/round.html",
         round=round_,
@@ -243,6 +246,7 @@ def round_page(round_id: int):
         smtp=bool(current_app.config.get("SMTP_HOST")),
         languages=languages,
         language_gaps=gaps,
+        recorded=recorded,
     )
 
 

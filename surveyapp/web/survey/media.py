@@ -1,36 +1,32 @@
-"""Pictures and recorded read-aloud audio shipped with the questionnaires.
+"""Pictures shipped with the questionnaires, and the read-aloud recordings.
 
 ``questionnaires/pictures/<file>`` holds option pictures (``picture:`` in a questionnaire
-file); ``questionnaires/audio/<lang>/<name>.<ext>`` holds recordings: ``<question-key>`` reads
-a question, ``<question-key>.<option-code>`` one of its options (see
-``questionnaires/audio/README.md``). Both are served from here with their content type and
-cache headers; names are looked up in a listing of the folder, so no path leaves it.
+file), served with their content type and cache headers; names are looked up in a listing of
+the folder, so no path leaves it. Recordings live in the database and are served by their
+content hash from one view, found for a speaker button by (language, hash of its text).
 """
 
 from __future__ import annotations
 
+import io
+import re
 import threading
 from pathlib import Path
 
-from flask import abort, current_app, send_from_directory, url_for
+from flask import abort, current_app, send_file, send_from_directory, url_for
 from flask_babel import get_locale
 
 from ...i18n import LANGUAGES
 from ...questionnaire.loader import PICTURE_TYPES
+from ...readaloud import spoken_intro, spoken_option, spoken_question, text_hash
+from ...services.recordings import find_audio, published_audio
 from . import blueprint
 
-AUDIO_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".aac": "audio/aac",
-    ".ogg": "audio/ogg",
-    ".oga": "audio/ogg",
-    ".opus": "audio/ogg",
-    ".wav": "audio/wav",
-    ".webm": "audio/webm",
-}
-#: a day: recordings and pictures change with a questionnaire edit, rarely
+#: a day: pictures change with a questionnaire edit, rarely
 MAX_AGE = 24 * 3600
+#: a recording's address is its content's hash: it never changes
+RECORDING_MAX_AGE = 365 * 24 * 3600
+CONTENT_HASH = re.compile(r"[0-9a-f]{64}")
 
 _listings: dict[Path, tuple[float, dict[str, str]]] = {}
 _lock = threading.Lock()
@@ -60,17 +56,13 @@ def _listing(folder: Path, types: dict[str, str]) -> dict[str, str]:
     return files
 
 
-def audio_url(name: str, language: str | None = None) -> str | None:
-    """The recording that reads ``name`` aloud in ``language`` (else the page's), if one exists.
-
-    ``name`` is a question key, ``KEY.CODE`` for an option, ``QUESTIONNAIRE._intro`` for a
-    questionnaire's title and introduction, or ``_language`` for the language's own name on the first screen.
-    """
+def recording_url(text: str, language: str | None = None) -> str | None:
+    """The published recording that reads ``text`` in ``language`` (else the page's), if any."""
     language = language or str(get_locale())
-    if language not in LANGUAGES:
+    if language not in LANGUAGES or not text:
         return None
-    filename = _listing(_folder("audio", language), AUDIO_TYPES).get(name)
-    return url_for("survey.audio", language=language, filename=filename) if filename else None
+    content_hash = published_audio(language).get(text_hash(text))
+    return url_for("survey.recording", content_hash=content_hash) if content_hash else None
 
 
 def picture_url(filename: str | None) -> str | None:
@@ -97,18 +89,27 @@ def picture(filename: str):
     return _send(_folder("pictures"), filename, PICTURE_TYPES)
 
 
-@blueprint.get("/ljud/<language>/<filename>")
-def audio(language: str, filename: str):
-    if language not in LANGUAGES:
+@blueprint.get("/ljud/<content_hash>")
+def recording(content_hash: str):
+    """A recording by its content hash, with the type found from its bytes; nothing in it runs."""
+    found = find_audio(content_hash) if CONTENT_HASH.fullmatch(content_hash) else None
+    if found is None:
         abort(404)
-    return _send(_folder("audio", language), filename, AUDIO_TYPES)
+    response = send_file(io.BytesIO(found.data), mimetype=found.mime_type, etag=content_hash,
+                         conditional=True, max_age=RECORDING_MAX_AGE)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @blueprint.app_context_processor
 def _media_helpers() -> dict:
     """Every page (kiosk and invitation pages too) can show pictures and read-aloud buttons."""
-    return {"audio_url": audio_url, "picture_url": picture_url}
+    return {"recording_url": recording_url, "picture_url": picture_url, "spoken_intro": spoken_intro,
+            "spoken_question": spoken_question, "spoken_option": spoken_option}
 
 
 def is_media(endpoint: str | None) -> bool:
-    return endpoint in ("survey.picture", "survey.audio")
+    return endpoint in ("survey.picture", "survey.recording")

@@ -1,0 +1,251 @@
+"""Read-aloud recordings: stored, published, found by (language, text hash), counted, moved.
+
+Recordings are rows in the database (audio included), so a database backup holds them.
+Services flush; the request or command commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import select
+
+from ..audio import EXTENSIONS, duration_ms, sniff_audio
+from ..extensions import db
+from ..models import Account, Recording, RecordingLink, RecordingStatus
+from ..models._time import utcnow
+from ..questionnaire import Questionnaire
+from ..questionnaire.messages import N_
+from ..readaloud import SpokenText, spoken_texts
+
+#: how long an interpreter's link works
+LINK_DAYS = 7
+EMPTY = N_("Filen är tom.")
+TOO_BIG = N_("Ljudet är för stort (högst %(mb)s MB).")
+NOT_AUDIO = N_("Filen är inget ljud i ett format som går att spela upp (mp3, m4a, ogg, webm eller wav).")
+TOO_LONG = N_("Inläsningen är för lång (högst %(seconds)s sekunder).")
+
+
+class RecordingError(Exception):
+    """An upload that cannot be stored; ``msgid`` and ``params`` word it for the user."""
+
+    def __init__(self, msgid: str, **params) -> None:
+        super().__init__(msgid % params if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+
+def check_audio(data: bytes) -> tuple[str, int | None]:
+    """The content type and length of uploaded audio, or :class:`RecordingError`."""
+    max_bytes = current_app.config["AUDIO_MAX_BYTES"]
+    if not data:
+        raise RecordingError(EMPTY)
+    if len(data) > max_bytes:
+        raise RecordingError(TOO_BIG, mb=round(max_bytes / 1_000_000, 1))
+    mime_type = sniff_audio(data)
+    if mime_type is None:
+        raise RecordingError(NOT_AUDIO)
+    length = duration_ms(data, mime_type)
+    max_seconds = current_app.config["AUDIO_MAX_SECONDS"]
+    if length is not None and length > max_seconds * 1000:
+        raise RecordingError(TOO_LONG, seconds=max_seconds)
+    return mime_type, length
+
+
+def store_recording(data: bytes, language: str, text: SpokenText, questionnaire_key: str | None,
+                    account: Account | None = None, link: RecordingLink | None = None) -> Recording:
+    """Stores ``data`` as the draft for ``text``, in place of an earlier draft."""
+    mime_type, length = check_audio(data)
+    old = _find(language, text.hash, RecordingStatus.DRAFT)
+    if old is not None:
+        db.session.delete(old)
+        db.session.flush()
+    recording = Recording(
+        content_hash=hashlib.sha256(data).hexdigest(), language=language, text_hash=text.hash,
+        text=text.text, questionnaire_key=questionnaire_key, mime_type=mime_type,
+        duration_ms=length, size_bytes=len(data), data=data, status=RecordingStatus.DRAFT.value,
+        created_by_id=account.id if account else None, link_id=link.id if link else None,
+    )
+    db.session.add(recording)
+    db.session.flush()
+    return recording
+
+
+def _find(language: str, text_hash: str, status: RecordingStatus) -> Recording | None:
+    return db.session.scalar(select(Recording).filter_by(
+        language=language, text_hash=text_hash, status=status.value))
+
+
+def publish(language: str, text_hash: str) -> Recording | None:
+    """Makes the draft of a text the recording participants hear; None when there is no draft."""
+    draft = _find(language, text_hash, RecordingStatus.DRAFT)
+    if draft is None:
+        return None
+    old = _find(language, text_hash, RecordingStatus.PUBLISHED)
+    if old is not None:
+        db.session.delete(old)
+        db.session.flush()
+    draft.status = RecordingStatus.PUBLISHED.value
+    db.session.flush()
+    return draft
+
+
+def discard(language: str, text_hash: str, status: RecordingStatus) -> bool:
+    found = _find(language, text_hash, status)
+    if found is not None:
+        db.session.delete(found)
+        db.session.flush()
+    return found is not None
+
+
+def recordings_of(language: str) -> dict[tuple[str, str], Recording]:
+    """``{(text_hash, status): recording}`` of a language (the audio itself is not loaded)."""
+    rows = db.session.scalars(select(Recording).filter_by(language=language))
+    return {(r.text_hash, r.status): r for r in rows}
+
+
+def published_audio(language: str) -> dict[str, str]:
+    """``{text_hash: content_hash}`` of the published recordings of a language, once per request."""
+    # kept with the request, not in g: an app context can outlive many requests (tests, commands)
+    cache = request.environ.setdefault("surveyapp.published_audio", {}) if has_request_context() else {}
+    if language not in cache:
+        rows = db.session.execute(select(Recording.text_hash, Recording.content_hash).filter_by(
+            language=language, status=RecordingStatus.PUBLISHED.value))
+        cache[language] = {text: content for text, content in rows}
+    return cache[language]
+
+
+def find_audio(content_hash: str) -> Recording | None:
+    return db.session.scalars(
+        select(Recording).filter_by(content_hash=content_hash).limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a questionnaire is recorded in one language."""
+
+    language: str
+    total: int
+    recorded: int
+    #: published recordings of the questionnaire whose text has changed since
+    stale: int
+    drafts: int
+    stale_texts: tuple[str, ...] = field(default=())
+
+
+def coverage(questionnaire: Questionnaire, language: str) -> Coverage:
+    texts = {t.hash for t in spoken_texts(questionnaire, language)}
+    rows = list(db.session.execute(
+        select(Recording.text_hash, Recording.status, Recording.questionnaire_key, Recording.text)
+        .filter_by(language=language)
+    ))
+    published = {r.text_hash for r in rows if r.status == RecordingStatus.PUBLISHED.value}
+    drafts = {r.text_hash for r in rows if r.status == RecordingStatus.DRAFT.value} & texts
+    stale = sorted({r.text for r in rows if r.questionnaire_key == questionnaire.key
+                    and r.status == RecordingStatus.PUBLISHED.value and r.text_hash not in texts})
+    return Coverage(language, len(texts), len(texts & published), len(stale), len(drafts), tuple(stale))
+
+
+def stale_recordings(questionnaire: Questionnaire, language: str) -> list[Recording]:
+    """Published recordings made for ``questionnaire`` whose text is no longer shown."""
+    texts = {t.hash for t in spoken_texts(questionnaire, language)}
+    return [r for r in db.session.scalars(select(Recording).filter_by(
+        language=language, questionnaire_key=questionnaire.key, status=RecordingStatus.PUBLISHED.value))
+        if r.text_hash not in texts]
+
+
+# ---- the interpreter's link ----
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_link(questionnaire_key: str, language: str, account: Account | None,
+                days: int = LINK_DAYS) -> tuple[RecordingLink, str]:
+    """A link for recording one questionnaire in one language; the plain token is returned once."""
+    token = secrets.token_urlsafe(16)
+    now = utcnow()
+    link = RecordingLink(token_hash=_digest(token), questionnaire_key=questionnaire_key, language=language,
+                         created_by_id=account.id if account else None, created_at=now,
+                         expires_at=now + timedelta(days=days))
+    db.session.add(link)
+    db.session.flush()
+    return link, token
+
+
+def find_link(token: str) -> RecordingLink | None:
+    """The link while it works, else None."""
+    if not token or len(token) > 64:
+        return None
+    link = db.session.scalar(select(RecordingLink).filter_by(token_hash=_digest(token)))
+    if link is None or link.expires_at <= utcnow():
+        return None
+    return link
+
+
+# ---- moving recordings between servers ----
+
+MANIFEST = "recordings.json"
+
+
+def export_recordings(directory: Path) -> int:
+    """Writes every recording as ``<lang>/<content hash>.<ext>`` plus ``recordings.json``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for recording in db.session.scalars(select(Recording).order_by(Recording.language, Recording.id)):
+        name = f"{recording.language}/{recording.content_hash}.{EXTENSIONS[recording.mime_type]}"
+        (directory / recording.language).mkdir(exist_ok=True)
+        (directory / name).write_bytes(recording.data)
+        entries.append({
+            "file": name, "language": recording.language, "text_hash": recording.text_hash,
+            "text": recording.text, "questionnaire": recording.questionnaire_key,
+            "status": recording.status, "created_at": recording.created_at.isoformat(timespec="seconds"),
+        })
+    (directory / MANIFEST).write_text(json.dumps({"recordings": entries}, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    return len(entries)
+
+
+def import_recordings(directory: Path) -> int:
+    """Reads an export: each recording replaces the one of the same text and status.
+
+    Raises :class:`RecordingError` naming the first bad entry; the caller then stores nothing.
+    """
+    from ..i18n import LANGUAGES
+
+    try:
+        entries = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))["recordings"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RecordingError("%(file)s kan inte läsas: %(error)s", file=MANIFEST, error=exc) from exc
+    count = 0
+    for entry in entries:
+        try:
+            path = (directory / entry["file"]).resolve()
+            if directory.resolve() not in path.parents:
+                raise ValueError("outside the folder")
+            data = path.read_bytes()
+            language, status = entry["language"], RecordingStatus(entry["status"])
+            if language not in LANGUAGES:
+                raise ValueError(f"unknown language {language}")
+            text = SpokenText(entry["text"], entry["text"], ())
+            if text.hash != entry["text_hash"]:
+                raise ValueError("text_hash does not match the text")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RecordingError("%(file)s: %(error)s", file=entry.get("file", "?"), error=exc) from exc
+        try:
+            recording = store_recording(data, language, text, entry.get("questionnaire"))
+        except RecordingError as exc:
+            raise RecordingError("%(file)s: %(error)s", file=entry["file"], error=str(exc)) from exc
+        if entry.get("created_at"):
+            recording.created_at = datetime.fromisoformat(entry["created_at"])
+        if status is RecordingStatus.PUBLISHED:
+            publish(language, text.hash)
+        count += 1
+    return count
