@@ -29,15 +29,20 @@ def _secret(n: int) -> str:
     return f"Hemligt svar från deltagare {n}"
 
 
-def _answer(page, n: int, *, leave_out_one: bool = True, switch: bool = True) -> None:
-    """One participant: a first try with an answer missing (error page), a change of language
-    and back, then the complete answers."""
+def _fill_all_but_one(page, n: int) -> None:
+    """Every answer but mar_battre, with a free text that is this participant's own."""
     for label in ("Kvinna", "25–29 år", "Utanför Norden"):
         page.get_by_text(label, exact=True).click()
     page.locator("#q-bemotande_samordnare").get_by_text("Bra", exact=True).click()
     page.locator("#q-bemotande_handlaggare").get_by_text("Jag har ingen handläggare").click()
     page.locator("#q-tro_formaga").get_by_text("Stämmer helt").click()
     page.fill("#kommentar", _secret(n))
+
+
+def _answer(page, n: int, *, leave_out_one: bool = True, switch: bool = True) -> None:
+    """One participant: a first try with an answer missing (error page), a change of language
+    and back, then the complete answers."""
+    _fill_all_but_one(page, n)
     if leave_out_one:
         page.get_by_role("button", name="Skicka svaren").click()
         expect(page.locator("#error-summary")).to_be_visible()
@@ -232,11 +237,7 @@ def test_a_double_tap_is_stored_once_and_a_changed_form_is_refused_not_thanked(
         live_server, tablet):
     link = factories.link()
     tablet.goto(f"{live_server.url}/s/{link.token}/sv")
-    for label in ("Kvinna", "25–29 år", "Utanför Norden"):
-        tablet.get_by_text(label, exact=True).click()
-    tablet.locator("#q-bemotande_samordnare").get_by_text("Bra", exact=True).click()
-    tablet.locator("#q-bemotande_handlaggare").get_by_text("Jag har ingen handläggare").click()
-    tablet.locator("#q-tro_formaga").get_by_text("Stämmer helt").click()
+    _fill_all_but_one(tablet, 1)
     tablet.locator("#q-mar_battre").get_by_text("Lite bättre").click()
     # the same form sent twice before the first answer arrives (a double tap, a retry)
     results = tablet.evaluate("""async () => {

@@ -31,6 +31,17 @@ def _form_fields(page) -> dict:
     return {name: _hidden(page, name) for name in ("response_uuid", "turn")}
 
 
+def _start_kiosk(client):
+    """A samordnare starts the kiosk on this client; returns the round."""
+    round_ = factories.round_("avslutningsenkat")
+    account = factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"])
+    set_pin(account, "2468")
+    db.session.commit()
+    factories.login(client, account)
+    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
+    return round_
+
+
 def test_change_of_language_redirects_to_a_draft_that_reloads_without_resending(client):
     link = factories.link()
     form = client.get(f"/s/{link.token}/sv")
@@ -102,12 +113,7 @@ def test_a_draft_belongs_to_the_browser_that_made_it(app, client):
 
 
 def test_kiosk_reset_ends_the_turn_and_a_form_from_before_it_is_refused(client):
-    round_ = factories.round_("avslutningsenkat")
-    account = factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"])
-    set_pin(account, "2468")
-    db.session.commit()
-    factories.login(client, account)
-    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
+    _start_kiosk(client)
     form = client.get("/kiosk/sv")
     assert 'id="idle-warning"' in form.text and "Jag är kvar" in form.text
     fields = _form_fields(form)
@@ -167,12 +173,7 @@ def test_queued_answers_that_can_never_be_stored_are_refused_with_nothing_stored
 
 
 def test_queued_kiosk_answers_count_in_the_kiosk_tally(client):
-    round_ = factories.round_("avslutningsenkat")
-    account = factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"])
-    set_pin(account, "2468")
-    db.session.commit()
-    factories.login(client, account)
-    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
+    round_ = _start_kiosk(client)
     page = client.get("/kiosk/sv", headers={"X-Surveyapp-Offline-Copy": "1"})
     client.post("/kiosk/avsluta", data={"pin": "2468"})  # the kiosk ends before the network returns
     assert _queued(client, page, AVSLUTNINGSENKAT).json == {"status": "stored"}
