@@ -43,6 +43,10 @@ def defaults(instance: Path) -> dict:
         "PUBLIC_URL": "http://127.0.0.1:5000",
         # staff logins end after this many minutes without a request
         "STAFF_IDLE_MINUTES": 30,
+        # and at the latest this many hours after they began
+        "STAFF_SESSION_HOURS": 10,
+        # a participant's or kiosk tablet's session ends after this many hours without a write
+        "SESSION_IDLE_HOURS": 24,
         # a kiosk tablet goes back to the language picker after this long untouched
         "KIOSK_IDLE_SECONDS": 180,
         # invitations are e-mailed when SMTP_HOST is set
@@ -73,6 +77,8 @@ def from_environment(instance: Path) -> dict:
         settings["PUBLIC_URL"] = env["SURVEYAPP_PUBLIC_URL"].rstrip("/")
     for name, key, kind in (
         ("SURVEYAPP_STAFF_IDLE_MINUTES", "STAFF_IDLE_MINUTES", int),
+        ("SURVEYAPP_STAFF_SESSION_HOURS", "STAFF_SESSION_HOURS", float),
+        ("SURVEYAPP_SESSION_IDLE_HOURS", "SESSION_IDLE_HOURS", float),
         ("SURVEYAPP_KIOSK_IDLE_SECONDS", "KIOSK_IDLE_SECONDS", int),
         ("SURVEYAPP_SMTP_HOST", "SMTP_HOST", str),
         ("SURVEYAPP_SMTP_PORT", "SMTP_PORT", int),

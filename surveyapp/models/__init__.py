@@ -17,6 +17,7 @@ from .rounds import (
     RoundStateError,
     round_organisations,
 )
+from .sessions import StoredSession
 from .throttle import FailedAttempt
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "RoundRole",
     "RoundState",
     "RoundStateError",
+    "StoredSession",
     "SurveyLink",
     "account_organisations",
     "round_organisations",

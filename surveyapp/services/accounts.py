@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Account, Organisation, Role
 from ..models._time import utcnow
 from ..questionnaire.messages import N_
+from .sessions import end_account_sessions
 
 hasher = PasswordHasher()
 
@@ -104,6 +105,8 @@ def set_password(account: Account, password: str) -> None:
     account.password_hash = hash_secret(password)
     account.reset_token_hash = None
     account.reset_expires_at = None
+    if account.id is not None:
+        end_account_sessions(account.id)  # the login that changed it starts a new session
 
 
 def set_pin(account: Account, pin: str) -> None:
@@ -131,6 +134,7 @@ def disable_account(account: Account) -> None:
     """The account can no longer log in, and a password link already sent stops working."""
     account.active = False
     account.reset_token_hash = None
+    end_account_sessions(account.id)
 
 
 def issue_reset_link(account: Account, now: datetime | None = None) -> str:

@@ -19,6 +19,7 @@ from ...services.accounts import (
     verify_secret,
 )
 from ...services.audit import record_audit
+from ...services.sessions import end_session
 from ...services.throttle import LoginThrottle
 from ..access import mark_seen
 from . import blueprint
@@ -85,6 +86,7 @@ def logout():
     record_audit(current_user, "logout", "")
     db.session.commit()
     logout_user()
+    end_session()
     flash(_("Du är utloggad."))
     return redirect(url_for(".login"))
 
