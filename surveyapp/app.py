@@ -46,7 +46,7 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from . import i18n
     from .services import sessions
-    from .web import access
+    from .web import access, input
 
     db.init_app(app)
     sessions.init_app(app)
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     access.init_app(app)
+    input.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

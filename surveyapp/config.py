@@ -37,6 +37,8 @@ def defaults(instance: Path) -> dict:
         # a survey form is small; a larger body is refused before it is parsed
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "SMALL_CELL_THRESHOLD": 5,
+        # a failed statement's values (answers) never reach an error message or the log
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

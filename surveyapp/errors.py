@@ -36,4 +36,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
+        from .extensions import db
+
+        db.session.rollback()  # nothing half-done is committed with the session afterwards
         return render_error(500)

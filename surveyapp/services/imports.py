@@ -21,7 +21,8 @@ from ..extensions import db
 from ..models import Organisation, Response, Round
 from ..models._time import utcnow
 from ..questionnaire import Message
-from ..questionnaire.messages import N_
+from ..questionnaire.characters import has_forbidden_character
+from ..questionnaire.messages import CONTROL_CHARACTER, N_
 from ..questionnaire.types import FreeText
 from .organisations import find_organisation
 from .questionnaires import current_version, definition_of
@@ -210,6 +211,10 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
     for number, values in rows:
         row_errors: dict[str, Message] = {}
         text = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+        unstorable = [k for k, v in text.items() if isinstance(v, str) and has_forbidden_character(v)]
+        if unstorable:  # checked no further: such text must not reach the database
+            errors += [RowError(number, k, Message(CONTROL_CHARACTER)) for k in unstorable]
+            continue
         name = " ".join(str(text.get("organisation") or "").split())
         if name not in organisations:
             organisations[name] = find_organisation(name) if name else None
