@@ -46,7 +46,7 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from . import i18n
     from .services import sessions
-    from .web import access, input
+    from .web import access, headers, input
 
     db.init_app(app)
     sessions.init_app(app)
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     access.init_app(app)
     input.init_app(app)
+    headers.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
