@@ -17,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..exports.csv_text import restore
 from ..extensions import db
 from ..models import Organisation, Response, Round
 from ..models._time import utcnow
@@ -101,7 +102,7 @@ def _read_csv(path: Path):
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            yield number, dict(zip(header, values, strict=False))
+            yield number, dict(zip(header, (restore(v) for v in values), strict=False))
 
     return header, rows()
 

@@ -37,3 +37,17 @@ def test_nul_and_control_characters_are_row_errors(runner, tmp_path):
     assert "row 4, organisation: Texten innehåller ett osynligt styrtecken" in result.output
     assert "row 5, language: Texten innehåller ett osynligt styrtecken" in result.output
     assert _count(Response) == 0
+
+
+def test_the_demo_csv_writes_formula_text_as_text_and_imports_it_back_unchanged(runner, tmp_path):
+    from surveyapp.models import Answer
+
+    _organisations()
+    rows = avslutningsenkat_rows(4)
+    rows[0]["kommentar"], rows[1]["kommentar"] = "=1+1", "@SUM(A1)"
+    path = write_csv(tmp_path / "formula.csv", rows)
+    raw = path.read_text(encoding="utf-8-sig")
+    assert "'=1+1" in raw and "'@SUM(A1)" in raw
+    assert _import(runner, path).exit_code == 0
+    texts = set(db.session.scalars(select(Answer.text).filter_by(question_key="kommentar")))
+    assert {"=1+1", "@SUM(A1)"} <= texts
