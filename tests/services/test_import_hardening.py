@@ -51,3 +51,70 @@ def test_the_demo_csv_writes_formula_text_as_text_and_imports_it_back_unchanged(
     assert _import(runner, path).exit_code == 0
     texts = set(db.session.scalars(select(Answer.text).filter_by(question_key="kommentar")))
     assert {"=1+1", "@SUM(A1)"} <= texts
+
+
+def test_a_field_over_the_limit_is_a_row_error_and_the_rows_after_it_are_still_checked(runner, tmp_path):
+    _organisations()
+    rows = avslutningsenkat_rows(4)
+    rows[0]["kommentar"] = "x" * (200 * 1024)
+    rows[2]["tro_formaga"] = "9"
+    result = _import(runner, write_csv(tmp_path / "long.csv", rows))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "row 2, file: Fältet är längre än 131072 tecken." in result.output
+    assert "row 4, tro_formaga:" in result.output
+    assert _count(Response) == 0
+
+
+def test_a_formula_cell_is_a_row_error_not_an_empty_answer(runner, tmp_path):
+    from tests.exports.dataset import write_xlsx
+
+    _organisations()
+    rows = avslutningsenkat_rows(3)
+    path = write_xlsx(tmp_path / "formula.xlsx", rows)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    column = [c.value for c in sheet[1]].index("tro_formaga") + 1
+    sheet.cell(3, column).value = "=2+2"  # a real formula, saved without a computed value
+    workbook.save(path)
+    result = _import(runner, path)
+    assert result.exit_code != 0
+    assert "row 3, tro_formaga: en formel, inte ett värde." in result.output
+    assert _count(Response) == 0
+
+
+def test_an_xlsx_that_unpacks_out_of_proportion_is_refused_before_it_is_read(runner, tmp_path, monkeypatch):
+    import zipfile
+
+    from surveyapp.services import imports
+
+    monkeypatch.setattr(imports, "MAX_UNPACKED", 4 * 1024 * 1024)
+    path = tmp_path / "bomb.xlsx"
+    with (zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+          archive.open("xl/worksheets/sheet1.xml", "w") as member):
+        for _ in range(8):
+            member.write(b"\0" * (1024 * 1024))
+    assert path.stat().st_size < 64 * 1024
+    result = _import(runner, path)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "row 1, file: Filen packas upp till 8 MB" in result.output
+
+
+def test_a_round_made_by_an_import_is_closed_and_covers_only_its_organisations(runner, tmp_path, client):
+    from surveyapp.services.accounts import set_pin
+    from surveyapp.services.rounds import find_round
+
+    _organisations()
+    factories.organisation("Gullspång")
+    rows = [r for r in avslutningsenkat_rows(30) if r["organisation"] in ("Mariestad", "Skövde")]
+    assert _import(runner, write_csv(tmp_path / "two.csv", rows), "Historik 2025").exit_code == 0
+    round_ = find_round("avslutningsenkat", "Historik 2025")
+    assert round_.state == "closed"
+    assert sorted(o.name for o in round_.organisations) == ["Mariestad", "Skövde"]
+    account = factories.user("s@gullspang.example", "samordnare", ["Gullspång"])
+    set_pin(account, "2468")
+    db.session.commit()
+    factories.login(client, account)
+    assert "Historik 2025" not in client.get("/kiosk/starta").text
+    assert "Historik 2025" not in client.get("/staff/mattillfallen").text
