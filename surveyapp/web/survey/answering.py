@@ -115,6 +115,8 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     A post from a "Byt språk" button only shows the form again, in ``ctx.language``,
     with the answers given so far; nothing is stored.
     """
+    if ctx.language not in available_languages(ctx.questionnaire):
+        abort(404)  # nothing is stored in a language the questionnaire is not offered in
     form = make_form(ctx)
     if not form.validate():
         # only the CSRF token has a validator: a stale or forged form
