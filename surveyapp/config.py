@@ -60,6 +60,8 @@ def defaults(instance: Path) -> dict:
         "MAIL_FROM": "surveyapp@localhost",
         # how many reverse proxies stand in front and set X-Forwarded-For/-Proto/-Host
         "PROXIES": 0,
+        # answers one address may store through one open link in an hour
+        "OPEN_LINK_POSTS_PER_HOUR": 60,
     }
 
 
@@ -88,6 +90,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_SMTP_PASSWORD", "SMTP_PASSWORD", str),
         ("SURVEYAPP_MAIL_FROM", "MAIL_FROM", str),
         ("SURVEYAPP_PROXIES", "PROXIES", int),
+        ("SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR", "OPEN_LINK_POSTS_PER_HOUR", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

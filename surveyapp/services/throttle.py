@@ -151,6 +151,23 @@ class LoginThrottle:
         self.addresses.discard(attempt.address)
 
 
+class RateLimit(Throttle):
+    """At most ``limit`` events per value within the window; an event is added only once it
+    has happened (a stored answer), in the caller's transaction."""
+
+    def exceeded(self, value: str, now: datetime | None = None) -> bool:
+        since = (now or utcnow()) - self.window
+        recent = select(func.count()).select_from(FailedAttempt).where(*self._where(value),
+                                                                       FailedAttempt.at > since)
+        return db.session.scalar(recent) >= self.limit
+
+    def add(self, value: str, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        db.session.execute(delete(FailedAttempt).where(FailedAttempt.scope == self.scope,
+                                                       FailedAttempt.at <= now - self.window))
+        db.session.add(FailedAttempt(scope=self.scope, key=self._key(value), at=now))
+
+
 def pin_throttle(secret: str) -> Throttle:
     """At most 5 wrong PINs per kiosk in 15 minutes."""
     return Throttle("pin", 5, 900, secret)

@@ -21,6 +21,7 @@ from .answering import (
     submit_form,
 )
 from .media import is_media
+from .ratelimit import check_open_link_rate, count_open_link_answer
 
 
 def gone() -> Gone:
@@ -120,7 +121,13 @@ def submit(token: str, language: str):
     ctx = _context(token, language)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
-    page = submit_form(ctx)
+    check_open_link_rate(token)
+
+    def counted(response) -> None:
+        if response is not None:  # a resubmission stores nothing and counts nothing
+            count_open_link_answer(token)
+
+    page = submit_form(ctx, on_stored=counted)
     if page is not None:
         return page
     return redirect(url_for(".thanks", token=token, language=language))
