@@ -259,6 +259,8 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
     version = current_version(questionnaire_key)
     if version is None:
         raise LookupError(f"no questionnaire {questionnaire_key!r}")
+    if has_forbidden_character(round_name):
+        raise ImportFailed([RowError(1, "round", Message(CONTROL_CHARACTER))])
     try:
         header, rows, close = read_rows(path)
     except Unreadable as exc:

@@ -118,3 +118,20 @@ def test_a_round_made_by_an_import_is_closed_and_covers_only_its_organisations(r
     factories.login(client, account)
     assert "Historik 2025" not in client.get("/kiosk/starta").text
     assert "Historik 2025" not in client.get("/staff/mattillfallen").text
+
+
+def test_names_given_on_the_command_line_refuse_control_characters(runner, tmp_path):
+    from surveyapp.models import Account, Organisation
+
+    result = runner.invoke(args=["organisations", "add", "Mari\x00estad"])
+    assert result.exit_code != 0 and "control characters" in result.output
+    assert _count(Organisation) == 0
+    result = runner.invoke(args=["users", "add", "a\x00b@example.org", "--role", "admin"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert _count(Account) == 0
+    assert runner.invoke(args=["users", "disable", "a\x00b@example.org"]).exit_code != 0
+    _organisations()
+    path = write_csv(tmp_path / "ok.csv", avslutningsenkat_rows(2))
+    result = _import(runner, path, "Runda\x00")
+    assert result.exit_code != 0
+    assert "row 1, round: Texten innehåller ett osynligt styrtecken" in result.output
