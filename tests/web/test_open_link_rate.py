@@ -65,3 +65,13 @@ def test_kiosk_tablets_are_not_limited(app, client):
         result = client.post("/kiosk/sv", data={"response_uuid": str(uuid.uuid4()), **AVSLUTNINGSENKAT})
         assert result.status_code == 302
     assert _count() == 3
+
+
+def test_a_limited_address_can_still_switch_the_forms_language(app, client):
+    app.config["OPEN_LINK_POSTS_PER_HOUR"] = 1
+    link = factories.link()
+    assert _post(client, link.token).status_code == 302
+    switched = client.post(f"/s/{link.token}/en", data={"change_language": "en", "kon": "kvinna"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert switched.status_code == 200
+    assert _post(client, link.token, language="en").status_code == 429

@@ -121,7 +121,8 @@ def submit(token: str, language: str):
     ctx = _context(token, language)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
-    check_open_link_rate(token)
+    if CHANGE_LANGUAGE not in request.form:  # switching language stores nothing
+        check_open_link_rate(token)
 
     def counted(response) -> None:
         if response is not None:  # a resubmission stores nothing and counts nothing
