@@ -83,3 +83,12 @@ def test_the_database_never_puts_values_in_its_error_messages(app):
         )
     assert "ett hemligt svar" not in str(raised.value)
     assert "hidden" in str(raised.value)
+
+
+def test_undecodable_bytes_are_named_before_the_form_token_is_checked(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    link = factories.link()
+    page = client.post(f"/s/{link.token}/sv", data=b"csrf_token=x&kommentar=\xff\xfe",
+                       content_type="application/x-www-form-urlencoded")
+    assert page.status_code == 400
+    assert "tecken som inte går att läsa" in page.text and "Sidan hade gått ut" not in page.text
