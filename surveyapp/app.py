@@ -45,14 +45,18 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import i18n
-    from .web import access
+    from .services import sessions
+    from .web import access, headers, input
 
     db.init_app(app)
+    sessions.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     access.init_app(app)
+    input.init_app(app)
+    headers.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -37,12 +37,18 @@ def defaults(instance: Path) -> dict:
         # a survey form is small; a larger body is refused before it is parsed
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "SMALL_CELL_THRESHOLD": 5,
+        # a failed statement's values (answers) never reach an error message or the log
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PUBLIC_URL": "http://127.0.0.1:5000",
         # staff logins end after this many minutes without a request
         "STAFF_IDLE_MINUTES": 30,
+        # and at the latest this many hours after they began
+        "STAFF_SESSION_HOURS": 10,
+        # a participant's or kiosk tablet's session ends after this many hours without a write
+        "SESSION_IDLE_HOURS": 24,
         # a kiosk tablet goes back to the language picker after this long untouched
         "KIOSK_IDLE_SECONDS": 180,
         # invitations are e-mailed when SMTP_HOST is set
@@ -57,6 +63,8 @@ def defaults(instance: Path) -> dict:
         # read-aloud recordings: largest upload and longest recording accepted
         "AUDIO_MAX_BYTES": 5 * 1000 * 1000,
         "AUDIO_MAX_SECONDS": 120,
+        # answers one address may store through one open link in an hour
+        "OPEN_LINK_POSTS_PER_HOUR": 60,
     }
 
 
@@ -76,6 +84,8 @@ def from_environment(instance: Path) -> dict:
         settings["PUBLIC_URL"] = env["SURVEYAPP_PUBLIC_URL"].rstrip("/")
     for name, key, kind in (
         ("SURVEYAPP_STAFF_IDLE_MINUTES", "STAFF_IDLE_MINUTES", int),
+        ("SURVEYAPP_STAFF_SESSION_HOURS", "STAFF_SESSION_HOURS", float),
+        ("SURVEYAPP_SESSION_IDLE_HOURS", "SESSION_IDLE_HOURS", float),
         ("SURVEYAPP_KIOSK_IDLE_SECONDS", "KIOSK_IDLE_SECONDS", int),
         ("SURVEYAPP_SMTP_HOST", "SMTP_HOST", str),
         ("SURVEYAPP_SMTP_PORT", "SMTP_PORT", int),
@@ -85,6 +95,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_PROXIES", "PROXIES", int),
         ("SURVEYAPP_AUDIO_MAX_BYTES", "AUDIO_MAX_BYTES", int),
         ("SURVEYAPP_AUDIO_MAX_SECONDS", "AUDIO_MAX_SECONDS", int),
+        ("SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR", "OPEN_LINK_POSTS_PER_HOUR", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

@@ -11,6 +11,8 @@ import random
 import uuid
 from pathlib import Path
 
+from .exports.csv_text import neutralise
+
 ORGANISATIONS = ("Mariestad", "Skövde", "Lidköping")
 SAMVERKAN_SCALES = (
     "samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk", "samverkan_ame_af",
@@ -105,7 +107,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ";", bom:
     with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
         writer = csv.DictWriter(f, columns, delimiter=delimiter)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return path
 
 

@@ -92,7 +92,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
+        from .extensions import db
+
         original = getattr(error, "original_exception", None)
         if isinstance(original, DATABASE_UNAVAILABLE):
             return database_unavailable(original)
+        with contextlib.suppress(Exception):
+            db.session.rollback()  # nothing half-done is committed with the session afterwards
         return render_error(500)

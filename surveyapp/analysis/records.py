@@ -1,9 +1,13 @@
-"""The answer-level table: one row per response, pseudonymous, columns as in an import."""
+"""The answer-level table: one row per response, pseudonymous, columns as in an import.
+
+Answers are dated to the day, never the minute, and ordered by day and random id, so that
+neither a time nor the order of the rows points to the participant who answered.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 import pandas as pd
 
@@ -14,7 +18,7 @@ from .data import AnswerData
 @dataclass(frozen=True)
 class AnswerTable:
     """Column names (the import's: ``response_id``, ``submitted_at``, … then question keys
-    and ``QUESTION.ROW``) and rows of values: str, int for scale steps, datetime, or None."""
+    and ``QUESTION.ROW``) and rows of values: str, int for scale steps, date, or None."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple, ...]
@@ -51,12 +55,13 @@ def answer_table(data: AnswerData, include_text: bool = False) -> AnswerTable:
     single = a[~several].drop_duplicates(["response_id", "name"]).set_index(["response_id", "name"])["value"]
     wide = pd.concat([single, joined]).unstack("name").reindex(columns=names)
 
-    responses = data.responses.sort_values(["submitted_at", "response_id"])
+    responses = data.responses.assign(day=data.responses["submitted_at"].dt.date)
+    responses = responses.assign(uuid=responses["uuid"].astype(str)).sort_values(["day", "uuid"])
     wide = wide.reindex(responses["response_id"].to_numpy())
     meta_values = [
         responses["uuid"].astype(str).to_numpy(),
         responses["round"].astype(str).to_numpy(),
-        [t.to_pydatetime() for t in responses["submitted_at"]],
+        responses["day"].to_numpy(),
         *[responses[c].to_numpy() for c in meta[3:]],
     ]
     columns = []
@@ -66,7 +71,7 @@ def answer_table(data: AnswerData, include_text: bool = False) -> AnswerTable:
             column = [int(v) if isinstance(v, str) and v.isdigit() else v for v in column]
         columns.append(column)
     rows = tuple(
-        tuple(None if _missing(v) else (v if isinstance(v, int | datetime) else str(v)) for v in values)
+        tuple(None if _missing(v) else (v if isinstance(v, int | date) else str(v)) for v in values)
         for values in zip(*meta_values, *columns, strict=True)
     )
     return AnswerTable(tuple(meta + names), rows)

@@ -81,7 +81,7 @@ class SummaryWriter:
             "pct": add({"num_format": "0.0%"}),
             "mean": add({"num_format": "0.00"}),
             "p": add({"num_format": "0.000"}),
-            "date": add({"num_format": "yyyy-mm-dd hh:mm"}),
+            "date": add({"num_format": "yyyy-mm-dd"}),
             "dash": add({"num_format": "@", "align": "right"}),
             "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
             "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),

@@ -19,6 +19,7 @@ from .rounds import (
     RoundStateError,
     round_organisations,
 )
+from .sessions import StoredSession
 from .throttle import FailedAttempt
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "RoundRole",
     "RoundState",
     "RoundStateError",
+    "StoredSession",
     "SurveyLink",
     "account_organisations",
     "round_organisations",

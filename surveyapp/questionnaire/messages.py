@@ -30,6 +30,12 @@ REQUIRED_ROW = N_("Svara på varje rad.")
 UNKNOWN_OPTION = N_("Svaret ”%(value)s” finns inte bland svarsalternativen.")
 TOO_MANY = N_("Välj bara ett svar.")
 TOO_LONG = N_("Svaret är för långt: högst %(limit)s tecken.")
+CONTROL_CHARACTER = N_(
+    "Texten innehåller ett osynligt styrtecken som inte kan sparas. Ta bort det och försök igen."
+)
+UNDECODABLE = N_(
+    "Det som skickades innehöll tecken som inte går att läsa. Skriv texten igen och skicka den på nytt."
+)
 NOT_SHOWN = N_("Den här frågan gäller inte dig utifrån dina tidigare svar. Ta bort svaret.")
 UNKNOWN_QUESTION = N_("Frågan ”%(key)s” finns inte i enkäten.")
 UNKNOWN_ROLE = N_("Rollen ”%(value)s” finns inte.")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import messages as m
+from .characters import has_forbidden_character
 from .messages import Message
 from .model import Question
 
@@ -142,6 +143,8 @@ class FreeText(QuestionType):
         if len(values) > 1:
             return [], Message(m.TOO_MANY)
         text = values[0].strip().replace("\r\n", "\n")
+        if has_forbidden_character(text):
+            return [], Message(m.CONTROL_CHARACTER)
         limit = q.max_length or 2000
         if len(text) > limit:
             return [], Message(m.TOO_LONG, {"limit": limit})

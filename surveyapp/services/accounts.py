@@ -19,14 +19,16 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Account, Organisation, Role
 from ..models._time import utcnow
+from ..questionnaire.characters import has_forbidden_character
 from ..questionnaire.messages import N_
+from .sessions import end_account_sessions
 
 hasher = PasswordHasher()
 
 #: how long a one-time link to set a password works
 LINK_LIFETIME = timedelta(hours=72)
 MIN_PASSWORD_LENGTH = 10
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 PIN = re.compile(r"^[0-9]{4,8}$")
 
 BAD_EMAIL = N_("”%(value)s” är ingen giltig e-postadress.")
@@ -68,6 +70,8 @@ def token_digest(token: str) -> str:
 
 
 def find_account(email: str) -> Account | None:
+    if has_forbidden_character(email or ""):
+        return None  # no account has such an address, and the database must not see it
     return db.session.scalar(select(Account).filter_by(email=normalise_email(email)))
 
 
@@ -104,6 +108,8 @@ def set_password(account: Account, password: str) -> None:
     account.password_hash = hash_secret(password)
     account.reset_token_hash = None
     account.reset_expires_at = None
+    if account.id is not None:
+        end_account_sessions(account.id)  # the login that changed it starts a new session
 
 
 def set_pin(account: Account, pin: str) -> None:
@@ -131,6 +137,7 @@ def disable_account(account: Account) -> None:
     """The account can no longer log in, and a password link already sent stops working."""
     account.active = False
     account.reset_token_hash = None
+    end_account_sessions(account.id)
 
 
 def issue_reset_link(account: Account, now: datetime | None = None) -> str:

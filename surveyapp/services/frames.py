@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 
 from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
 from ..extensions import db
-from ..models import Answer, Organisation, Response, Round
+from ..models import Answer, Organisation, Response, Round, round_organisations
 from .questionnaires import current_version, definition_of
 
 
@@ -27,15 +27,21 @@ class RoundInfo:
     start: date
 
 
-def ordered_rounds(questionnaire_key: str) -> list[RoundInfo]:
-    """A questionnaire's rounds ordered by their start."""
-    first_answer = (
-        select(Response.round_id, func.min(Response.submitted_at).label("first"))
-        .group_by(Response.round_id)
-        .subquery()
-    )
+def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = None) -> list[RoundInfo]:
+    """A questionnaire's rounds ordered by their start; with ``covering``, only the rounds that
+    cover one of those organisations, started by their first answer from one of them."""
+    first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first"))
+    query = select(Round.id, Round.name, Round.opens_on, Round.created_at)
+    if covering is not None:
+        ids = list(covering) or [-1]
+        first_answer = first_answer.where(Response.organisation_id.in_(ids))
+        named = exists().where(round_organisations.c.round_id == Round.id)
+        mine = exists().where(round_organisations.c.round_id == Round.id,
+                              round_organisations.c.organisation_id.in_(ids))
+        query = query.where(or_(~named, mine))
+    first_answer = first_answer.group_by(Response.round_id).subquery()
     rows = db.session.execute(
-        select(Round.id, Round.name, Round.opens_on, Round.created_at, first_answer.c.first)
+        query.add_columns(first_answer.c.first)
         .outerjoin(first_answer, first_answer.c.round_id == Round.id)
         .where(Round.questionnaire_key == questionnaire_key)
     ).all()
@@ -53,14 +59,16 @@ def load_answers(
     organisation_ids: Collection[int] | None = None,
     since: date | None = None,
     until: date | None = None,
+    covering: Collection[int] | None = None,
 ) -> AnswerData:
     """The answers of the named rounds (default: all), limited to some organisations
-    (None: all) and to answers submitted between two dates (inclusive, UTC)."""
+    (None: all) and to answers submitted between two dates (inclusive, UTC). With
+    ``covering``, only rounds that cover one of those organisations exist."""
     version = current_version(questionnaire_key)
     if version is None:
         raise SelectionError(f"no questionnaire {questionnaire_key!r}")
     questionnaire = definition_of(version)
-    known = ordered_rounds(questionnaire_key)
+    known = ordered_rounds(questionnaire_key, covering)
     if rounds:
         by_name = {r.name: r for r in known}
         missing = [name for name in rounds if name not in by_name]

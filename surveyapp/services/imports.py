@@ -4,11 +4,10 @@ all rows stored in one go or none at all."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 import uuid as uuidlib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -17,11 +16,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..exports.csv_text import restore
 from ..extensions import db
 from ..models import Organisation, Response, Round
 from ..models._time import utcnow
 from ..questionnaire import Message
-from ..questionnaire.messages import N_
+from ..questionnaire.characters import has_forbidden_character
+from ..questionnaire.messages import CONTROL_CHARACTER, N_
 from ..questionnaire.types import FreeText
 from .organisations import find_organisation
 from .questionnaires import current_version, definition_of
@@ -47,6 +48,14 @@ NOT_IN_ROUND = N_("Mättillfället ”%(round)s” omfattar inte %(value)s.")
 EMPTY_FILE = N_("Filen har inga rader med svar.")
 UNREADABLE = N_("Filen går inte att läsa: %(reason)s")
 NOT_UTF8 = N_("Filen är inte sparad som UTF-8. Spara den i Excel som ”CSV UTF-8” och försök igen.")
+FORMULA_CELL = N_(
+    "en formel, inte ett värde. Skriv in värdet i cellen (eller kopiera och klistra in som värden)."
+)
+FIELD_TOO_LONG = N_("Fältet är längre än %(limit)s tecken.")
+OUT_OF_PROPORTION = N_(
+    "Filen packas upp till %(unpacked)s MB, orimligt mycket för sina %(packed)s kB. Den läses inte."
+)
+MORE_PROBLEMS = N_("… och %(n)s problem till.")
 
 
 @dataclass(frozen=True)
@@ -80,8 +89,31 @@ class ImportResult:
     without_id: int
 
 
-def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str | datetime]]]]:
-    """The header and ``(row number, {column: value})`` for every non-empty row."""
+#: the longest field a CSV may hold (as Python's csv module); longer ones are row errors
+FIELD_LIMIT = 128 * 1024
+#: an .xlsx may unpack to at most this many times its own size, and never more than MAX_UNPACKED
+UNPACK_RATIO = 100
+MAX_UNPACKED = 1024 * 1024 * 1024
+#: rows are checked and stored in batches of this many, so memory stays bounded
+BATCH = 500
+#: at most this many problems are listed; the count of the others is told
+MAX_REPORTED = 1000
+
+
+class Unreadable(Exception):
+    """The whole file cannot be read; ``message`` says why."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.msgid)
+        self.message = message
+
+
+#: a row: its number in the spreadsheet, {column: value}, and problems found while reading it
+Row = tuple[int, dict[str, str | datetime], dict[str, Message]]
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[Row], Callable[[], None]]:
+    """The header, every non-empty row one at a time, and what closes the file."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
@@ -89,20 +121,39 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str 
 
 
 def _read_csv(path: Path):
-    text = path.read_bytes().decode("utf-8-sig")
-    first_line = text.split("\n", 1)[0]
-    # Swedish Excel writes semicolons (the comma is the decimal sign)
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    stream = path.open(encoding="utf-8-sig", newline="")
+    try:
+        first_line = stream.readline(FIELD_LIMIT)
+        stream.seek(0)
+        # Swedish Excel writes semicolons (the comma is the decimal sign)
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        csv.field_size_limit(FIELD_LIMIT)
+        reader = csv.reader(stream, delimiter=delimiter)
+        header = [h.strip() for h in next(reader, [])]
+    except BaseException:
+        stream.close()
+        raise
 
     def rows():
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            yield number, dict(zip(header, values, strict=False))
+        number = 1
+        try:
+            while True:
+                number += 1
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error:
+                    # the reader goes on with the next line
+                    yield number, {}, {"file": Message(FIELD_TOO_LONG, {"limit": FIELD_LIMIT})}
+                    continue
+                if not any(v.strip() for v in values):
+                    continue
+                yield number, dict(zip(header, (restore(v) for v in values), strict=False)), {}
+        finally:
+            stream.close()
 
-    return header, rows()
+    return header, rows(), stream.close
 
 
 def _cell_text(value) -> str | datetime:
@@ -117,25 +168,49 @@ def _cell_text(value) -> str | datetime:
     return str(value)
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """Refuses, before anything is expanded, an .xlsx that unpacks out of proportion."""
+    packed = path.stat().st_size
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > min(MAX_UNPACKED, max(packed, 1024 * 1024) * UNPACK_RATIO):
+        raise Unreadable(Message(OUT_OF_PROPORTION, {
+            "unpacked": unpacked // (1024 * 1024), "packed": max(packed // 1024, 1)}))
+
+
 def _read_xlsx(path: Path):
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    _check_unpacked_size(path)
+    # values as written, so that a formula is seen as one (a cached result may be missing)
+    workbook = load_workbook(path, read_only=True, data_only=False)
     sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows_iter, ())]
+    rows_iter = sheet.iter_rows()
+    header = [str(c.value).strip() if c.value is not None else "" for c in next(rows_iter, ())]
 
     def rows():
         try:
-            for number, values in enumerate(rows_iter, start=2):
-                texts = [_cell_text(v) for v in values]
-                if not any(t if isinstance(t, datetime) else t.strip() for t in texts):
+            for number, cells in enumerate(rows_iter, start=2):
+                problems = {}
+                texts = []
+                for column, cell in zip(header, cells, strict=False):
+                    if getattr(cell, "data_type", None) == "f":
+                        problems[column or "?"] = Message(FORMULA_CELL)
+                        texts.append("")
+                    else:
+                        texts.append(_cell_text(cell.value))
+                if not problems and not any(t if isinstance(t, datetime) else t.strip() for t in texts):
                     continue
-                yield number, dict(zip(header, texts, strict=False))
+                values = dict(zip(header, texts, strict=False))
+                for column, text in values.items():
+                    if isinstance(text, str) and len(text) > FIELD_LIMIT:
+                        problems[column] = Message(FIELD_TOO_LONG, {"limit": FIELD_LIMIT})
+                        values[column] = ""
+                yield number, values, problems
         finally:
             workbook.close()
 
-    return header, rows()
+    return header, rows(), workbook.close
 
 
 def parse_timestamp(value: str | datetime) -> datetime:
@@ -177,18 +252,32 @@ def _stored_rounds(uuids) -> dict[str, tuple[str, int]]:
 
 
 def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportResult:
-    """Validates every row, then stores them all; raises :class:`ImportFailed` listing each
-    bad row (nothing is stored then). Flushes; the caller commits or rolls back."""
+    """Checks every row and stores the valid ones batch by batch in the caller's transaction;
+    raises :class:`ImportFailed` listing each bad row (the caller then rolls back, so nothing
+    is stored). A round the import creates is closed and covers the file's organisations.
+    Flushes; the caller commits or rolls back."""
     version = current_version(questionnaire_key)
     if version is None:
         raise LookupError(f"no questionnaire {questionnaire_key!r}")
+    if has_forbidden_character(round_name):
+        raise ImportFailed([RowError(1, "round", Message(CONTROL_CHARACTER))])
     try:
-        header, rows = read_rows(path)
+        header, rows, close = read_rows(path)
+    except Unreadable as exc:
+        raise ImportFailed([RowError(1, "file", exc.message)]) from exc
     except UnicodeDecodeError as exc:
         raise ImportFailed([RowError(1, "file", Message(NOT_UTF8))]) from exc
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise ImportFailed([RowError(1, "file", Message(UNREADABLE, {"reason": str(exc)}))]) from exc
 
+    try:
+        return _import_rows(questionnaire_key, version, round_name, header, rows)
+    finally:
+        close()
+
+
+def _import_rows(questionnaire_key: str, version, round_name: str, header: list[str],
+                 rows: Iterator[Row]) -> ImportResult:
     questionnaire = definition_of(version)
     required = ["submitted_at", "language", "organisation"]
     if questionnaire.asks_role:
@@ -202,94 +291,160 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
     free_text = {q.key for q in questionnaire.questions if q.type == FreeText.name}
     round_, created = get_or_create_round(questionnaire_key, round_name.strip())
     organisations: dict[str, Organisation | None] = {}
-    errors: list[RowError] = []
-    submissions: list[tuple[int, Submission]] = []
+    used_organisations: dict[int, Organisation] = {}
+    store = _Store(round_, questionnaire_key)
+    #: response ids the file gave, with their row (ids made up here are unique anyway)
     seen_ids: dict[str, int] = {}
     without_id = 0
+    valid = 0
 
-    for number, values in rows:
-        row_errors: dict[str, Message] = {}
-        text = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-        name = " ".join(str(text.get("organisation") or "").split())
-        if name not in organisations:
-            organisations[name] = find_organisation(name) if name else None
-        organisation = organisations[name]
+    try:
+        for number, values, problems in rows:
+            row_errors: dict[str, Message] = dict(problems)
+            text = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+            unstorable = [k for k, v in text.items() if isinstance(v, str) and has_forbidden_character(v)]
+            for column in unstorable:  # such text must not reach the database
+                row_errors[column] = Message(CONTROL_CHARACTER)
+            if row_errors:
+                store.fail([RowError(number, k, m) for k, m in row_errors.items()])
+                continue
+            name = " ".join(str(text.get("organisation") or "").split())
+            if name not in organisations:
+                organisations[name] = find_organisation(name) if name else None
+            organisation = organisations[name]
 
-        submitted_at = None
-        if not text.get("submitted_at"):
-            row_errors["submitted_at"] = Message(DATE_REQUIRED)
-        else:
-            try:
-                submitted_at = parse_timestamp(text["submitted_at"])
-            except SubmissionError as exc:
-                row_errors.update(exc.errors)
-
-        response_id = str(text.get("response_id") or "")
-        if not response_id:
-            without_id += 1
-            response_id = str(uuidlib.uuid4())
-        # several codes are separated by ";", but a free-text answer is kept whole
-        raw = {k: [str(v)] if k in free_text else str(v).split(";")
-               for k, v in text.items() if k not in META and k}
-        sub = Submission(
-            round=round_,
-            version=version,
-            organisation=organisation,
-            raw=raw,
-            uuid=response_id,
-            language=str(text.get("language") or ""),
-            channel=str(text.get("channel") or "self"),
-            role=str(text.get("role") or "") or None,
-            participant_code=str(text.get("participant_code") or "") or None,
-            submitted_at=submitted_at,
-            allow_closed=True,
-            strict_keys=True,
-        )
-        try:
-            uuid, answers = check(sub)
-        except SubmissionError as exc:
-            row_errors = {**exc.errors, **row_errors}
-            uuid, answers = None, []
-        if not sub.language:
-            row_errors["language"] = Message(LANGUAGE_REQUIRED)
-        if organisation is None:
-            row_errors["organisation"] = (
-                Message(UNKNOWN_ORGANISATION_HINT, {"value": name})
-                if name
-                else Message(ORGANISATION_REQUIRED)
-            )
-        elif not round_.covers(organisation.id):
-            row_errors["organisation"] = Message(NOT_IN_ROUND, {"round": round_.name, "value": name})
-        if uuid is not None:
-            if uuid in seen_ids:
-                row_errors["response_id"] = Message(DUPLICATE_ID, {"row": seen_ids[uuid]})
+            submitted_at = None
+            if not text.get("submitted_at"):
+                row_errors["submitted_at"] = Message(DATE_REQUIRED)
             else:
-                seen_ids[uuid] = number
-        if row_errors:
-            errors += [RowError(number, column, message) for column, message in row_errors.items()]
-        else:
-            submissions.append((number, sub, uuid, answers))
+                try:
+                    submitted_at = parse_timestamp(text["submitted_at"])
+                except SubmissionError as exc:
+                    row_errors.update(exc.errors)
 
-    # a response_id stored before must be in this round: then the row is already imported
-    stored_before = _stored_rounds(seen_ids)
-    for uuid, (name, round_id) in stored_before.items():
-        if round_id != round_.id:
-            errors.append(RowError(seen_ids[uuid], "response_id", Message(
-                OTHER_ROUND, {"round": name, "questionnaire": questionnaire_key})))
-    if not errors and not submissions:
+            response_id = str(text.get("response_id") or "")
+            given_id = bool(response_id)
+            if not given_id:
+                without_id += 1
+                response_id = str(uuidlib.uuid4())
+            # several codes are separated by ";", but a free-text answer is kept whole
+            raw = {k: [str(v)] if k in free_text else str(v).split(";")
+                   for k, v in text.items() if k not in META and k}
+            sub = Submission(
+                round=round_,
+                version=version,
+                organisation=organisation,
+                raw=raw,
+                uuid=response_id,
+                language=str(text.get("language") or ""),
+                channel=str(text.get("channel") or "self"),
+                role=str(text.get("role") or "") or None,
+                participant_code=str(text.get("participant_code") or "") or None,
+                submitted_at=submitted_at,
+                allow_closed=True,
+                strict_keys=True,
+            )
+            try:
+                uuid, answers = check(sub)
+            except SubmissionError as exc:
+                row_errors = {**exc.errors, **row_errors}
+                uuid, answers = None, []
+            if not sub.language:
+                row_errors["language"] = Message(LANGUAGE_REQUIRED)
+            if organisation is None:
+                row_errors["organisation"] = (
+                    Message(UNKNOWN_ORGANISATION_HINT, {"value": name})
+                    if name
+                    else Message(ORGANISATION_REQUIRED)
+                )
+            elif not created and not round_.covers(organisation.id):
+                row_errors["organisation"] = Message(NOT_IN_ROUND, {"round": round_.name, "value": name})
+            if uuid is not None and given_id:
+                if uuid in seen_ids:
+                    row_errors["response_id"] = Message(DUPLICATE_ID, {"row": seen_ids[uuid]})
+                else:
+                    seen_ids[uuid] = number
+            if row_errors:
+                store.fail([RowError(number, column, message) for column, message in row_errors.items()])
+            else:
+                valid += 1
+                used_organisations[organisation.id] = organisation
+                store.add(number, sub, uuid, answers, given_id)
+        store.finish()
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(1, "file", Message(NOT_UTF8))]) from exc
+
+    errors = store.errors
+    if not errors and not valid:
         errors.append(RowError(2, "file", Message(EMPTY_FILE)))
     if errors:
+        if store.unreported:
+            errors.append(RowError(errors[-1].row, "file", Message(MORE_PROBLEMS, {"n": store.unreported})))
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-
-    # every row is valid: the new ones are stored in one flush (batched inserts)
-    fresh = [(sub, uuid, answers) for _, sub, uuid, answers in submissions if uuid not in stored_before]
-    try:
-        with db.session.begin_nested():
-            db.session.add_all([new_response(*entry) for entry in fresh])
-            db.session.flush()
-        stored = len(fresh)
-    except IntegrityError:
-        # another import stored some of these rows meanwhile: row by row, skipping those
-        stored = sum(record(sub) is not None for sub, _uuid, _answers in fresh)
+    if created:
+        # a round made by an import holds past answers: closed, and only for the file's kommuner
+        round_.organisations = sorted(used_organisations.values(), key=lambda o: o.name)
+        round_.close()
     db.session.flush()
-    return ImportResult(round_, created, stored, len(submissions) - stored, without_id)
+    return ImportResult(round_, created, store.stored, valid - store.stored, without_id)
+
+
+class _Store:
+    """Stores checked rows batch by batch until the first problem; from then on only counts."""
+
+    def __init__(self, round_: Round, questionnaire_key: str):
+        self.round = round_
+        self.questionnaire_key = questionnaire_key
+        self.pending: list[tuple[int, Submission, str, list, bool]] = []
+        self.errors: list[RowError] = []
+        self.unreported = 0
+        self.stored = 0
+
+    def fail(self, errors: list[RowError]) -> None:
+        self.pending.clear()  # nothing more will be stored: the transaction is rolled back
+        room = MAX_REPORTED - len(self.errors)
+        self.errors += errors[:max(room, 0)]
+        self.unreported += max(len(errors) - max(room, 0), 0)
+
+    def add(self, number: int, sub: Submission, uuid: str, answers: list, given_id: bool) -> None:
+        if self.errors:
+            return
+        self.pending.append((number, sub, uuid, answers, given_id))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def finish(self) -> None:
+        if not self.errors:
+            self.flush()
+
+    def flush(self) -> None:
+        """Stores the pending rows: a response_id stored before in this round is skipped, one
+        stored in another round is an error."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        stored_before = _stored_rounds([uuid for _, _, uuid, _, given in batch if given])
+        other = [RowError(number, "response_id", Message(
+                     OTHER_ROUND, {"round": stored_before[uuid][0], "questionnaire": self.questionnaire_key}))
+                 for number, _, uuid, _, _ in batch
+                 if uuid in stored_before and stored_before[uuid][1] != self.round.id]
+        if other:
+            self.fail(other)
+            return
+        fresh = [(sub, uuid, answers) for _, sub, uuid, answers, _ in batch if uuid not in stored_before]
+        responses = [new_response(*entry) for entry in fresh]
+        try:
+            with db.session.begin_nested():
+                db.session.add_all(responses)
+                db.session.flush()
+            self.stored += len(fresh)
+        except IntegrityError:
+            # another import stored some of these rows meanwhile: row by row, skipping those
+            responses = []
+            for sub, _uuid, _answers in fresh:
+                response = record(sub)
+                if response is not None:
+                    responses.append(response)
+            self.stored += len(responses)
+        for response in responses:  # stored: the session need not keep them (bounded memory)
+            db.session.expunge(response)  # and its answers (cascade)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation, OrganisationKind
+from ..questionnaire.characters import has_forbidden_character
 
 #: the longest name an organisation can have (the column's size)
 NAME_LENGTH = 200
@@ -21,6 +22,8 @@ def add_organisations(names: Iterable[str], kind: str = "kommun") -> list[tuple[
         name = " ".join(name.split())
         if not name:
             continue
+        if has_forbidden_character(name):
+            raise ValueError(f"an organisation name cannot hold control characters: {name!r}")
         if len(name) > NAME_LENGTH:
             raise ValueError(f"an organisation name has at most {NAME_LENGTH} characters: {name[:40]}…")
         existing = find_organisation(name)

@@ -1,4 +1,8 @@
-"""Slows down guessing: failed logins per account and per address, wrong PINs per kiosk.
+"""Slows down guessing: failed logins per account and address, per address, wrong PINs per kiosk.
+
+Logins are slowed per account *and* address with growing delays, so someone who knows a
+staff member's e-mail slows down only their own guesses, never the staff member's login from
+another computer.
 
 Every attempt is a row in ``failed_attempts`` (see :class:`FailedAttempt`) from before it is
 checked, so every server process, and every one of several attempts sent at once, counts the
@@ -66,34 +70,102 @@ class Throttle:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """The attempt was not checked; another may be made after ``wait_seconds``."""
+
+    wait_seconds: int
+
+
+class GrowingDelay(Throttle):
+    """The first ``free`` failures of a value within the window cost nothing; after them each
+    attempt must wait ``base`` seconds after the latest failure, doubled with every further
+    failure, at most ``cap`` seconds."""
+
+    def __init__(self, scope: str, secret: str, free: int = 3, base: int = 5, cap: int = 900,
+                 window_seconds: int = 3600):
+        super().__init__(scope, free, window_seconds, secret)
+        self.base = base
+        self.cap = cap
+
+    def delay(self, failures: int) -> int:
+        if failures < self.limit:
+            return 0
+        return min(self.cap, self.base * 2 ** (failures - self.limit))
+
+    def begin(self, value: str, now: datetime | None = None) -> FailedAttempt | Refused:
+        """Counts an attempt before it is checked (committed, so that attempts sent at once
+        see each other and at most ``free`` of them get past); a :class:`Refused` when it
+        comes too soon after the latest failure."""
+        now = now or utcnow()
+        since = now - self.window
+        db.session.execute(
+            delete(FailedAttempt).where(FailedAttempt.scope == self.scope, FailedAttempt.at <= since)
+        )
+        attempt = FailedAttempt(scope=self.scope, key=self._key(value), at=now)
+        db.session.add(attempt)
+        db.session.commit()
+        failures, latest = db.session.execute(
+            select(func.count(), func.max(FailedAttempt.at))
+            .where(*self._where(value), FailedAttempt.at > since, FailedAttempt.id != attempt.id)
+        ).one()
+        wait = self.delay(failures)
+        if wait and latest is not None:
+            remaining = wait - (now - latest).total_seconds()
+            if remaining > 0:
+                self.discard(attempt)
+                return Refused(int(remaining) + 1)
+        return attempt
+
+
+@dataclass(frozen=True)
 class LoginAttempt:
     email: str
-    account: FailedAttempt
+    pair: FailedAttempt
     address: FailedAttempt
 
 
 class LoginThrottle:
-    """At most 5 failed logins per account and 20 per address in 15 minutes."""
+    """Growing delays per account and address; at most 20 failed logins per address (whatever
+    the account) in 15 minutes."""
 
-    def __init__(self, secret: str, per_account: int = 5, per_address: int = 20, window: int = 900):
-        self.accounts = Throttle("account", per_account, window, secret)
+    def __init__(self, secret: str, free: int = 3, per_address: int = 20, window: int = 900):
+        self.pairs = GrowingDelay("account_address", secret, free=free)
         self.addresses = Throttle("address", per_address, window, secret)
 
-    def begin(self, email: str, address: str) -> LoginAttempt | None:
-        """The attempt, counted; None when the account or the address has failed too often."""
-        by_account = self.accounts.begin(email)
-        if by_account is None:
-            return None
+    def begin(self, email: str, address: str) -> LoginAttempt | Refused:
+        """The attempt, counted; :class:`Refused` when this address must wait."""
+        pair = f"{email}\n{address}"
+        by_pair = self.pairs.begin(pair)
+        if isinstance(by_pair, Refused):
+            return by_pair
         by_address = self.addresses.begin(address)
         if by_address is None:
-            self.accounts.discard(by_account)
-            return None
-        return LoginAttempt(email, by_account, by_address)
+            self.pairs.discard(by_pair)
+            return Refused(int(self.addresses.window.total_seconds()))
+        return LoginAttempt(pair, by_pair, by_address)
 
     def succeed(self, attempt: LoginAttempt) -> None:
-        """A successful login: the account starts afresh, and the address's count drops this one."""
-        self.accounts.reset(attempt.email)
+        """A successful login: the account starts afresh on this address, and the address's
+        count drops this one."""
+        self.pairs.reset(attempt.email)
         self.addresses.discard(attempt.address)
+
+
+class RateLimit(Throttle):
+    """At most ``limit`` events per value within the window; an event is added only once it
+    has happened (a stored answer), in the caller's transaction."""
+
+    def exceeded(self, value: str, now: datetime | None = None) -> bool:
+        since = (now or utcnow()) - self.window
+        recent = select(func.count()).select_from(FailedAttempt).where(*self._where(value),
+                                                                       FailedAttempt.at > since)
+        return db.session.scalar(recent) >= self.limit
+
+    def add(self, value: str, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        db.session.execute(delete(FailedAttempt).where(FailedAttempt.scope == self.scope,
+                                                       FailedAttempt.at <= now - self.window))
+        db.session.add(FailedAttempt(scope=self.scope, key=self._key(value), at=now))
 
 
 def pin_throttle(secret: str) -> Throttle:

@@ -11,7 +11,10 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) window.location.reload();
   });
-  if (form) form.reset();
+  // a page reached through the history shows what the server sent, never what the browser kept
+  var navigation = window.performance && performance.getEntriesByType &&
+    performance.getEntriesByType("navigation")[0];
+  if (form && navigation && navigation.type === "back_forward") form.reset();
 
   /* listening counts as activity for the kiosk's idle reset */
   function activity() { document.dispatchEvent(new CustomEvent("surveyapp:activity")); }

@@ -114,6 +114,8 @@ def _expire_idle_session() -> None:
     # an app context can outlive one request (test clients, commands): load the user afresh
     g.pop("_login_user", None)
     if "_user_id" not in session:
+        if getattr(session, "expired", False):
+            g.staff_session_expired = True
         return
     now = int(time.time())
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60

@@ -81,6 +81,44 @@ def live_server(live_app):
     server.stop()
 
 
+#: the Content-Security-Policy violations of the running test, as the pages reported them
+CSP_VIOLATIONS: list[str] = []
+#: every page reports a violation to its console, where the test sees it
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked "
+                + (event.blockedURI || "inline") + " in " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def _collect_violation(message) -> None:
+    if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(message.text)
+
+
+class CheckedBrowser:
+    """The browser, with every new context and page reporting CSP violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", _collect_violation)
+        return context
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)
+        page.add_init_script(REPORT_VIOLATIONS)
+        page.on("console", _collect_violation)
+        return page
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -89,8 +127,16 @@ def browser():
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
+        yield CheckedBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Every browser test fails on any Content-Security-Policy violation its pages report."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture

@@ -88,8 +88,9 @@ def test_right_to_left_pages_mirror_scales_progress_and_buttons(live_server, tab
 
     # progress fills from the right, the language menu sits left, the send button right
     tablet.locator('#q-kon input[value="kvinna"]').check()
-    tablet.wait_for_function("document.querySelector('.progress-fill').style.inlineSize === '13%'")
-    tablet.wait_for_function("document.querySelector('.progress-fill').getBoundingClientRect().width > 80")
+    tablet.wait_for_function("() => document.querySelector('.progress-fill').style.inlineSize === '13%'")
+    tablet.wait_for_function("() => document.querySelector('.progress-fill')"
+                             ".getBoundingClientRect().width > 80")
     track, fill = _box(tablet, ".progress-track"), _box(tablet, ".progress-fill")
     assert abs((fill["x"] + fill["width"]) - (track["x"] + track["width"])) < 1
     assert _box(tablet, ".language-menu summary")["x"] < TABLET["width"] / 2

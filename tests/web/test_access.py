@@ -55,14 +55,43 @@ def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client):
     assert "Fel e-post eller lösenord." in result.text
 
 
-def test_logins_are_throttled_per_account(client):
+def _age_failures(seconds: int) -> None:
+    """As if the failures so far had happened ``seconds`` earlier."""
+    from datetime import timedelta
+
+    from surveyapp.models import FailedAttempt
+
+    for attempt in db.session.scalars(select(FailedAttempt)):
+        attempt.at -= timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def test_failed_logins_slow_down_this_address_with_growing_delays(client):
     factories.user("pl@example.org", "projektledning", password=PASSWORD)
-    for _ in range(5):
+    for _ in range(3):
         assert _login(client, "pl@example.org", "wrong password").status_code == 401
-    blocked = _login(client, "pl@example.org")  # even the right password now waits
+    blocked = _login(client, "pl@example.org")  # even the right password waits here
     assert blocked.status_code == 429
-    assert "För många misslyckade försök" in blocked.text
+    assert "Vänta 5 sekunder" in blocked.text
     assert _actions()[-1] == "login.throttled"
+    _age_failures(6)
+    assert _login(client, "pl@example.org", "wrong password").status_code == 401
+    assert "Vänta 10 sekunder" in _login(client, "pl@example.org").text  # the delay doubles
+    _age_failures(11)
+    assert _login(client, "pl@example.org").status_code == 302
+
+
+def test_someone_elses_failures_do_not_lock_the_user_out(client):
+    factories.user("pl@example.org", "projektledning", password=PASSWORD)
+    attacker = client.application.test_client()
+    for _ in range(10):
+        attacker.post("/login", data={"email": "pl@example.org", "password": "wrong password"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.66"})
+    assert attacker.post("/login", data={"email": "pl@example.org", "password": PASSWORD},
+                         environ_base={"REMOTE_ADDR": "198.51.100.66"}).status_code == 429
+    # the real user, at their own computer, logs in at once
+    assert client.post("/login", data={"email": "pl@example.org", "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code == 302
 
 
 def test_logins_are_throttled_per_address(client):

@@ -275,3 +275,17 @@ def test_sending_the_same_invitation_form_twice_makes_one_batch(client):
     assert fresh != batch
     client.post(f"/staff/mattillfallen/{round_.id}/inbjudningar", data={**form, "batch": fresh})
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 10
+
+
+def test_an_organisation_name_that_looks_like_a_formula_is_text_in_the_csv(client):
+    import csv
+    import io
+
+    round_ = _samverkan_round()
+    factories.login(client, factories.user("pl@example.org", "projektledning"))
+    name = '=HYPERLINK("http://example.org","x")'
+    page, links = _issue(client, round_, 1, org=name)
+    csv_uri = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page.text).group(1)
+    rows = list(csv.reader(io.StringIO(base64.b64decode(unquote(csv_uri)).decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + name
+    assert rows[1][2] == links[0]

@@ -107,10 +107,12 @@ def test_a_samordnare_sees_only_their_own_organisation(client, avslutningsenkat)
     assert 'data-row="organisation:Mariestad"' in page.text
     assert "Skövde" not in page.text and "Lidköping" not in page.text
     assert client.get(URL, query_string={"organisation": _org_id("Skövde")}).status_code == 404
-    download = client.get(URL + ".xlsx", query_string={"by": "organisation"})
-    answers = load_workbook(io.BytesIO(download.data))["Svar"]
-    organisations = {row[4] for row in answers.iter_rows(min_row=2, values_only=True)}
-    assert organisations == {"Mariestad"}
+    download = client.get(URL + ".xlsx", query_string={"by": "organisation", "text": "1"})
+    workbook = load_workbook(io.BytesIO(download.data))
+    # no answer-level rows for a samordnare: one kommun's rows could name the participant
+    assert "Svar" not in workbook.sheetnames
+    cells = {v for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row}
+    assert "Skövde" not in cells and "Lidköping" not in cells
 
 
 def test_excel_download_is_logged(client, manager, avslutningsenkat):
@@ -142,3 +144,17 @@ def test_index_lists_the_questionnaires(client, manager):
     page = client.get("/reports/")
     assert page.status_code == 200
     assert "/reports/samverkan" in page.text
+
+
+def test_the_answer_sheet_of_projektledning_is_dated_to_the_day(client, manager, avslutningsenkat):
+    from datetime import date, datetime
+
+    download = client.get(URL + ".xlsx")
+    sheet = load_workbook(io.BytesIO(download.data))["Svar"]
+    column = [c.value for c in sheet[1]].index("submitted_at") + 1
+    cells = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1)]
+    assert cells and all(isinstance(c.value, date) for c in cells)
+    assert all(c.value.time() == datetime.min.time() for c in cells)  # no hour, no minute
+    assert all(c.number_format == "yyyy-mm-dd" for c in cells)
+    days = [c.value for c in cells]
+    assert days == sorted(days)

@@ -19,7 +19,8 @@ from ...services.accounts import (
     verify_secret,
 )
 from ...services.audit import record_audit
-from ...services.throttle import LoginThrottle
+from ...services.sessions import end_session
+from ...services.throttle import LoginThrottle, Refused
 from ..access import mark_seen
 from . import blueprint
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, PinForm, SetPasswordForm
@@ -53,10 +54,15 @@ def login():
         address = request.remote_addr or ""
         throttle = LoginThrottle(current_app.config["SECRET_KEY"])
         attempt = throttle.begin(email, address)
-        if attempt is None:
+        if isinstance(attempt, Refused):
             record_audit(email, "login.throttled", "")
             db.session.commit()
-            error = _("För många misslyckade försök. Vänta en kvart och försök igen.")
+            if attempt.wait_seconds <= 90:
+                error = _("För många misslyckade försök från den här datorn. Vänta %(n)s sekunder "
+                          "och försök igen.", n=attempt.wait_seconds)
+            else:
+                error = _("För många misslyckade försök från den här datorn. Vänta %(n)s minuter "
+                          "och försök igen.", n=-(-attempt.wait_seconds // 60))
             status = 429
         else:
             account = authenticate(email, form.password.data)
@@ -85,6 +91,7 @@ def logout():
     record_audit(current_user, "logout", "")
     db.session.commit()
     logout_user()
+    end_session()
     flash(_("Du är utloggad."))
     return redirect(url_for(".login"))
 

@@ -29,6 +29,7 @@ from ...services.accounts import verify_secret
 from ...services.audit import record_audit
 from ...services.kiosk import count_kiosk_answer, kiosk_rounds
 from ...services.questionnaires import current_version, current_versions, definition_of
+from ...services.sessions import end_session
 from ...services.throttle import pin_throttle
 from ..access import roles_required
 from ..staff.forms import choices
@@ -253,7 +254,7 @@ def end():
             error = _("För många fel PIN-koder. Vänta en kvart och försök igen.")
             status = 429
         elif kiosk.account is not None and verify_secret(kiosk.account.pin_hash, form.pin.data):
-            session.pop(KIOSK, None)
+            end_session()  # the tablet's session ends here; a copied cookie opens nothing
             throttle.reset(throttle_key)
             record_audit(kiosk.account, "kiosk.end", f"{state.get('answers', 0)}")
             db.session.commit()

@@ -76,13 +76,15 @@ def select(questionnaire: Questionnaire) -> Selection:
         if not value.isdigit() or int(value) not in by_id:
             abort(404)
         chosen.append(by_id[int(value)])
-    known_rounds = tuple(r.name for r in ordered_rounds(questionnaire.key))
+    known_rounds = tuple(r.name for r in ordered_rounds(questionnaire.key, visible_organisation_ids()))
     rounds = tuple(r for r in known_rounds if r in set(request.args.getlist("round")))
     if len(rounds) != len(set(request.args.getlist("round"))):
         abort(404)
     shift_from = request.args.get("from") or None
     shift_to = request.args.get("to") or None
     for name in (shift_from, shift_to):
+        if name is not None and name not in known_rounds:
+            abort(404)  # another kommun's round does not exist for this user
         if name is not None and name not in (rounds or known_rounds):
             abort(400)
     try:
@@ -127,6 +129,7 @@ def build(selection: Selection, answer_level: bool = False, include_text: bool =
             organisation_ids=organisation_ids,
             since=selection.since,
             until=selection.until,
+            covering=visible,
         )
     except SelectionError:
         abort(404)

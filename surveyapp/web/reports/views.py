@@ -143,8 +143,11 @@ def _query(args: list[tuple[str, str]]) -> str:
 @blueprint.get("/<key>.xlsx")
 def download(key: str):
     selection = select(_questionnaire(key))
-    include_text = request.args.get("text") == "1"
-    report = build(selection, answer_level=True, include_text=include_text)
+    # answer-level rows only for those who see every kommun: in one kommun's rows a
+    # samordnare could tell who answered (see README, Security)
+    answer_level = current_user.sees_all_organisations
+    include_text = answer_level and request.args.get("text") == "1"
+    report = build(selection, answer_level=answer_level, include_text=include_text)
     with tempfile.TemporaryDirectory() as directory:
         path = write_xlsx(report, Path(directory) / "report.xlsx")
         content = io.BytesIO(path.read_bytes())

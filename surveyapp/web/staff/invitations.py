@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, session,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...exports.csv_text import neutralise
 from ...extensions import db
 from ...questionnaire import RespondentKind
 from ...services.audit import record_audit
@@ -33,7 +34,7 @@ def _csv_data_uri(rows: list[tuple[str, str, str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("organisation"), _("roll"), _("länk")])
-    writer.writerows(rows)
+    writer.writerows([neutralise(v) for v in row] for row in rows)
     data = base64.b64encode(("\ufeff" + out.getvalue()).encode()).decode()
     return f"data:text/csv;charset=utf-8;base64,{data}"
 

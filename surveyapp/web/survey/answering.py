@@ -317,6 +317,8 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     of an earlier person. ``on_stored`` runs inside the same transaction (e.g. to mark an
     invitation used).
     """
+    if ctx.language not in available_languages(ctx.questionnaire):
+        abort(404)  # nothing is stored in a language the questionnaire is not offered in
     form = make_form(ctx)
     if not form.validate():
         # only the CSRF token has a validator: a stale or forged form

@@ -29,6 +29,7 @@ from .answering import (
     submit_form,
 )
 from .media import is_media
+from .ratelimit import check_open_link_rate, count_open_link_answer
 
 
 def gone() -> Gone:
@@ -144,9 +145,14 @@ def submit(token: str, language: str):
     ctx = _context(token, language)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
-    if language not in available_languages(ctx.questionnaire):
-        abort(404)
-    page = submit_form(ctx)
+    if CHANGE_LANGUAGE not in request.form:  # switching language stores nothing
+        check_open_link_rate(token)
+
+    def counted(response) -> None:
+        if response is not None:  # a resubmission stores nothing and counts nothing
+            count_open_link_answer(token)
+
+    page = submit_form(ctx, on_stored=counted)
     if page is not None:
         return page
     return redirect(url_for(".thanks", token=token, language=language))
