@@ -40,6 +40,8 @@ COLOURS = ("#0B6E4F", "#2F5D8A", "#C17C00", "#8A3B6F", "#5B7F2A", "#7A7A7A", "#B
 TARGET_COLOUR = "#C00000"
 LIGHT = ("#BFBFBF", "#D9D9D9", "#EF8A62", "#67A9CF")
 FILTERS = {"organisation": N_("Organisation"), "since": N_("Från och med"), "until": N_("Till och med")}
+#: column widths (in characters) the answer sheet prints on one A4 landscape page
+ANSWER_PAGE_WIDTH = 150
 #: (dimension key, its label, rows of (group, cell, is the total))
 Section = tuple[str | None, str | None, list[tuple[str, Cell, bool]]]
 FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -897,10 +899,14 @@ class QuestionnaireSheets:
 
     def answers(self) -> None:
         table = self.report.answers
-        widths = [38, 16, 17, 8, 18, 9] + [14] * (len(table.columns) - 6)
+        widths = [38, 16, 17, 8, 18, 9] + [10] * (len(table.columns) - 6)
         ws = self.sheet(N_("Svar"), width=sum(widths))
         self.header(ws, 0, table.columns, widths)
+        ws.set_row(0, 45)
         ws.freeze_panes(1, 1)
+        # as many pages wide as keep the print readable, the response id on each
+        ws.fit_to_pages(-(-sum(widths) // ANSWER_PAGE_WIDTH), 0)
+        ws.repeat_columns(0)
         for row, values in enumerate(table.rows, start=1):
             for col, value in enumerate(values):
                 if value is None:
