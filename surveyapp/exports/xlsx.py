@@ -632,16 +632,19 @@ class QuestionnaireSheets:
         charts.append(self._finish(chart, title, max(CHART_HEIGHT, 110 + 24 * (last - first + 1))))
         return last + 3, charts
 
-    def chart_sheet(self, name: str, charts: list) -> None:
+    def chart_sheet(self, title: str, charts: list) -> None:
         """Charts one under another at full size, a page break wherever the next would not fit."""
-        ws = self.workbook.add_worksheet(self.sheet_name(name))
+        name = self.sheet_name(title)
+        ws = self.workbook.add_worksheet(name)
         ws.set_paper(9)
         ws.set_landscape()
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
         self._page_texts(ws)
-        row, used, breaks = 0, 0, []
+        # a heading; a sheet with no cell at all would also leave its row file behind
+        self.put_text(ws, 0, 0, title, "title")
+        row, used, breaks = 1, 1, []
         for chart in charts:
             rows = -(-(chart.height + 10) // ROW_PX)
             if used and used + rows > PAGE_ROWS:
