@@ -196,7 +196,7 @@ class QuestionnaireSheets:
             self.paired()
         for title, items, matrix in self.question_groups():
             self.question_sheet(title, items, matrix)
-        if not r.questionnaire.paired:
+        if not r.questionnaire.paired or r.shift_rounds is not None:
             self.shifts()
         if r.response_rates:
             self.response_rates()
@@ -215,6 +215,7 @@ class QuestionnaireSheets:
             (_("Mättillfällen"), ", ".join(r.rounds) or DASH),
             (_("Urval"), "; ".join(f"{_(FILTERS.get(k, k))}: {v}" for k, v in r.filters.items())
              or _("Alla svar")),
+            (_("Uppdelat efter"), ", ".join(self.words.label(d.label) for d in r.dimensions) or DASH),
             (_("Antal svar"), r.respondents),
             (_("Skapad"), self.words.day(r.generated_at)),
             (_("Små grupper"), _("Grupper med färre än %(n)s svar visas som %(dash)s.")
@@ -456,6 +457,8 @@ class QuestionnaireSheets:
                 "data_labels": {"value": True, "num_format": "0%" if share else "0.0",
                                 "font": {"size": 9}},
                 "fill": {"color": COLOURS[0]},
+                # Totalt, the section's last bar, in the second colour as on the page
+                "points": [None] * (last - first) + [{"fill": {"color": COLOURS[1]}}],
                 "gap": 80,
             })
             if share:
@@ -475,7 +478,7 @@ class QuestionnaireSheets:
                     "marker": {"type": "none"},
                 })
                 chart.combine(line)
-            chart.set_x_axis({"num_font": {"size": 9}})
+            chart.set_x_axis({"num_font": {"size": 9}, "interval_unit": 1})
             title = f"{subject}\n{name}" + (f" {by}" if by else "")
             charts.append(self._finish(chart, title, legend=target is not None))
         if distribution and question.options:
@@ -508,7 +511,7 @@ class QuestionnaireSheets:
                     "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
                 })
             chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-            chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+            chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
             height = max(CHART_HEIGHT, 90 + 16 * len(question.options) * (last - first + 1))
             return self._finish(chart, title, height)
         chart = self._chart("bar", "percent_stacked")
@@ -524,7 +527,7 @@ class QuestionnaireSheets:
                 "gap": 60,
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
         height = max(CHART_HEIGHT, 110 + 30 * (last - first + 1))
         return self._finish(chart, title, height)
 
@@ -585,7 +588,7 @@ class QuestionnaireSheets:
                     "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
                 })
             chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-            chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+            chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
             title = f"{words.question(question)}\n{positive}"
             height = max(CHART_HEIGHT, 90 + 26 * len(items) * len(columns))
             charts.append(self._finish(chart, title, height, legend=True))
@@ -626,7 +629,7 @@ class QuestionnaireSheets:
                 "gap": 40,
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
         title = f"{words.question(question)}\n" + (
             _("Svaren per rad och mättillfälle") if rounds else _("Svaren per rad"))
         charts.append(self._finish(chart, title, max(CHART_HEIGHT, 110 + 24 * (last - first + 1))))
@@ -761,7 +764,7 @@ class QuestionnaireSheets:
                         "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}},
                     })
                 chart.set_x_axis({"min": 0, "max": 5, "major_unit": 1})
-                chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+                chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
                 height = max(CHART_HEIGHT, 90 + 40 * len(scales))
                 charts.append(self._finish(chart, _("Medelvärde per fråga: första och senaste skattningen"),
                                            height))
@@ -776,7 +779,7 @@ class QuestionnaireSheets:
                 "data_labels": {"value": True, "num_format": "0%;;;", "font": {"size": 8}},
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
         charts.append(self._finish(chart, _("Andel deltagare som ökat, är kvar på samma nivå eller minskat"),
                                    max(CHART_HEIGHT, 90 + 30 * len(paired_items))))
         if scales and scales == list(range(scales[0], scales[-1] + 1)):
