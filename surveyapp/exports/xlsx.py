@@ -199,7 +199,7 @@ class QuestionnaireSheets(ChartSheets):
         _ = self._
         r = self.report
         ws = self.sheet(N_("Översikt"), width=120, repeat=None)
-        for col, width in enumerate((30, 36, 16, 10, 24, 10, 7, 7, 12)):
+        for col, width in enumerate((36, 46, 16, 10, 24, 10, 7, 7, 12)):
             ws.set_column(col, col, width)
         self.put_text(ws, 0, 0, self.title, "title")
         lines = [
@@ -312,7 +312,7 @@ class QuestionnaireSheets(ChartSheets):
     def question_sheet(self, title: str, items: list[ItemResult], matrix: bool) -> None:
         _ = self._
         options = max(len(i.item.question.options) for i in items)
-        widths = [30, 6, 6, 8, 8, 11, 9] + [8] * (2 * options)
+        widths = [30, 6, 6, 8, 9, 11, 12] + [8] * (2 * options)
         ws = self.sheet(title, width=sum(widths), repeat=None)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
@@ -351,7 +351,7 @@ class QuestionnaireSheets(ChartSheets):
         if item.has_share:
             header |= {K: "k", SHARE: _("Andel")}
         if target is not None:
-            header[TARGET] = _("Mål")
+            header[TARGET] = _("Målvärde")
         if item.has_mean:
             header[MEAN] = _("Medelvärde")
         for col in range(FIRST_OPTION):
