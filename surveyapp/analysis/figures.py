@@ -58,6 +58,14 @@ class Figures:
     distribution: tuple[tuple[str, int], ...]
     share: Share | None = None
     mean: Mean | None = None
+    #: respondents who gave any answer, not-applicable ones included: the base of
+    #: :attr:`option_shares`
+    answered: int = 0
+
+    @property
+    def option_shares(self) -> tuple[tuple[str, Share], ...]:
+        """Each option's count as a share of everyone who answered (k and % per option)."""
+        return tuple((code, Share(count, self.answered)) for code, count in self.distribution)
 
 
 def valid_answers(item: Item, answers: pd.DataFrame) -> pd.DataFrame:
@@ -88,4 +96,5 @@ def figures_of(item: Item, answers: pd.DataFrame) -> Figures:
         distribution=distribution,
         share=share_of(item, answers) if item.has_share else None,
         mean=mean_of(item, answers) if item.has_mean else None,
+        answered=int(answers["response_id"].nunique()),
     )

@@ -4,81 +4,107 @@ shifts, paired changes, a codebook and the answers.
 One XlsxWriter workbook in constant-memory mode, written row by row to a temporary file
 and moved into place; formulas and links are never made from text, and every text cell is
 written as text, so an answer such as ``=HYPERLINK(…)`` stays a string.
+
+Every title, header, category and series is in words (question texts, option labels, group
+names) in the reader's language (:class:`~.words.Words`); codes appear only in the codebook
+and the answer sheet. Each sheet prints one page wide on A4 with its header rows repeated;
+the charts stand on their own sheets, where they print at full size.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis.report import Cell, ItemResult, Report
+from ..questionnaire.messages import N_
 from ..questionnaire.types import question_type
-from .labels import DASH, MEASURES, ROUND, STATUS, TOTAL, text
+from .charts import (
+    ANSWERED,
+    CHART_HEIGHT,
+    COLOURS,
+    FIRST_OPTION,
+    GROUP,
+    MEAN,
+    SHARE,
+    TARGET,
+    TARGET_COLOUR,
+    ChartSheets,
+    K,
+    N,
+    reference,
+)
+from .labels import DASH, MEASURES, STATUS
+from .words import SWEDISH, Words
 
-#: figures of one item start at this column on the question sheets
-FIGURE_COLUMNS = ("n", "k", "Andel", "Medelvärde")
-CHART_ROWS = 18
-FILTERS = {"organisation": "Organisation", "since": "Från och med", "until": "Till och med"}
-
-
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _ranges(sheet: str, col: int, rows: Sequence[int]) -> str | None:
-    """A chart reference to ``rows`` of one column, as a union of contiguous runs."""
-    return _union(sheet, [(r, col) for r in rows])
-
-
-def _union(sheet: str, cells: Sequence[tuple[int, int]]) -> str | None:
-    """A chart reference to cells of one row or one column; runs of neighbours become ranges."""
-    if not cells:
-        return None
-    runs: list[list[tuple[int, int]]] = []
-    for cell in sorted(cells):
-        last = runs[-1][-1] if runs else None
-        if last and (cell == (last[0] + 1, last[1]) or cell == (last[0], last[1] + 1)):
-            runs[-1].append(cell)
-        else:
-            runs.append([cell])
-    parts = [
-        f"{_quote(sheet)}!{xl_rowcol_to_cell(*run[0], True, True)}:{xl_rowcol_to_cell(*run[-1], True, True)}"
-        for run in runs
-    ]
-    return "=" + parts[0] if len(parts) == 1 else "=(" + ",".join(parts) + ")"
+FILTERS = {"organisation": N_("Organisation"), "since": N_("Från och med"), "until": N_("Till och med")}
+#: column widths (in characters) the answer sheet prints on one A4 landscape page
+ANSWER_PAGE_WIDTH = 150
+#: (dimension key, its label, rows of (group, cell, is the total))
+Section = tuple[str | None, str | None, list[tuple[str, Cell, bool]]]
+FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-class SummaryWriter:
-    def __init__(self, report: Report, path: Path):
+def new_workbook(path: str | Path, title: str) -> xlsxwriter.Workbook:
+    """A workbook in constant-memory mode that never turns text into formulas or links."""
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "tmpdir": str(Path(path).parent),
+            "default_date_format": "yyyy-mm-dd hh:mm",
+        },
+    )
+    workbook.set_properties({"title": title})
+    return workbook
+
+
+def _header_text(text: str) -> str:
+    """Text for a printed header or footer: ``&`` doubled, kept short enough for Excel."""
+    return text.replace("&", "&&")[:80]
+
+
+class QuestionnaireSheets(ChartSheets):
+    """Writes one report's sheets into ``workbook``; ``prefix`` starts every sheet name, so
+    that several questionnaires share one workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, report: Report, words: Words = SWEDISH,
+                 prefix: str = ""):
+        self.workbook = workbook
         self.report = report
-        self.workbook = xlsxwriter.Workbook(
-            str(path),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "tmpdir": str(Path(path).parent),
-                "default_date_format": "yyyy-mm-dd hh:mm",
-            },
-        )
-        self.workbook.set_properties({"title": f"{report.questionnaire.title} – sammanställning"})
-        add = self.workbook.add_format
+        self.words = words
+        self.prefix = prefix
+        self._ = words.message
+        _ = self._
+        self.title = title_of(report, words)
+        self.selection = self._selection()
+        add = workbook.add_format
         self.f = {
             "title": add({"bold": True, "font_size": 14}),
+            "item": add({"bold": True, "font_size": 12, "text_wrap": False}),
             "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
                            "valign": "top"}),
+            "header_num": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
+                               "valign": "top", "align": "right"}),
+            "option": add({"bold": True, "bg_color": "#E7ECEA", "text_wrap": True, "valign": "top",
+                           "align": "center"}),
+            "dimension": add({"bold": True, "italic": True, "bg_color": "#F3F6F5"}),
+            "total": add({"bold": True, "num_format": "@"}),
             "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
             "text": add({"num_format": "@", "valign": "top"}),
             "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
+            "note": add({"italic": True, "font_color": "#555555"}),
             "int": add({"num_format": "0"}),
             "int_left": add({"num_format": "0", "align": "left"}),
             "pct": add({"num_format": "0.0%"}),
+            "target": add({"num_format": "0%", "font_color": TARGET_COLOUR}),
             "mean": add({"num_format": "0.00"}),
             "p": add({"num_format": "0.000"}),
             "date": add({"num_format": "yyyy-mm-dd"}),
@@ -87,6 +113,25 @@ class SummaryWriter:
             "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
             "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
         }
+
+    # words ---------------------------------------------------------------------------------
+    def _selection(self) -> str:
+        _ = self._
+        r = self.report
+        parts = [", ".join(r.rounds) or DASH]
+        parts += [f"{_(FILTERS.get(k, k))}: {v}" for k, v in r.filters.items()]
+        return "; ".join(parts)
+
+    def sheet_name(self, name: str) -> str:
+        """``prefix`` + ``name``, without the characters Excel forbids, unique, at most 31 long."""
+        base = (self.prefix + name).translate(FORBIDDEN).strip().strip("'")
+        candidate = base[:31]
+        number = 2
+        while self.workbook.get_worksheet_by_name(candidate) is not None:
+            suffix = f" ({number})"
+            candidate = base[: 31 - len(suffix)] + suffix
+            number += 1
+        return candidate
 
     # cells ---------------------------------------------------------------------------------
     def put_text(self, ws, row: int, col: int, value: str | None, fmt: str = "text") -> None:
@@ -107,41 +152,65 @@ class SummaryWriter:
             ws.set_column(col, col, width)
 
     # sheets --------------------------------------------------------------------------------
-    def sheet(self, name: str):
-        """A worksheet that prints landscape on A4, as wide as one page."""
-        ws = self.workbook.add_worksheet(name)
-        ws.set_landscape()
+    def sheet(self, name: str, width: float = 0, repeat: int | None = 0):
+        """A worksheet that prints on A4 one page wide, landscape when wider than a portrait
+        page, with its first ``repeat`` + 1 rows on every page and the report's header and
+        footer. ``width`` is the sum of its column widths in characters."""
+        ws = self.workbook.add_worksheet(self.sheet_name(self._(name)))
         ws.set_paper(9)
+        if width > 95:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
         ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if repeat is not None:
+            ws.repeat_rows(0, repeat)
+        self._page_texts(ws)
         return ws
 
+    def _page_texts(self, ws) -> None:
+        _ = self._
+        ws.set_header(
+            f"&L&\"-,Bold\"{_header_text(self.title)}&R{_header_text(self.selection)}",
+            {"margin": 0.3},
+        )
+        page = _("Sida %(page)s av %(pages)s") % {"page": "&P", "pages": "&N"}
+        created = _("Skapad %(date)s") % {"date": self.words.day(self.report.generated_at)}
+        ws.set_footer(f"&L&A&C{_header_text(created)}&R{page}", {"margin": 0.3})
+
     def write(self) -> None:
+        """Every sheet of the report: paired questionnaires lead with the paired figures."""
+        r = self.report
         self.overview()
-        for title, items in self.question_groups():
-            self.question_sheet(title, items)
-        self.shifts()
-        if self.report.questionnaire.paired:
+        if r.questionnaire.paired:
             self.paired()
-        if self.report.response_rates:
+        for title, items, matrix in self.question_groups():
+            self.question_sheet(title, items, matrix)
+        if not r.questionnaire.paired or r.shift_rounds is not None:
+            self.shifts()
+        if r.response_rates:
             self.response_rates()
         self.codebook()
-        if self.report.answers is not None:
+        if r.answers is not None:
             self.answers()
-        self.workbook.close()
 
     def overview(self) -> None:
+        _ = self._
         r = self.report
-        ws = self.sheet("Översikt")
-        ws.set_column(0, 0, 44)
-        ws.set_column(1, 1, 22)
-        ws.set_column(2, 3, 12)
-        self.put_text(ws, 0, 0, f"{r.questionnaire.title} – sammanställning", "title")
+        ws = self.sheet(N_("Översikt"), width=120, repeat=None)
+        for col, width in enumerate((36, 46, 16, 10, 24, 10, 7, 7, 12)):
+            ws.set_column(col, col, width)
+        self.put_text(ws, 0, 0, self.title, "title")
         lines = [
-            ("Mättillfällen", ", ".join(r.rounds) or DASH),
-            ("Urval", "; ".join(f"{FILTERS.get(k, k)}: {v}" for k, v in r.filters.items()) or "Alla svar"),
-            ("Antal svar", r.respondents),
-            ("Skapad (UTC)", r.generated_at.strftime("%Y-%m-%d %H:%M")),
-            ("Små grupper", f"Grupper med färre än {r.threshold} svar visas som {DASH}."),
+            (_("Mättillfällen"), ", ".join(r.rounds) or DASH),
+            (_("Urval"), "; ".join(f"{_(FILTERS.get(k, k))}: {v}" for k, v in r.filters.items())
+             or _("Alla svar")),
+            (_("Uppdelat efter"), ", ".join(self.words.label(d.label) for d in r.dimensions) or DASH),
+            (_("Antal svar"), r.respondents),
+            (_("Skapad"), self.words.day(r.generated_at)),
+            (_("Små grupper"), _("Grupper med färre än %(n)s svar visas som %(dash)s.")
+             % {"n": r.threshold, "dash": DASH}),
         ]
         for i, (name, value) in enumerate(lines, start=1):
             self.put_text(ws, i, 0, name)
@@ -151,277 +220,440 @@ class SummaryWriter:
                 self.put_text(ws, i, 1, value)
         top = len(lines) + 2
         if not r.goals:
-            self.put_text(ws, top, 0, "Enkäten har inga mål.")
+            self.put_text(ws, top, 0, _("Enkäten har inga mål."))
             return
-        groups = [(TOTAL, None, None)]
+        columns = [_("Mål"), _("Fråga"), _("Mått"), _("Målvärde"), _("Grupp"), _("Värde"), "k", "n",
+                   _("Status")]
+        self.header(ws, top, columns)
+        ws.set_row(top, 30)
+        ws.repeat_rows(top)
+        row = top + 1
+        groups = [(self._("Totalt"), None, None)]
         for dim in r.goal_dimensions:
-            groups += [(text(g.label), dim.key, g.key) for g in dim.groups]
-        columns = ["Mål", "Fråga", "Mått", "Målvärde"]
-        per_group = ["Värde", "k", "n", "Status"]
-        width = len(per_group)
-        for col, (name, _, _) in enumerate(groups):
-            first = len(columns) + col * width
-            ws.merge_range(top, first, top, first + width - 1, name, self.f["group"])
-        columns += per_group * len(groups)
-        self.header(ws, top + 1, columns)
-        ws.set_column(4, len(columns) - 1, 11)
-        ws.freeze_panes(top + 2, 1)
-        ws.autofilter(top + 1, 0, top + 1 + len(r.goals), len(columns) - 1)
-        for i, result in enumerate(r.goals, start=top + 2):
+            groups += [(self.words.label(g.label), dim.key, g.key) for g in dim.groups]
+        for result in r.goals:
             goal = result.goal
             value_format = "pct" if result.is_percentage else "mean"
-            self.put_text(ws, i, 0, goal.label, "wrap")
-            self.put_text(ws, i, 1, goal.question)
-            self.put_text(ws, i, 2, MEASURES[goal.measure])
             target = goal.target / 100 if result.is_percentage else goal.target
-            ws.write_number(i, 3, target, self.f[value_format])
-            for col, (_, dim, group) in enumerate(groups):
+            for name, dim, group in groups:
                 figure = result.total if dim is None else result.by[dim][group]
-                first = 4 + col * width
+                self.put_text(ws, row, 0, self.words.questionnaire(goal.label), "wrap")
+                question = r.questionnaire.question(goal.question)
+                self.put_text(ws, row, 1, self.words.question(question), "wrap")
+                self.put_text(ws, row, 2, _(MEASURES[goal.measure]), "wrap")
+                ws.write_number(row, 3, target, self.f[value_format])
+                self.put_text(ws, row, 4, name, "total" if dim is None else "text")
                 if figure.suppressed:
-                    for c in range(width):
-                        self.put_text(ws, i, first + c, DASH, "dash")
-                    continue
-                value = figure.share.fraction if figure.share is not None else figure.delta
-                self.put_number(ws, i, first, value, value_format)
-                if figure.share is not None:  # a mean shift has no k
-                    self.put_number(ws, i, first + 1, figure.share.k, "int")
-                self.put_number(ws, i, first + 2, figure.n, "int")
-                status = figure.status.value if figure.status else None
-                if status:
-                    self.put_text(ws, i, first + 3, STATUS[status], status)
+                    for c in range(5, 9):
+                        self.put_text(ws, row, c, DASH, "dash")
                 else:
-                    self.put_text(ws, i, first + 3, DASH, "dash")
+                    value = figure.share.fraction if figure.share is not None else figure.delta
+                    self.put_number(ws, row, 5, value, value_format)
+                    if figure.share is not None:  # a mean shift has no k
+                        self.put_number(ws, row, 6, figure.share.k, "int")
+                    self.put_number(ws, row, 7, figure.n, "int")
+                    status = figure.status.value if figure.status else None
+                    if status:
+                        self.put_text(ws, row, 8, _(STATUS[status]), status)
+                    else:
+                        self.put_text(ws, row, 8, DASH, "dash")
+                row += 1
+        ws.autofilter(top, 0, row - 1, len(columns) - 1)
 
-    def question_groups(self) -> list[tuple[str, list[ItemResult]]]:
-        """Background questions, the other questions, and each matrix on its own sheet."""
-        background = [i for i in self.report.items if i.item.question.background]
+    def question_groups(self) -> list[tuple[str, list[ItemResult], bool]]:
+        """Background questions, the other questions, and each matrix on its own sheet.
+
+        A paired questionnaire's background and question figures would count every rating
+        of everyone: it has the paired sheet and one sheet of all ratings instead."""
+        r = self.report
+        background = [i for i in r.items if i.item.question.background]
         matrices: dict[str, list[ItemResult]] = {}
         others = []
-        for i in self.report.items:
+        for i in r.items:
             if i.item.question.background:
                 continue
             if i.item.row is not None:
                 matrices.setdefault(i.item.question.key, []).append(i)
             else:
                 others.append(i)
-        groups = [("Bakgrund", background), ("Frågor", others)]
-        groups += [(key[:31], items) for key, items in matrices.items()]
-        return [(title, items) for title, items in groups if items]
-
-    def _rows_of(self, result: ItemResult) -> Iterable[tuple[str, str, Cell, str]]:
-        """(dimension label, group label, cell, kind) for each row of one item's block."""
-        yield TOTAL, "Alla", result.total, "total"
-        for name, c in result.rounds.items():
-            yield ROUND, name, c, "round"
-        for dim in self.report.dimensions:
-            for group in dim.groups:
-                yield text(dim.label), text(group.label), result.by[dim.key][group.key], "group"
-
-    def question_sheet(self, title: str, items: list[ItemResult]) -> None:
-        ws = self.sheet(title)
-        codes: list[str] = []
-        for i in items:
-            for code in i.item.question.option_codes:
-                if code not in codes:
-                    codes.append(code)
-        columns = ["Fråga", "Frågetext", "Indelning", "Grupp", *FIGURE_COLUMNS, *codes]
-        self.header(ws, 0, columns, [24, 40, 18, 26, 7, 7, 9, 11] + [8] * len(codes))
-        ws.freeze_panes(1, 1)
-        code_col = {code: 8 + n for n, code in enumerate(codes)}
-        chart_col = len(columns) + 1
-        row = 1
-        charts = []
-        round_rows: dict[str, list[int]] = {}
-        for result in items:
-            item = result.item
-            shown_rows, first_row = [], row
-            for dim_label, group, c, kind in self._rows_of(result):
-                self.put_text(ws, row, 0, item.key)
-                self.put_text(ws, row, 1, (item.row.text if item.row else item.question.text), "text")
-                self.put_text(ws, row, 2, dim_label)
-                self.put_text(ws, row, 3, group)
-                if c.suppressed:
-                    for col in range(4, 8 + len(codes)):
-                        if col < 8 or col - 8 < len(codes) and codes[col - 8] in item.question.option_codes:
-                            self.put_text(ws, row, col, DASH, "dash")
-                else:
-                    f = c.figures
-                    ws.write_number(row, 4, f.n, self.f["int"])
-                    if f.share is not None:
-                        ws.write_number(row, 5, f.share.k, self.f["int"])
-                        self.put_number(ws, row, 6, f.share.fraction, "pct")
-                        if f.share.fraction is not None:
-                            shown_rows.append(row)
-                    if f.mean is not None:
-                        self.put_number(ws, row, 7, f.mean.value, "mean")
-                    for code, count in f.distribution:
-                        ws.write_number(row, code_col[code], count, self.f["int"])
-                if kind == "round":
-                    round_rows.setdefault(item.key, []).append(row)
-                row += 1
-            charts.append(self._item_chart(title, result, first_row, shown_rows, code_col))
-        ws.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)
-        place = 1
-        means = [i for i in items if i.item.has_mean]
-        if len(self.report.rounds) >= 2 and means:
-            chart = self.workbook.add_chart({"type": "line"})
-            for i in means:
-                rows = round_rows[i.item.key]
-                chart.add_series({
-                    "name": i.item.key,
-                    "categories": _ranges(title, 3, rows),
-                    "values": _ranges(title, 7, rows),
-                    "marker": {"type": "circle"},
-                })
-            chart.set_title({"name": "Medelvärde per mättillfälle"})
-            chart.set_y_axis({"min": 1, "max": 5, "major_unit": 1})
-            chart.set_size({"width": 620, "height": 340})
-            ws.insert_chart(place, chart_col, chart)
-            place += CHART_ROWS
-        for chart in charts:
-            if chart is not None:
-                ws.insert_chart(place, chart_col, chart)
-                place += CHART_ROWS
-
-    def _item_chart(self, sheet: str, result: ItemResult, first_row: int, shown_rows: list[int],
-                    code_col: dict[str, int]):
-        item = result.item
-        if item.has_share:
-            if not shown_rows:
-                return None
-            chart = self.workbook.add_chart({"type": "bar"})
-            chart.add_series({
-                "name": "Andel",
-                "categories": _ranges(sheet, 3, shown_rows),
-                "values": _ranges(sheet, 6, shown_rows),
-                "data_labels": {"value": True, "num_format": "0%"},
-                "fill": {"color": "#0B6E4F"},
-            })
-            chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-            chart.set_y_axis({"reverse": True})
-            chart.set_title({"name": f"{item.key}: andel positiva svar", "name_font": {"size": 11}})
+        if r.questionnaire.paired:
+            groups = [(N_("Alla skattningar"), others, False)]
         else:
-            codes = item.question.option_codes
-            cols = [code_col[c] for c in codes]
-            chart = self.workbook.add_chart({"type": "column"})
+            groups = [(N_("Bakgrund"), background, False), (N_("Frågor"), others, False)]
+        for number, items in enumerate(matrices.values(), start=1):
+            groups.append((self._("Matris %(number)s") % {"number": number}, items, True))
+        return [g for g in groups if g[1]]
+
+    # question sheets -----------------------------------------------------------------------
+    def _sections(self, result: ItemResult) -> list[Section]:
+        """The item's rows in sections (dimension key, its label, rows): the rounds, then
+        each breakdown; each section ends with Totalt so that its chart shows the groups
+        beside everyone."""
+        _ = self._
+        total = (_("Totalt"), result.total, True)
+        sections: list[Section] = []
+        if len(result.rounds) > 1:
+            rows = [(name, c, False) for name, c in result.rounds.items()]
+            sections.append(("round", _("Mättillfälle"), [*rows, total]))
+        for dim in self.report.dimensions:
+            rows = [(self.words.label(g.label), result.by[dim.key][g.key], False) for g in dim.groups]
+            sections.append((dim.key, self.words.label(dim.label), [*rows, total]))
+        if not sections:
+            sections.append((None, None, [total]))
+        return sections
+
+    def _target(self, result: ItemResult) -> float | None:
+        """The target of a share goal on this item, as a fraction."""
+        for goal in self.report.questionnaire.goals:
+            if goal.question == result.item.key and goal.measure == "share" and not goal.codes:
+                return goal.target / 100
+        return None
+
+    def question_sheet(self, title: str, items: list[ItemResult], matrix: bool) -> None:
+        _ = self._
+        options = max(len(i.item.question.options) for i in items)
+        widths = [30, 6, 6, 8, 9, 11, 12] + [8] * (2 * options)
+        ws = self.sheet(title, width=sum(widths), repeat=None)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        name = ws.get_name()
+        charts: list = []
+        row = 0
+        if matrix:
+            question = items[0].item.question
+            self.put_text(ws, row, 0, self.words.question(question), "title")
+            row, matrix_charts = self._matrix_summary(ws, name, items, row + 2)
+            charts += matrix_charts
+        elif self.report.questionnaire.paired:
+            self.put_text(ws, row, 0, _("Alla skattningar"), "title")
+            self.put_text(ws, row + 1, 0, _(
+                "Varje skattning räknas här, så en deltagare som skattats flera gånger räknas flera "
+                "gånger. Förändringen per deltagare står på bladet Parvis."), "note")
+            row += 3
+        for result in items:
+            row, item_charts = self._item_block(ws, name, result, row, matrix)
+            if not matrix:  # a matrix's rows are drawn together above
+                charts += item_charts
+            row += 1
+        if charts:
+            self.chart_sheet(_("%(sheet)s – diagram") % {"sheet": _(title)}, charts)
+
+    def _item_block(self, ws, sheet: str, result: ItemResult, row: int, matrix: bool):
+        """One item's table: figures and k and % per option for each group; and its charts."""
+        _ = self._
+        item = result.item
+        question = item.question
+        words = self.words
+        target = self._target(result)
+        self.put_text(ws, row, 0, words.item(item), "item")
+        row += 1
+        header = {GROUP: _("Grupp"), N: "n", ANSWERED: _("Svarande")}
+        if item.has_share:
+            header |= {K: "k", SHARE: _("Andel")}
+        if target is not None:
+            header[TARGET] = _("Målvärde")
+        if item.has_mean:
+            header[MEAN] = _("Medelvärde")
+        for col in range(FIRST_OPTION):
+            fmt = "header" if col == GROUP else "header_num"
+            ws.write_string(row, col, header.get(col, ""), self.f[fmt])
+        option_cols = {}
+        for number, option in enumerate(question.options):
+            first = FIRST_OPTION + 2 * number
+            option_cols[option.code] = first
+            ws.merge_range(row, first, row, first + 1, words.questionnaire(option.label), self.f["option"])
+        longest = max((len(words.questionnaire(o.label)) for o in question.options), default=0)
+        ws.set_row(row, 15 * max(1, min(4, -(-longest // 15))))
+        row += 1
+        for col in range(FIRST_OPTION):
+            ws.write_string(row, col, "", self.f["header"])
+        for first in option_cols.values():
+            ws.write_string(row, first, _("Antal"), self.f["header_num"])
+            ws.write_string(row, first + 1, "%", self.f["header_num"])
+        row += 1
+        charts = []
+        drawn = False
+        for dim_key, dim_label, rows in self._sections(result):
+            if dim_label is not None:
+                self.put_text(ws, row, GROUP, dim_label, "dimension")
+                row += 1
+            first_row = row
+            for group, cell, total in rows:
+                self._figure_row(ws, row, group, cell, total, result, option_cols, target)
+                row += 1
+            if dim_key == question.key:
+                continue  # kön per kön says nothing
+            charts += self._item_charts(sheet, result, dim_label, first_row, row - 1, option_cols,
+                                        target, distribution=not drawn)
+            drawn = True
+        if not drawn and question.options:  # only the total: how everyone answered
+            charts.append(self._distribution_chart(sheet, result, row - 1, row - 1, option_cols, ""))
+        return row, charts
+
+    def _figure_row(self, ws, row: int, group: str, cell: Cell, total: bool, result: ItemResult,
+                    option_cols: dict[str, int], target: float | None) -> None:
+        item = result.item
+        self.put_text(ws, row, GROUP, group, "total" if total else "text")
+        if target is not None:
+            ws.write_number(row, TARGET, target, self.f["target"])
+        if cell.suppressed:
+            columns = [N, ANSWERED] + [K, SHARE] * item.has_share + [MEAN] * item.has_mean
+            for col in columns + [c + d for c in option_cols.values() for d in (0, 1)]:
+                self.put_text(ws, row, col, DASH, "dash")
+            return
+        f = cell.figures
+        ws.write_number(row, N, f.n, self.f["int"])
+        ws.write_number(row, ANSWERED, f.answered, self.f["int"])
+        if f.share is not None:
+            ws.write_number(row, K, f.share.k, self.f["int"])
+            self.put_number(ws, row, SHARE, f.share.fraction, "pct")
+        if f.mean is not None:
+            self.put_number(ws, row, MEAN, f.mean.value, "mean")
+        for code, share in f.option_shares:
+            ws.write_number(row, option_cols[code], share.k, self.f["int"])
+            self.put_number(ws, row, option_cols[code] + 1, share.fraction, "pct")
+
+    def _matrix_summary(self, ws, sheet: str, items: list[ItemResult], row: int):
+        """A matrix's overview: the share per row for each round side by side, and the answers
+        per row and round as 100 % stacked bars."""
+        _ = self._
+        words = self.words
+        question = items[0].item.question
+        rounds = list(self.report.rounds) if len(self.report.rounds) > 1 else []
+        columns = rounds or [_("Totalt")]
+        charts = []
+        if items[0].item.has_share:
+            positive = _("Andel som svarat %(positive)s") % {"positive": self._positive(question)}
+            ws.write_string(row, 0, positive, self.f["header"])
+            for number, name in enumerate(columns):
+                col = FIRST_OPTION + 2 * number
+                ws.merge_range(row, col, row, col + 1, name, self.f["option"])
+            ws.set_row(row, 30)
+            first = row + 1
+            for offset, result in enumerate(items):
+                r = first + offset
+                self.put_text(ws, r, 0, words.row(result.item))
+                cells = [result.rounds[n] for n in rounds] or [result.total]
+                for number, cell in enumerate(cells):
+                    col = FIRST_OPTION + 2 * number
+                    if cell.suppressed:
+                        self.put_text(ws, r, col, DASH, "dash")
+                    else:
+                        self.put_number(ws, r, col, cell.figures.share.fraction, "pct")
+            last = first + len(items) - 1
+            chart = self._chart("bar")
+            for number, name in enumerate(columns):
+                col = FIRST_OPTION + 2 * number
+                chart.add_series({
+                    "name": name,
+                    "categories": reference(sheet, (first, 0), (last, 0)),
+                    "values": reference(sheet, (first, col), (last, col)),
+                    "fill": {"color": COLOURS[number % len(COLOURS)]},
+                    "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+                })
+            chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
+            chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
+            title = f"{words.question(question)}\n{positive}"
+            height = max(CHART_HEIGHT, 90 + 26 * len(items) * len(columns))
+            charts.append(self._finish(chart, title, height, legend=True))
+            row = last + 2
+
+        # answers per row and round, 100 % stacked: each row's rounds next to each other
+        ws.write_string(row, 0, _("Svaren"), self.f["header"])
+        for number, option in enumerate(question.options):
+            col = FIRST_OPTION + 2 * number
+            ws.merge_range(row, col, row, col + 1, words.questionnaire(option.label), self.f["option"])
+        longest = max(len(words.questionnaire(o.label)) for o in question.options)
+        ws.set_row(row, 15 * max(1, min(4, -(-longest // 15))))
+        first = row + 1
+        r = first
+        for result in items:
+            cells = [(n, result.rounds[n]) for n in rounds] or [(None, result.total)]
+            for name, cell in cells:
+                label = words.row(result.item) if name is None else f"{words.row(result.item)}, {name}"
+                self.put_text(ws, r, 0, label)
+                if cell.suppressed:
+                    for number in range(len(question.options)):
+                        self.put_text(ws, r, FIRST_OPTION + 2 * number, DASH, "dash")
+                else:
+                    for number, (_code, share) in enumerate(cell.figures.option_shares):
+                        self.put_number(ws, r, FIRST_OPTION + 2 * number, share.fraction, "pct")
+                r += 1
+        last = r - 1
+        chart = self._chart("bar", "percent_stacked")
+        for number, option in enumerate(question.options):
             chart.add_series({
-                "name": "Antal",
-                "categories": _union(sheet, [(0, c) for c in cols]),
-                "values": _union(sheet, [(first_row, c) for c in cols]),
-                "data_labels": {"value": True},
-                "fill": {"color": "#0B6E4F"},
+                "name": words.questionnaire(option.label),
+                "categories": reference(sheet, (first, 0), (last, 0)),
+                "values": reference(sheet, (first, FIRST_OPTION + 2 * number),
+                                 (last, FIRST_OPTION + 2 * number)),
+                "fill": {"color": self._option_colour(question, number)},
+                "data_labels": {"value": True, "num_format": "0%;;;",
+                                "font": {"size": 8, "color": self._label_colour(question, number)}},
+                "gap": 40,
             })
-            chart.set_title({"name": f"{item.key}: fördelning", "name_font": {"size": 11}})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": 340})
-        return chart
+        chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
+        title = f"{words.question(question)}\n" + (
+            _("Svaren per rad och mättillfälle") if rounds else _("Svaren per rad"))
+        charts.append(self._finish(chart, title, max(CHART_HEIGHT, 110 + 24 * (last - first + 1))))
+        return last + 3, charts
 
     def shifts(self) -> None:
+        _ = self._
         r = self.report
-        ws = self.sheet("Förändring")
-        columns = ["Fråga", "Frågetext", "Indelning", "Grupp", "Från", "Till", "n från", "n till",
-                   "Medel från", "Medel till", "Skillnad", "KI 95 % låg", "KI 95 % hög"]
-        self.header(ws, 0, columns, [24, 40, 18, 26, 16, 16, 8, 8, 10, 10, 10, 11, 11])
+        columns = [_("Fråga"), _("Indelning"), _("Grupp"), _("Från"), _("Till"), _("n från"), _("n till"),
+                   _("Medel från"), _("Medel till"), _("Skillnad"), _("KI 95 % låg"), _("KI 95 % hög")]
+        widths = [44, 16, 22, 14, 14, 7, 7, 9, 9, 9, 10, 10]
+        ws = self.sheet(N_("Förändring"), width=sum(widths))
+        self.header(ws, 0, columns, widths)
+        ws.set_row(0, 30)
         ws.freeze_panes(1, 1)
         row = 1
         for result in r.items:
-            cells = [(TOTAL, "Alla", result.total)]
+            cells = [(_("Totalt"), _("Alla"), result.total)]
             for dim in r.dimensions:
-                cells += [(text(dim.label), text(g.label), result.by[dim.key][g.key]) for g in dim.groups]
+                cells += [(self.words.label(dim.label), self.words.label(g.label), result.by[dim.key][g.key])
+                          for g in dim.groups]
             for dim_label, group, c in cells:
                 shift = None if c.suppressed else c.shift
                 if shift is None and not (c.suppressed and result.total.shift is not None):
                     continue
-                item = result.item
-                self.put_text(ws, row, 0, item.key)
-                self.put_text(ws, row, 1, item.row.text if item.row else item.question.text)
-                self.put_text(ws, row, 2, dim_label)
-                self.put_text(ws, row, 3, group)
-                self.put_text(ws, row, 4, result.total.shift.from_round)
-                self.put_text(ws, row, 5, result.total.shift.to_round)
+                self.put_text(ws, row, 0, self.words.item(result.item), "wrap")
+                self.put_text(ws, row, 1, dim_label)
+                self.put_text(ws, row, 2, group)
+                self.put_text(ws, row, 3, result.total.shift.from_round)
+                self.put_text(ws, row, 4, result.total.shift.to_round)
                 if shift is None or shift.suppressed:
-                    for col in range(6, 13):
+                    for col in range(5, 12):
                         self.put_text(ws, row, col, DASH, "dash")
                 else:
-                    self.put_number(ws, row, 6, shift.n_from, "int")
-                    self.put_number(ws, row, 7, shift.n_to, "int")
-                    self.put_number(ws, row, 8, shift.mean_from, "mean")
-                    self.put_number(ws, row, 9, shift.mean_to, "mean")
-                    self.put_number(ws, row, 10, shift.delta, "mean")
-                    self.put_number(ws, row, 11, shift.ci95[0] if shift.ci95 else None, "mean")
-                    self.put_number(ws, row, 12, shift.ci95[1] if shift.ci95 else None, "mean")
+                    self.put_number(ws, row, 5, shift.n_from, "int")
+                    self.put_number(ws, row, 6, shift.n_to, "int")
+                    self.put_number(ws, row, 7, shift.mean_from, "mean")
+                    self.put_number(ws, row, 8, shift.mean_to, "mean")
+                    self.put_number(ws, row, 9, shift.delta, "mean")
+                    self.put_number(ws, row, 10, shift.ci95[0] if shift.ci95 else None, "mean")
+                    self.put_number(ws, row, 11, shift.ci95[1] if shift.ci95 else None, "mean")
                 row += 1
         if row == 1:
-            self.put_text(ws, 1, 0, "Välj minst två mättillfällen för att se förändringen mellan dem.")
+            self.put_text(ws, 1, 0, _("Välj minst två mättillfällen för att se förändringen mellan dem."))
         else:
             ws.autofilter(0, 0, row - 1, len(columns) - 1)
 
     def paired(self) -> None:
+        """Each participant's first and latest rating: the table, the means side by side, the
+        share who moved up, stayed or moved down, and the radar of the means."""
+        _ = self._
         r = self.report
-        ws = self.sheet("Parvis")
-        columns = ["Fråga", "Frågetext", "Indelning", "Grupp", "Par", "Medel första", "Medel senaste",
-                   "Skillnad", "KI 95 % låg", "KI 95 % hög", "p (Wilcoxon)", "Ökat", "Samma", "Minskat"]
-        self.header(ws, 0, columns, [24, 40, 18, 26, 7, 12, 12, 10, 11, 11, 12, 9, 9, 9])
+        columns = [_("Fråga"), _("Indelning"), _("Grupp"), _("Par"), _("Medel första"), _("Medel senaste"),
+                   _("Skillnad"), _("KI 95 % låg"), _("KI 95 % hög"), _("p (Wilcoxon)"), _("Ökat"),
+                   _("Samma"), _("Minskat")]
+        widths = [44, 14, 20, 6, 9, 9, 9, 10, 10, 10, 8, 8, 8]
+        ws = self.sheet(N_("Parvis"), width=sum(widths))
+        name = ws.get_name()
+        self.header(ws, 0, columns, widths)
+        ws.set_row(0, 30)
         ws.freeze_panes(1, 1)
         paired_items = [i for i in r.items if i.total.paired is not None]
-        rows = [(i, TOTAL, "Alla", i.total) for i in paired_items]
+        rows = [(i, _("Totalt"), _("Alla"), i.total) for i in paired_items]
         for dim in r.dimensions:
             for i in paired_items:
-                rows += [(i, text(dim.label), text(g.label), i.by[dim.key][g.key]) for g in dim.groups]
+                rows += [(i, self.words.label(dim.label), self.words.label(g.label), i.by[dim.key][g.key])
+                         for g in dim.groups]
         row = 1
-        radar_rows = []
         for result, dim_label, group, c in rows:
-            item = result.item
-            self.put_text(ws, row, 0, item.key)
-            self.put_text(ws, row, 1, item.question.text)
-            self.put_text(ws, row, 2, dim_label)
-            self.put_text(ws, row, 3, group)
+            self.put_text(ws, row, 0, self.words.item(result.item), "wrap")
+            self.put_text(ws, row, 1, dim_label)
+            self.put_text(ws, row, 2, group)
             p = None if c.suppressed else c.paired
             if p is None or p.suppressed:
-                for col in range(4, 14):
+                for col in range(3, 13):
                     self.put_text(ws, row, col, DASH, "dash")
             else:
-                self.put_number(ws, row, 4, p.n_pairs, "int")
-                self.put_number(ws, row, 5, p.mean_first, "mean")
-                self.put_number(ws, row, 6, p.mean_latest, "mean")
-                self.put_number(ws, row, 7, p.delta, "mean")
-                self.put_number(ws, row, 8, p.ci95[0] if p.ci95 else None, "mean")
-                self.put_number(ws, row, 9, p.ci95[1] if p.ci95 else None, "mean")
-                self.put_number(ws, row, 10, p.p, "p")
-                for col, share in enumerate((p.movement.up, p.movement.stayed, p.movement.down), start=11):
+                self.put_number(ws, row, 3, p.n_pairs, "int")
+                self.put_number(ws, row, 4, p.mean_first, "mean")
+                self.put_number(ws, row, 5, p.mean_latest, "mean")
+                self.put_number(ws, row, 6, p.delta, "mean")
+                self.put_number(ws, row, 7, p.ci95[0] if p.ci95 else None, "mean")
+                self.put_number(ws, row, 8, p.ci95[1] if p.ci95 else None, "mean")
+                self.put_number(ws, row, 9, p.p, "p")
+                for col, share in enumerate((p.movement.up, p.movement.stayed, p.movement.down), start=10):
                     self.put_number(ws, row, col, share.fraction, "pct")
-                if dim_label == TOTAL and item.question.type == "scale" and p.mean_first is not None:
-                    radar_rows.append(row)
             row += 1
-        ws.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)
-        if radar_rows:
-            chart = self.workbook.add_chart({"type": "radar", "subtype": "with_markers"})
-            for col, name in ((5, "Första skattningen"), (6, "Senaste skattningen")):
+        if row == 1:
+            self.put_text(ws, 1, 0, _("Ingen deltagare har skattats mer än en gång än."))
+            return
+        ws.autofilter(0, 0, row - 1, len(columns) - 1)
+        scales = [n for n, i in enumerate(paired_items, start=1) if i.item.question.type == "scale"]
+        charts = []
+        if scales:
+            first, last = scales[0], scales[-1]
+            contiguous = scales == list(range(first, last + 1))
+            if contiguous:
+                categories = reference(name, (first, 0), (last, 0))
+                chart = self._chart("bar")
+                for n, (col, series) in enumerate(((4, _("Första skattningen")),
+                                                   (5, _("Senaste skattningen")))):
+                    chart.add_series({
+                        "name": series, "categories": categories,
+                        "values": reference(name, (first, col), (last, col)),
+                        "fill": {"color": COLOURS[n]},
+                        "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}},
+                    })
+                chart.set_x_axis({"min": 0, "max": 5, "major_unit": 1})
+                chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
+                height = max(CHART_HEIGHT, 90 + 40 * len(scales))
+                charts.append(self._finish(chart, _("Medelvärde per fråga: första och senaste skattningen"),
+                                           height))
+        means = ((4, _("Första skattningen")), (5, _("Senaste skattningen")))
+        first, last = 1, len(paired_items)
+        chart = self._chart("bar", "percent_stacked")
+        for n, (col, series) in enumerate(((10, _("Ökat")), (11, _("Samma")), (12, _("Minskat")))):
+            chart.add_series({
+                "name": series, "categories": reference(name, (first, 0), (last, 0)),
+                "values": reference(name, (first, col), (last, col)),
+                "fill": {"color": ("#2166AC", "#D9D9D9", "#B2182B")[n]},
+                "data_labels": {"value": True, "num_format": "0%;;;", "font": {"size": 8}},
+            })
+        chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
+        charts.append(self._finish(chart, _("Andel deltagare som ökat, är kvar på samma nivå eller minskat"),
+                                   max(CHART_HEIGHT, 90 + 30 * len(paired_items))))
+        if scales and scales == list(range(scales[0], scales[-1] + 1)):
+            chart = self._chart("radar", "with_markers")
+            for n, (col, series) in enumerate(means):
                 chart.add_series({
-                    "name": name,
-                    "categories": _ranges("Parvis", 0, radar_rows),
-                    "values": _ranges("Parvis", col, radar_rows),
+                    "name": series,
+                    "categories": reference(name, (scales[0], 0), (scales[-1], 0)),
+                    "values": reference(name, (scales[0], col), (scales[-1], col)),
+                    "line": {"color": COLOURS[n]},
+                    "marker": {"type": "circle", "fill": {"color": COLOURS[n]}},
                 })
-            chart.set_title({"name": "Medelvärde per fråga: första och senaste skattningen"})
             chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})
-            chart.set_size({"width": 640, "height": 460})
-            ws.insert_chart(1, len(columns) + 1, chart)
+            chart.set_x_axis({"num_font": {"size": 8}})
+            charts.append(self._finish(chart, _("Medelvärde per fråga: första och senaste skattningen"), 560))
+        self.chart_sheet(_("Parvis – diagram"), charts)
 
+    # response rates, codebook, answers ----------------------------------------------------------
     def response_rates(self) -> None:
         """Answers against the expected numbers per round, organisation and role; invitations
-        used of sent; kiosk answers per day."""
-        roles = {r.code: r.label for r in self.report.questionnaire.roles}
-        ws = self.sheet("Svarsfrekvens")
-        columns = ["Mättillfälle", "Organisation", "Roll", "Svar", "Förväntat", "Svarsfrekvens"]
-        self.header(ws, 0, columns, [22, 26, 20, 10, 11, 13])
+        used of sent; kiosk answers per day. Rows where nothing was expected nor answered are
+        left out."""
+        _ = self._
+        roles = {r.code: self.words.questionnaire(r.label) for r in self.report.questionnaire.roles}
+        columns = [_("Mättillfälle"), _("Organisation"), _("Roll"), _("Svar"), _("Förväntat"),
+                   _("Svarsfrekvens")]
+        widths = [22, 26, 20, 10, 11, 13]
+        ws = self.sheet(N_("Svarsfrekvens"), width=sum(widths))
+        self.header(ws, 0, columns, widths)
         ws.freeze_panes(1, 0)
         row = 1
 
-        def rate_line(round_name: str, organisation: str, role: str, rate) -> None:
+        def rate_line(round_name: str, organisation: str, role: str, rate, fmt: str = "text") -> None:
             nonlocal row
             for col, value in enumerate((round_name, organisation, role)):
-                self.put_text(ws, row, col, value)
+                self.put_text(ws, row, col, value, fmt)
             ws.write_number(row, 3, rate.answered, self.f["int"])
             if rate.expected is not None:
                 ws.write_number(row, 4, rate.expected, self.f["int"])
@@ -430,20 +662,25 @@ class SummaryWriter:
 
         for rates in self.report.response_rates:
             for line in rates.rows:
+                if not line.rate.answered and not line.rate.expected:
+                    continue
                 rate_line(rates.round, line.organisation, roles.get(line.role, line.role or ""), line.rate)
-            rate_line(rates.round, TOTAL, "", rates.total)
+            rate_line(rates.round, _("Totalt"), "", rates.total, "total")
         if any(r.answered != r.total.answered for r in self.report.response_rates):
             row += 1
-            self.put_text(ws, row, 0, "Totalt räknar bara svar där ett antal förväntas.")
+            self.put_text(ws, row, 0, _("Totalt räknar bara svar där ett antal förväntas."), "note")
             row += 1
 
         if any(r.invitations for r in self.report.response_rates):
             row += 1
-            for col, title in enumerate(["Mättillfälle", "Organisation", "Roll", "Inbjudningar", "Använda"]):
+            for col, title in enumerate([_("Mättillfälle"), _("Organisation"), _("Roll"), _("Inbjudningar"),
+                                         _("Använda")]):
                 ws.write_string(row, col, title, self.f["header"])
             row += 1
             for rates in self.report.response_rates:
                 for inv in rates.invitations:
+                    if not inv.sent and not inv.used:
+                        continue
                     role = roles.get(inv.role, inv.role or "")
                     for col, value in enumerate((rates.round, inv.organisation, role)):
                         self.put_text(ws, row, col, value)
@@ -453,7 +690,7 @@ class SummaryWriter:
 
         if any(r.kiosk_by_day for r in self.report.response_rates):
             row += 1
-            for col, title in enumerate(["Mättillfälle", "Dag", "Svar i kioskläge"]):
+            for col, title in enumerate([_("Mättillfälle"), _("Dag"), _("Svar i kioskläge")]):
                 ws.write_string(row, col, title, self.f["header"])
             row += 1
             for rates in self.report.response_rates:
@@ -464,42 +701,56 @@ class SummaryWriter:
                     row += 1
 
     def codebook(self) -> None:
+        _ = self._
         q = self.report.questionnaire
-        ws = self.sheet("Kodbok")
-        columns = ["Kolumn", "Fråga", "Rad", "Typ", "Text", "Kod", "Etikett", "Ej tillämplig", "Positiv"]
-        self.header(ws, 0, columns, [30, 24, 20, 9, 60, 14, 40, 12, 8])
+        words = self.words
+        columns = [_("Kolumn"), _("Fråga"), _("Rad"), _("Typ"), _("Text"), _("Kod"), _("Etikett"),
+                   _("Ej tillämplig"), _("Positiv")]
+        widths = [28, 22, 18, 8, 50, 12, 28, 10, 8]
+        ws = self.sheet(N_("Kodbok"), width=sum(widths))
+        self.header(ws, 0, columns, widths)
+        ws.set_row(0, 30)
         ws.freeze_panes(1, 0)
         row = 1
+        yes = _("ja")
 
         def line(values: Sequence[str | None]) -> None:
             nonlocal row
             for col, value in enumerate(values):
-                self.put_text(ws, row, col, value)
+                self.put_text(ws, row, col, value, "wrap" if col in (4, 6) else "text")
             row += 1
 
         if q.roles:
             for role in q.roles:
-                line(["role", "role", "", "role", "Roll", role.code, role.label, "", ""])
+                label = words.questionnaire(role.label)
+                line(["role", "role", "", "role", _("Roll"), role.code, label, "", ""])
         for question in q.questions:
             names = question_type(question).input_names(question)
             rows = question.rows or (None,)
             for name, qrow in zip(names, rows, strict=False):
-                text_ = question.text if qrow is None else f"{question.text} – {qrow.text}"
+                text_ = words.question(question)
+                if qrow is not None:
+                    text_ = f"{text_} – {words.questionnaire(qrow.text)}"
                 if not question.options:
                     line([name, question.key, qrow.key if qrow else "", question.type, text_, "", "", "", ""])
                 for option in question.options:
                     line([
                         name, question.key, qrow.key if qrow else "", question.type, text_, option.code,
-                        option.label, "ja" if option.not_applicable else "",
-                        "ja" if option.code in question.positive else "",
+                        words.questionnaire(option.label), yes if option.not_applicable else "",
+                        yes if option.code in question.positive else "",
                     ])
         ws.autofilter(0, 0, row - 1, len(columns) - 1)
 
     def answers(self) -> None:
         table = self.report.answers
-        ws = self.sheet("Svar")
-        self.header(ws, 0, table.columns, [38, 16, 17, 8, 18, 9] + [14] * (len(table.columns) - 6))
+        widths = [38, 16, 17, 8, 18, 9] + [10] * (len(table.columns) - 6)
+        ws = self.sheet(N_("Svar"), width=sum(widths))
+        self.header(ws, 0, table.columns, widths)
+        ws.set_row(0, 45)
         ws.freeze_panes(1, 1)
+        # as many pages wide as keep the print readable, the response id on each
+        ws.fit_to_pages(-(-sum(widths) // ANSWER_PAGE_WIDTH), 0)
+        ws.repeat_columns(0)
         for row, values in enumerate(table.rows, start=1):
             for col, value in enumerate(values):
                 if value is None:
@@ -523,13 +774,21 @@ def describe(report: Report) -> str:
     return f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {answers} svar{text})"
 
 
-def write_xlsx(report: Report, path: str | Path) -> Path:
+def title_of(report: Report, words: Words = SWEDISH) -> str:
+    """The summary's title: "Samverkan – sammanställning"."""
+    title = words.questionnaire(report.questionnaire.title)
+    return words.message(N_("%(title)s – sammanställning")) % {"title": title}
+
+
+def write_xlsx(report: Report, path: str | Path, words: Words = SWEDISH) -> Path:
     """Writes the summary to ``path`` (replaced whole, never left half-written)."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or None)
     os.close(fd)
     try:
-        SummaryWriter(report, Path(temporary)).write()
+        workbook = new_workbook(temporary, title_of(report, words))
+        QuestionnaireSheets(workbook, report, words).write()
+        workbook.close()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -71,3 +71,46 @@ def test_report_page_with_goals_breakdowns_and_shift(live_server, browser, tmp_p
     assert axe_violations(page) == []
     page.locator("#paired").screenshot(path=str(SCREENSHOTS / "report-progressionskort-paired.png"))
     context.close()
+
+
+def test_report_page_prints_as_a_clean_a4_report(live_server, browser, tmp_path):
+    """The browser's print of the report: charts and tables in words, without navigation,
+    filters or buttons, and no text under 7 pt."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler (pdftotext) is needed to read the printed page: make system-packages")
+    for name in ORGANISATIONS:
+        factories.organisation(name)
+    _import(tmp_path, "avslutningsenkat", avslutningsenkat_rows(300), "Avslut 2026")
+    factories.user("pl@projekt.example", "projektledning", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login")
+    page.fill("#email", "pl@projekt.example")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/staff/**")
+    page.goto(f"{live_server.url}/reports/avslutningsenkat?by=kon")
+    assert page.locator("svg.chart").count() >= 10
+    path = tmp_path / "report.pdf"
+    page.pdf(path=str(path), format="A4")
+    context.close()
+
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert "Rapport: Avslutningsenkät" in flat
+    assert "Hur har du blivit bemött av din samordnare?" in flat
+    assert "Andel som svarat Bra per kön" in flat  # a chart's caption
+    assert "Mål 90 %" in flat  # the target line's legend
+    assert "Uppdelat efter: Kön" in flat  # the selection, printed instead of the filters
+    for absent in ("Ladda ner Excel", "Rensa urvalet", "Dela upp efter", "Logga ut", "Rapporter",
+                   "Hoppa till innehållet", "Från och med"):
+        assert absent not in flat, absent
+    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox)
+    heights = [float(bottom) - float(top) for top, bottom in words]
+    assert heights and min(heights) >= 7

@@ -63,3 +63,17 @@ def test_excel_has_a_response_rate_sheet_with_the_same_figures(runner, tmp_path,
     assert chef[4] == 10
     assert ["Mättillfälle 1", "Mariestad", "Region", 4, 1] in [r[:5] for r in rows]
     assert ["Mättillfälle 1", "2026-03-02", 2, None, None, None] in rows
+
+
+def test_excel_leaves_out_rows_with_nothing_expected_nor_answered(runner, tmp_path, expected):
+    toreboda = factories.organisation("Töreboda")  # covered, but no answers and nothing expected
+    expected.organisations.append(toreboda)
+    db.session.commit()
+    doc = json.loads(runner.invoke(args=["report", "samverkan", "--json"]).stdout)
+    assert any(r["organisation"] == "Töreboda" for r in doc["response_rates"][0]["by"])
+    path = tmp_path / "samverkan.xlsx"
+    assert runner.invoke(args=["report", "samverkan", "--xlsx", str(path)]).exit_code == 0
+    rows = [list(r) for r in load_workbook(path)["Svarsfrekvens"].iter_rows(values_only=True)]
+    assert not [r for r in rows if r[1] == "Töreboda"]
+    assert not [r for r in rows if r[3] == 0 and r[4] is None]
+    assert ["Mättillfälle 1", "Mariestad", "Kommunchef"] in [r[:3] for r in rows]  # expected, kept

@@ -33,25 +33,51 @@ def _find(sheet, *start):
     raise AssertionError(f"no row {start} on {sheet.title}")
 
 
-def test_sheets_frozen_headers_filters_and_widths(runner, tmp_path, avslutningsenkat):
+def _block(sheet, title: str) -> tuple[int, list, list[list]]:
+    """An item's block on a question sheet: its first row number, header row and all rows."""
+    rows = _rows(sheet)
+    start = next(n for n, r in enumerate(rows) if r[0] == title)
+    return start, rows[start + 1], rows
+
+
+def _group(rows: list[list], start: int, *names: str) -> tuple[int, list]:
+    """The first row after ``start`` named ``names[-1]``, after the rows named ``names[:-1]``."""
+    n = start
+    for name in names:
+        n = next(i for i in range(n + 1, len(rows)) if rows[i][0] == name)
+    return n + 1, rows[n]
+
+
+def test_sheets_print_one_page_wide_with_headers_filters_and_widths(runner, tmp_path, avslutningsenkat):
     wb = _xlsx(runner, tmp_path, "avslutningsenkat", "--by", "kon")
     assert wb.sheetnames == [
-        "Översikt", "Bakgrund", "Frågor", "Förändring", "Svarsfrekvens", "Kodbok", "Svar",
+        "Översikt", "Bakgrund", "Bakgrund – diagram", "Frågor", "Frågor – diagram", "Förändring",
+        "Svarsfrekvens", "Kodbok", "Svar",
     ]
-    for name in ("Bakgrund", "Frågor", "Kodbok", "Svar"):
+    for name in ("Kodbok", "Svar"):
         sheet = wb[name]
         assert sheet.freeze_panes in ("A2", "B2")
         assert sheet.auto_filter.ref.startswith("A1:")
-        assert sheet.column_dimensions["A"].width > 10
-    assert wb["Översikt"].freeze_panes is not None
+        assert sheet.print_title_rows == "$1:$1"
+    for sheet in wb:
+        assert sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0
+        if sheet.title != "Svar":  # the answers print as many pages wide as stay readable
+            assert sheet.page_setup.fitToWidth in (None, 1)
+        assert "Avslutningsenkät – sammanställning" in sheet.oddHeader.left.text
+        assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+        assert sheet.column_dimensions["A"].width > 10 or sheet.title.endswith("diagram")
+    assert wb["Svar"].page_setup.orientation == "landscape"
+    assert wb["Svar"].print_title_cols == "$A:$A"
 
 
 def test_figures_are_numbers_with_percent_format(runner, tmp_path, avslutningsenkat):
     wb = _xlsx(runner, tmp_path, "avslutningsenkat", "--by", "kon")
     doc = _json(runner, "avslutningsenkat", "--by", "kon")
     sheet = wb["Frågor"]
-    header = _rows(sheet)[0]
-    number, row = _find(sheet, "tro_formaga", "Min samordnare tror på att jag kan få ett arbete.", "Totalt")
+    start, header, rows = _block(sheet, "Min samordnare tror på att jag kan få ett arbete.")
+    number, row = _group(rows, start, "Kön", "Totalt")
     share = doc["questions"]["tro_formaga"]["share"]
     pct = sheet.cell(number, header.index("Andel") + 1)
     assert pct.value == pytest.approx(share["pct"] / 100)
@@ -61,7 +87,14 @@ def test_figures_are_numbers_with_percent_format(runner, tmp_path, avslutningsen
     mean = sheet.cell(number, header.index("Medelvärde") + 1)
     assert mean.value == pytest.approx(doc["questions"]["tro_formaga"]["mean"]["value"])
     assert mean.number_format == "0.00"
-    assert row[header.index("5")] == doc["questions"]["tro_formaga"]["distribution"]["5"]
+    # each option by its label, with its count and its percentage of those who answered
+    column = header.index("Stämmer helt")
+    assert rows[start + 2][column: column + 2] == ["Antal", "%"]
+    count = doc["questions"]["tro_formaga"]["distribution"]["5"]
+    assert row[column] == count
+    answered = row[header.index("Svarande")]
+    assert row[column + 1] == pytest.approx(round(100 * count / answered, 1) / 100)
+    assert "tro_formaga" not in {c for r in rows for c in r}
 
 
 def test_small_cells_show_a_dash_and_no_figure(runner, tmp_path, imported):
@@ -72,12 +105,12 @@ def test_small_cells_show_a_dash_and_no_figure(runner, tmp_path, imported):
         r["kon"] = "kvinna"
     imported("avslutningsenkat", rows, "Avslut")
     sheet = _xlsx(runner, tmp_path, "avslutningsenkat", "--by", "kon")["Frågor"]
-    header = _rows(sheet)[0]
-    _, row = _find(sheet, "mar_battre", "Hur mår du nu jämfört med innan du började i projektet?", "Kön",
-                   "Annan definition")
-    figures = row[header.index("n"): header.index("Medelvärde") + 1]
-    assert figures == ("–", "–", "–", "–")
-    assert all(v in ("–", None) for v in row[header.index("Medelvärde") + 1:])
+    start, header, rows = _block(sheet, "Hur mår du nu jämfört med innan du började i projektet?")
+    _, row = _group(rows, start, "Kön", "Annan definition")
+    figures = row[header.index("n"): header.index("Andel") + 1]
+    assert figures == ["–", "–", "–"]
+    assert row[header.index("Medelvärde")] == "–"
+    assert all(v in ("–", None) for v in row[header.index("Svarande"):])
 
 
 def test_goal_table_with_coloured_status(runner, tmp_path, avslutningsenkat):
@@ -86,53 +119,80 @@ def test_goal_table_with_coloured_status(runner, tmp_path, avslutningsenkat):
     sheet = wb["Översikt"]
     number, row = _find(sheet, "Fördomsfritt bemötta")
     goal = next(g for g in doc["goals"] if g["question"] == "bemotande_samordnare")
+    assert [c.value for c in sheet[number - 1]] == [
+        "Mål", "Fråga", "Mått", "Målvärde", "Grupp", "Värde", "k", "n", "Status"]
+    assert row[1] == "Hur har du blivit bemött av din samordnare?"
+    assert row[4] == "Totalt"
     assert sheet.cell(number, 4).value == pytest.approx(0.9)
     assert sheet.cell(number, 4).number_format == "0.0%"
-    assert sheet.cell(number, 5).value == pytest.approx(goal["value"] / 100)
-    assert (sheet.cell(number, 6).value, sheet.cell(number, 7).value) == (goal["k"], goal["n"])
-    assert [sheet.cell(number - 1, c).value for c in range(5, 9)] == ["Värde", "k", "n", "Status"]
-    status = sheet.cell(number, 8)
+    assert sheet.cell(number, 6).value == pytest.approx(goal["value"] / 100)
+    assert (sheet.cell(number, 7).value, sheet.cell(number, 8).value) == (goal["k"], goal["n"])
+    status = sheet.cell(number, 9)
     assert status.value == {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått"}[goal["status"]]
     colours = {"Uppnått": "FFC6EFCE", "Nära": "FFFFEB9C", "Ej uppnått": "FFFFC7CE"}
     assert status.fill.fgColor.rgb == colours[status.value]
-    groups = [c.value for c in sheet[number - 2] if c.value]
+    groups = [r[4] for r in _rows(sheet)[number - 1:] if r[0] == "Fördomsfritt bemötta"]
     assert groups[:4] == ["Totalt", "Kvinna", "Man", "Annan definition"]
     assert "Mariestad" in groups
 
 
-def test_native_charts_bar_line_and_radar(runner, tmp_path, samverkan, progressionskort):
+def _chart_texts(chart) -> list[str]:
+    """A chart's title lines and series names (a combined chart's too), as written in the file."""
+    texts = []
+    if chart.title is not None and chart.title.tx.rich is not None:
+        for paragraph in chart.title.tx.rich.p:
+            texts += "".join(run.t for run in paragraph.r or []).split("\n")
+    for part in getattr(chart, "_charts", None) or [chart]:
+        texts += [series.tx.v for series in part.series if series.tx is not None and series.tx.v]
+    return texts
+
+
+def test_native_charts_in_words_with_the_target_line(runner, tmp_path, samverkan, progressionskort,
+                                                     avslutningsenkat):
+    wb = _xlsx(runner, tmp_path, "avslutningsenkat", "--by", "kon")
+    charts = wb["Frågor – diagram"]._charts
+    kinds = [type(c).__name__ for c in charts]
+    assert "BarChart" in kinds
+    share = next(c for c in charts if "Hur har du blivit bemött av din samordnare?" in _chart_texts(c)
+                 and c.grouping == "clustered")
+    texts = _chart_texts(share)
+    assert "Andel som svarat Bra per kön" in texts
+    assert "Mål 90 %" in texts  # the goal's target, drawn as a line
+    stacked = [c for c in charts if c.grouping == "percentStacked"]
+    assert stacked and "Stämmer helt" in [s.tx.v for c in stacked for s in c.series]
+
     wb = _xlsx(runner, tmp_path, "samverkan", "--by", "role")
-    sheet = wb["Frågor"]
-    kinds = [type(c).__name__ for c in sheet._charts]
-    assert kinds.count("BarChart") == 4
-    assert "LineChart" in kinds
-    line = next(c for c in sheet._charts if type(c).__name__ == "LineChart")
-    assert len(line.series) == 4
-    assert len(wb["insatser_indikatorer"]._charts) == 11  # a line chart and a bar chart per row
+    assert "Matris 1 – diagram" in wb.sheetnames
+    matrix = wb["Matris 1 – diagram"]._charts
+    assert [s.tx.v for s in matrix[0].series] == ["Mättillfälle 1", "Mättillfälle 2"]
+    assert "Inte alls" in [s.tx.v for s in matrix[1].series]
 
     wb = _xlsx(runner, tmp_path, "progressionskort", "--by", "kon")
-    radar = [c for c in wb["Parvis"]._charts if type(c).__name__ == "RadarChart"]
+    assert wb.sheetnames[:3] == ["Översikt", "Parvis", "Parvis – diagram"]
+    assert "Bakgrund" not in wb.sheetnames
+    radar = [c for c in wb["Parvis – diagram"]._charts if type(c).__name__ == "RadarChart"]
     assert len(radar) == 1
-    assert len(radar[0].series) == 2
+    assert [s.tx.v for s in radar[0].series] == ["Första skattningen", "Senaste skattningen"]
 
 
 def test_shift_and_paired_sheets_match_the_json(runner, tmp_path, samverkan, progressionskort):
     sheet = _xlsx(runner, tmp_path, "samverkan")["Förändring"]
     doc = _json(runner, "samverkan")
-    _, row = _find(sheet, "samverkan_ame_vard")
+    text = "Hur bra fungerar samverkan mellan arbetsmarknadsenheten och vården idag enligt dig?"
+    _, row = _find(sheet, text)
     shift = doc["questions"]["samverkan_ame_vard"]["shift"]
-    assert row[4:13] == (shift["from"], shift["to"], shift["n_from"], shift["n_to"],
-                         pytest.approx(row[8]), pytest.approx(row[9]), pytest.approx(shift["delta"]),
+    assert row[3:12] == (shift["from"], shift["to"], shift["n_from"], shift["n_to"],
+                         pytest.approx(row[7]), pytest.approx(row[8]), pytest.approx(shift["delta"]),
                          pytest.approx(shift["ci95"][0]), pytest.approx(shift["ci95"][1]))
 
     sheet = _xlsx(runner, tmp_path, "progressionskort")["Parvis"]
     doc = _json(runner, "progressionskort")
-    _, row = _find(sheet, "soka_arbete")
+    _, row = _find(sheet, "Hur gärna vill du söka ett arbete?")
     paired = doc["questions"]["soka_arbete"]["paired"]
-    assert row[4] == paired["n_pairs"]
-    assert row[7] == pytest.approx(paired["delta"])
-    assert row[10] == pytest.approx(paired["p"])
-    assert row[11] == pytest.approx(paired["moved"]["up"]["pct"] / 100)
+    assert row[3] == paired["n_pairs"]
+    assert row[6] == pytest.approx(paired["delta"])
+    assert row[9] == pytest.approx(paired["p"])
+    assert row[10] == pytest.approx(paired["moved"]["up"]["pct"] / 100)
 
 
 def test_codebook_lists_questions_codes_and_labels(runner, tmp_path, samverkan):

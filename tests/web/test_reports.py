@@ -158,3 +158,45 @@ def test_the_answer_sheet_of_projektledning_is_dated_to_the_day(client, manager,
     assert all(c.number_format == "yyyy-mm-dd" for c in cells)
     days = [c.value for c in cells]
     assert days == sorted(days)
+
+
+def test_excel_download_is_in_the_staff_members_language(client, manager, avslutningsenkat):
+    manager.language = "en"
+    db.session.commit()
+    download = client.get(URL + ".xlsx", query_string={"by": "kon"})
+    assert download.status_code == 200
+    workbook = load_workbook(io.BytesIO(download.data))
+    assert workbook.sheetnames[:4] == ["Overview", "Background", "Background – charts", "Questions"]
+    assert "Codebook" in workbook.sheetnames
+    questions = [row for row in workbook["Questions"].iter_rows(values_only=True)]
+    titles = {row[0] for row in questions}
+    assert "How has your coordinator treated you?" in titles
+    assert "Hur har du blivit bemött av din samordnare?" not in titles
+    start = next(n for n, row in enumerate(questions) if row[0] == "How has your coordinator treated you?")
+    assert questions[start + 1][:4] == ("Group", "n", "k", "Share")
+    assert "Good" in questions[start + 1]
+    assert "Woman" in {row[0] for row in questions[start:start + 8]}
+    charts = workbook["Questions – charts"]._charts
+    title = "".join(run.t for p in charts[0].title.tx.rich.p for run in p.r or [])
+    assert title == "How has your coordinator treated you?\nShare answering Good by gender"
+    assert workbook["Overview"]["A1"].value == "Exit survey – summary"
+
+
+def test_report_page_draws_charts_in_words_and_prints_without_the_filters(client, manager, avslutningsenkat):
+    page = client.get(URL, query_string={"by": "kon"})
+    text = page.text
+    assert text.count('<svg class="chart') >= 10
+    assert "Andel som svarat Bra per kön" in text
+    assert "Mål 90\xa0%" in text
+    assert 'class="target"' in text  # the goal's target as a line
+    assert "Stämmer helt" in text
+    shown = re.sub(r'="[^"]*"', "", text)  # what is shown, not the attributes
+    assert re.search(r"bemotande_samordnare|varken_eller|ej_svar", shown) is None
+    main = text.split("<main", 1)[1]
+    assert " style=" not in main and "<script" not in main and " on" + "click=" not in main
+    from pathlib import Path
+
+    import surveyapp
+
+    css = (Path(surveyapp.__file__).parent / "static" / "reports.css").read_text()
+    assert "@media print" in css and ".report-filters" in css.split("@media print")[1]

@@ -100,25 +100,84 @@ def _json_cells(question: dict) -> list[tuple[str, dict]]:
     return cells
 
 
+def _codebook(workbook) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """From the Kodbok: each item key's text, and its option labels by code."""
+    rows = list(workbook["Kodbok"].iter_rows(values_only=True))
+    header = rows[0]
+    texts, labels = {}, {}
+    for row in rows[1:]:
+        line = dict(zip(header, row, strict=False))
+        texts[line["Kolumn"]] = line["Text"]
+        if line["Kod"]:
+            labels.setdefault(line["Kolumn"], {})[line["Kod"]] = line["Etikett"]
+    return texts, labels
+
+
+def _blocks(workbook) -> dict[str, list[dict]]:
+    """Every item block of the question sheets: its title (the item's text) → its rows, each
+    a dict by header with the option columns as (label, "Antal") and (label, "%"), and the
+    section it stands in under "section"."""
+    blocks: dict[str, list[dict]] = {}
+    for name in workbook.sheetnames:
+        if name in ("Översikt", "Förändring", "Parvis", "Kodbok", "Svar", "Svarsfrekvens") \
+                or "diagram" in name:
+            continue
+        rows = list(workbook[name].iter_rows(values_only=True))
+        n = 0
+        while n < len(rows) - 2:
+            if rows[n + 1][0] != "Grupp":
+                n += 1
+                continue
+            title, header, sub = rows[n][0], rows[n + 1], rows[n + 2]
+            columns, label = [], None
+            for col, (h, s_) in enumerate(zip(header, sub, strict=False)):
+                if col < 7:
+                    columns.append(h)
+                else:
+                    label = h or label
+                    columns.append((label, s_))
+            lines, section = [], None
+            n += 3
+            while n < len(rows) and rows[n][0] is not None:
+                row = rows[n]
+                if row[1] is None and all(v is None for v in row[1:]):
+                    section = row[0]
+                else:
+                    lines.append({"section": section, **dict(zip(columns, row, strict=False))})
+                n += 1
+            blocks[title] = lines
+    return blocks
+
+
+def _excel_cells(lines: list[dict], rounds: int) -> list[dict]:
+    """The block's rows in the JSON's order: the total, the rounds, then every group."""
+    total = next(line for line in lines if line["Grupp"] == "Totalt")
+    cells = [total]
+    groups = [line for line in lines if line["Grupp"] != "Totalt"]
+    cells += [line for line in groups if line["section"] == "Mättillfälle"]
+    cells += [line for line in groups if line["section"] not in (None, "Mättillfälle")]
+    assert all(line == total | {"section": line["section"]} for line in lines if line["Grupp"] == "Totalt")
+    return cells
+
+
 def _check_questions(doc, workbook, tables):
-    sheets = [workbook[name] for name in workbook.sheetnames
-              if name not in ("Översikt", "Förändring", "Parvis", "Kodbok", "Svar")]
-    excel: dict[str, list[dict]] = {}
-    for sheet in sheets:
-        rows = list(sheet.iter_rows(values_only=True))
-        header = rows[0]
-        for row in rows[1:]:
-            excel.setdefault(row[0], []).append(dict(zip(header, row, strict=False)))
+    texts, labels = _codebook(workbook)
+    blocks = _blocks(workbook)
     checked = 0
+    paired = "Parvis" in workbook.sheetnames
     for key, question in doc["questions"].items():
-        xlsx_rows = excel[key]
+        if paired and texts[key] not in blocks:
+            continue  # a paired questionnaire's background is not pooled over every rating
+        lines = blocks[texts[key]]
+        assert not any(key in str(v) for line in lines for v in line.values())
         cells = _json_cells(question)
+        xlsx_rows = _excel_cells(lines, len(question["rounds"]))
+        if len(question["rounds"]) == 1:
+            cells = [c for c in cells if not c[0].startswith("round:")]
         assert len(xlsx_rows) == len(cells)
         page_rows = tables[f"item-{key}"]
         for (row_key, cell), xrow in zip(cells, xlsx_rows, strict=True):
             page = page_rows.get(row_key)
-            if row_key.startswith("round:") and len(question["rounds"]) == 1:
-                assert page is None  # one round: the total says it all
             if cell.get("suppressed"):
                 assert cell == {"suppressed": True}
                 assert xrow["n"] == DASH
@@ -145,8 +204,12 @@ def _check_questions(doc, workbook, tables):
                 assert xrow["Medelvärde"] == (DASH if mean is None else pytest.approx(mean))
                 if page is not None:
                     assert page["mean"] == (DASH if mean is None else _decimal(mean))
+            answered = xrow["Svarande"]
             for code, count in cell["distribution"].items():
-                assert xrow[code] == count
+                label = labels[key][code]
+                assert xrow[(label, "Antal")] == count
+                pct = (Decimal(count) * 100 / Decimal(answered)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                assert xrow[(label, "%")] == pytest.approx(float(pct) / 100)
             checked += 1
     return checked
 
@@ -155,16 +218,16 @@ def _check_goals(doc, workbook, tables):
     sheet = workbook["Översikt"]
     rows = list(sheet.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "Mål")
-    groups = [v for v in rows[start - 1] if v]
     status_text = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", None: DASH}
+    lines = [r for r in rows[start + 1:] if r[0]]
     for index, goal in enumerate(doc["goals"]):
-        xrow = rows[start + 1 + index]
-        assert xrow[0] == goal["label"]
+        xrows = [r for r in lines if r[0] == goal["label"]]
         cells = [("total", goal)] + [(f"{d}:{g}", f) for d, gs in goal["by"].items() for g, f in gs.items()]
-        assert len(cells) == len(groups)
+        assert len(cells) == len(xrows)
+        assert xrows[0][4] == "Totalt"
         page_row = tables["goals"][str(index)]
-        for col, (key, figure) in enumerate(cells):
-            value, k, n, status = xrow[4 + col * 4: 8 + col * 4]
+        for (key, figure), xrow in zip(cells, xrows, strict=True):
+            value, k, n, status = xrow[5:9]
             page = page_row[key]
             if figure.get("suppressed") or figure["value"] is None:
                 assert page == DASH
@@ -183,6 +246,7 @@ def _check_goals(doc, workbook, tables):
 
 
 def _check_shifts(doc, workbook, tables):
+    texts, _labels = _codebook(workbook)
     rows = list(workbook["Förändring"].iter_rows(values_only=True))
     header = rows[0]
     excel = [dict(zip(header, r, strict=False)) for r in rows[1:]]
@@ -192,7 +256,7 @@ def _check_shifts(doc, workbook, tables):
         cells = [("total", question["shift"])]
         for dim, groups in question["by"].items():
             cells += [(f"{dim}:{g}", c.get("shift", {"suppressed": True})) for g, c in groups.items()]
-        xrows = [r for r in excel if r["Fråga"] == key]
+        xrows = [r for r in excel if r["Fråga"] == texts[key]]
         assert len(xrows) == len(cells)
         for (row_key, shift), xrow in zip(cells, xrows, strict=True):
             page = tables["shifts"][f"{key}|{row_key}"]
@@ -217,6 +281,7 @@ def _p_value(p: float | None) -> str:
 
 
 def _check_paired(doc, workbook, tables) -> int:
+    texts, _labels = _codebook(workbook)
     rows = list(workbook["Parvis"].iter_rows(values_only=True))
     header = rows[0]
     excel = [dict(zip(header, r, strict=False)) for r in rows[1:]]
@@ -227,7 +292,7 @@ def _check_paired(doc, workbook, tables) -> int:
         cells = [("total", question)]
         for dim, groups in question["by"].items():
             cells += [(f"{dim}:{g}", c) for g, c in groups.items()]
-        xrows = [r for r in excel if r["Fråga"] == key]
+        xrows = [r for r in excel if r["Fråga"] == texts[key]]
         assert len(xrows) == len(cells)
         for (row_key, cell), xrow in zip(cells, xrows, strict=True):
             page = tables["paired"][f"{key}|{row_key}"]

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ...analysis.groups import Label, dimension_label
 from ...exports.labels import STATUS
+from ...exports.words import Words
 from ...exports.xlsx import describe, write_xlsx
 from ...extensions import db
 from ...i18n import format_day, format_number, qtext, round_half_up
@@ -22,6 +23,7 @@ from ...services.audit import record_audit
 from ...services.questionnaires import current_version, current_versions, definition_of
 from . import blueprint
 from .charts import bar_svg
+from .drawings import item_drawings, matrix_drawings, paired_drawing
 from .selection import build, select
 
 
@@ -44,6 +46,11 @@ def label(labels: tuple[Label, ...]) -> str:
         else:
             parts.append(lab.text)
     return " × ".join(parts)
+
+
+def staff_words() -> Words:
+    """The reader's language for files: the staff member's choice, Swedish by default."""
+    return Words(message=_, questionnaire=qtext, locale=str(get_locale()))
 
 
 def interval(ci) -> str:
@@ -124,6 +131,10 @@ def report_page(key: str):
         interval=interval,
         p_value=p_value,
         bar_svg=bar_svg,
+        item_drawings=item_drawings,
+        matrix_drawings=matrix_drawings,
+        paired_drawing=paired_drawing,
+        matrices=_matrices(report),
         rows_per_item=1 + sum(len(d.groups) for d in report.dimensions),
         round_list=", ".join(
             _("%(round)s (från %(start)s)", round=name, start=format_day(report.round_starts[name]))
@@ -132,6 +143,15 @@ def report_page(key: str):
         ) or "–",
         download=url_for("reports.download", key=key) + _query(selection.query()),
     )
+
+
+def _matrices(report) -> dict[str, list]:
+    """Each matrix question's rows' results, drawn together."""
+    matrices: dict[str, list] = {}
+    for result in report.items:
+        if result.item.row is not None:
+            matrices.setdefault(result.item.question.key, []).append(result)
+    return matrices
 
 
 def _query(args: list[tuple[str, str]]) -> str:
@@ -149,7 +169,7 @@ def download(key: str):
     include_text = answer_level and request.args.get("text") == "1"
     report = build(selection, answer_level=answer_level, include_text=include_text)
     with tempfile.TemporaryDirectory() as directory:
-        path = write_xlsx(report, Path(directory) / "report.xlsx")
+        path = write_xlsx(report, Path(directory) / "report.xlsx", staff_words())
         content = io.BytesIO(path.read_bytes())
     record_audit(current_user._get_current_object(), "export.responses", describe(report))
     db.session.commit()

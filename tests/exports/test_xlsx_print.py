@@ -1,0 +1,142 @@
+"""The Excel summaries printed by a real spreadsheet program: LibreOffice converts each
+workbook to PDF, and poppler reads the printed pages back.
+
+Every page names its sheet in the footer, so what stands on the pages of the figure and
+chart sheets can be told apart from the codebook and the answer sheet, where codes belong.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from surveyapp.analysis.data import items_of
+from surveyapp.questionnaire import load_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRES = load_directory(ROOT / "questionnaires")
+#: sheets where codes and keys are the point
+CODE_SHEETS = ("Kodbok", "Svar")
+SMALLEST_PT = 7.0
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler (pdftotext) are needed: make system-packages installs them",
+)
+
+
+@pytest.fixture
+def backend() -> str:
+    """Printing depends on the file, not on the database the figures came from: the figures
+    are checked on both elsewhere, the print once, on SQLite."""
+    return "sqlite"
+
+
+def _printed(runner, tmp_path: Path, questionnaire: str, *args: str) -> Path:
+    """The workbook written by ``surveyapp report --xlsx``, printed to PDF by LibreOffice."""
+    path = tmp_path / f"{questionnaire}.xlsx"
+    result = runner.invoke(args=["report", questionnaire, "--xlsx", str(path), *args])
+    assert result.exit_code == 0, result.output
+    profile = tmp_path / "libreoffice-profile"  # one per test: parallel runs never share one
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = path.with_suffix(".pdf")
+    assert pdf.exists()
+    return pdf
+
+
+def _pages(pdf: Path) -> list[tuple[str, str]]:
+    """(sheet name from the footer, the page's text) for every printed page."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        if not page.strip():
+            continue
+        footer = next(line for line in reversed(page.splitlines()) if re.search(r"Sida \d+ av \d+", line))
+        sheet = re.split(r"\s{2,}", footer.strip())[0]
+        pages.append((sheet, page))
+    return pages
+
+
+def _smallest_words(pdf: Path) -> list[tuple[float, str, int]]:
+    """Words printed less than 7 pt high, with their page."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    html = re.sub(r"<!DOCTYPE[^>]*>", "", html).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
+    tree = ElementTree.fromstring(html)
+    small = []
+    for number, page in enumerate(tree.iter("page"), start=1):
+        for word in page.iter("word"):
+            height = float(word.get("yMax")) - float(word.get("yMin"))
+            if height < SMALLEST_PT:
+                small.append((round(height, 1), word.text, number))
+    return small
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _check(pdf: Path, key: str) -> list[tuple[str, str]]:
+    questionnaire = QUESTIONNAIRES[key][0]
+    pages = _pages(pdf)
+    assert pages, "nothing printed"
+    figure_pages = [(sheet, text) for sheet, text in pages if sheet not in CODE_SHEETS]
+    printed = _flat(" ".join(text for _sheet, text in figure_pages))
+    # every question with figures is there in words
+    for item in items_of(questionnaire):
+        if questionnaire.paired and item.question.background:
+            continue
+        assert _flat(item.question.text) in printed, item.key
+    # no key, matrix row key or code with an underscore stands where figures and charts are
+    keys = {q.key for q in questionnaire.questions} | {r.key for q in questionnaire.questions for r in q.rows}
+    codes = {o.code for q in questionnaire.questions for o in q.options if not o.code.isdigit()}
+    for sheet, text in figure_pages:
+        words = set(re.findall(r"[\w.]+", text))
+        assert not {w for w in words if "_" in w}, sheet
+        assert not words & {k for k in keys if len(k) > 3}, sheet
+        assert not words & {c for c in codes if c.lower() == c and len(c) > 3 and "_" in c}, sheet
+    # nothing printed smaller than 7 pt, on any page
+    assert _smallest_words(pdf) == []
+    return pages
+
+
+def test_avslutningsenkat_prints_in_words_at_a_readable_size(runner, tmp_path, avslutningsenkat):
+    pdf = _printed(runner, tmp_path, "avslutningsenkat", "--by", "kon", "--by", "organisation")
+    pages = _check(pdf, "avslutningsenkat")
+    sheets = [sheet for sheet, _text in pages]
+    assert "Frågor – diagram" in sheets and "Kodbok" in sheets
+    charts = _flat(" ".join(text for sheet, text in pages if sheet.endswith("diagram")))
+    assert "Andel som svarat Bra per kön" in charts
+    assert "Mål 90 %" in charts
+    assert "Stämmer helt" in charts  # the option labels name the stacked series
+    assert "Kvinna" in charts and "Totalt" in charts
+
+
+def test_samverkan_prints_the_matrix_rounds_side_by_side(runner, tmp_path, samverkan):
+    pdf = _printed(runner, tmp_path, "samverkan", "--by", "role")
+    pages = _check(pdf, "samverkan")
+    charts = _flat(" ".join(text for sheet, text in pages if sheet == "Matris 1 – diagram"))
+    assert "Mättillfälle 1" in charts and "Mättillfälle 2" in charts
+    assert "Hantering av vardagen" in charts and "I mycket hög utsträckning" in charts
+    rates = _flat(" ".join(text for sheet, text in pages if sheet == "Svarsfrekvens"))
+    assert "Totalt" in rates
+
+
+def test_progressionskort_leads_with_the_paired_figures(runner, tmp_path, progressionskort):
+    pdf = _printed(runner, tmp_path, "progressionskort", "--by", "kon")
+    pages = _check(pdf, "progressionskort")
+    sheets = list(dict.fromkeys(sheet for sheet, _text in pages))
+    assert sheets[:3] == ["Översikt", "Parvis", "Parvis – diagram"]
+    charts = _flat(" ".join(text for sheet, text in pages if sheet == "Parvis – diagram"))
+    assert "Första skattningen" in charts and "Senaste skattningen" in charts
+    assert "Tror du att du klarar av ett arbete?" in charts  # the radar's axes in words
