@@ -6,7 +6,7 @@ from .invitations import Invitation
 from .kiosk import KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
-from .participants import ParticipantCode
+from .participants import GoalAssessment, ParticipantCode
 from .questionnaires import QuestionnaireVersion
 from .responses import Answer, Channel, Response
 from .rounds import (
@@ -25,6 +25,7 @@ __all__ = [
     "Answer",
     "Channel",
     "FailedAttempt",
+    "GoalAssessment",
     "Invitation",
     "KioskTally",
     "Organisation",
