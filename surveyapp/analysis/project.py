@@ -117,7 +117,7 @@ def _groups(register: pd.DataFrame, dim: str) -> pd.Series:
 
 
 def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str],
-                    threshold: int) -> list[TableGoal]:
+                    threshold: int, organisations: Sequence[str] | None) -> list[TableGoal]:
     goals = []
     n = len(register)
     by = {}
@@ -130,7 +130,8 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
             cells[str(group)] = suppression.protect_goal(figure, threshold) if target is None else figure
         if dim == "organisation":
             for name, target in project.organisation_targets.items():
-                cells.setdefault(name, _count_figure(0, target))
+                if organisations is None or name in organisations:
+                    cells.setdefault(name, _count_figure(0, target))
         by[dim] = dict(sorted(cells.items(), key=lambda kv: kv[0].casefold()))
     goals.append(TableGoal("participants", None, None, (), "participants", PARTICIPANTS_LABEL,
                            project.total, _count_figure(n, project.total), by, "messages"))
@@ -198,6 +199,7 @@ def build_goal_table(
     consenting: set[str] | frozenset[str] = frozenset(),
     dimensions: Sequence[str] = DEFAULT_DIMENSIONS,
     threshold: int = 5,
+    organisations: Sequence[str] | None = None,
 ) -> GoalTable:
     """Every figure of the goal table.
 
@@ -210,7 +212,7 @@ def build_goal_table(
     register = register if register is not None else empty_register()
     enrolled = register[register["enrolled_on"].notna()]
     dims = tuple(dimensions)
-    goals = _register_goals(project, enrolled, dims, threshold)
+    goals = _register_goals(project, enrolled, dims, threshold, organisations)
     keys = project.questionnaires or tuple(reports)
     for key in keys:
         report = reports.get(key)

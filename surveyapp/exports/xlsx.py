@@ -53,41 +53,60 @@ def _union(sheet: str, cells: Sequence[tuple[int, int]]) -> str | None:
     return "=" + parts[0] if len(parts) == 1 else "=(" + ",".join(parts) + ")"
 
 
+def open_workbook(path: Path) -> xlsxwriter.Workbook:
+    """A constant-memory workbook with formulas and links switched off."""
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "tmpdir": str(Path(path).parent),
+            "default_date_format": "yyyy-mm-dd hh:mm",
+        },
+    )
+
+
+def formats(workbook: xlsxwriter.Workbook) -> dict:
+    add = workbook.add_format
+    return {
+        "title": add({"bold": True, "font_size": 14}),
+        "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
+                       "valign": "top"}),
+        "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
+        "text": add({"num_format": "@", "valign": "top"}),
+        "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
+        "int": add({"num_format": "0"}),
+        "int_left": add({"num_format": "0", "align": "left"}),
+        "pct": add({"num_format": "0.0%"}),
+        "mean": add({"num_format": "0.00"}),
+        "p": add({"num_format": "0.000"}),
+        "date": add({"num_format": "yyyy-mm-dd hh:mm"}),
+        "dash": add({"num_format": "@", "align": "right"}),
+        "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
+        "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
+        "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
+        "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
+    }
+
+
 class SummaryWriter:
-    def __init__(self, report: Report, path: Path):
+    def __init__(self, report: Report, path: Path | None = None, *, workbook=None, fmt=None,
+                 prefix: str = ""):
+        """Writes to a new workbook at ``path``, or into ``workbook`` (with its ``fmt`` formats),
+        each sheet's name after ``prefix`` (one workbook holding several questionnaires)."""
         self.report = report
-        self.workbook = xlsxwriter.Workbook(
-            str(path),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "tmpdir": str(Path(path).parent),
-                "default_date_format": "yyyy-mm-dd hh:mm",
-            },
-        )
-        self.workbook.set_properties({"title": f"{report.questionnaire.title} – sammanställning"})
-        add = self.workbook.add_format
-        self.f = {
-            "title": add({"bold": True, "font_size": 14}),
-            "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
-                           "valign": "top"}),
-            "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
-            "text": add({"num_format": "@", "valign": "top"}),
-            "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
-            "int": add({"num_format": "0"}),
-            "int_left": add({"num_format": "0", "align": "left"}),
-            "pct": add({"num_format": "0.0%"}),
-            "mean": add({"num_format": "0.00"}),
-            "p": add({"num_format": "0.000"}),
-            "date": add({"num_format": "yyyy-mm-dd hh:mm"}),
-            "dash": add({"num_format": "@", "align": "right"}),
-            "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
-            "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
-            "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
-            "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
-        }
+        self.prefix = prefix
+        self.own_workbook = workbook is None
+        self.workbook = open_workbook(path) if workbook is None else workbook
+        if self.own_workbook:
+            self.workbook.set_properties({"title": f"{report.questionnaire.title} – sammanställning"})
+        self.f = fmt if fmt is not None else formats(self.workbook)
+
+    def title(self, name: str) -> str:
+        """A sheet's name in the workbook (at most 31 characters, as Excel allows)."""
+        return (self.prefix + name)[:31]
 
     # cells ---------------------------------------------------------------------------------
     def put_text(self, ws, row: int, col: int, value: str | None, fmt: str = "text") -> None:
@@ -110,7 +129,7 @@ class SummaryWriter:
     # sheets --------------------------------------------------------------------------------
     def sheet(self, name: str):
         """A worksheet that prints landscape on A4, as wide as one page."""
-        ws = self.workbook.add_worksheet(name)
+        ws = self.workbook.add_worksheet(self.title(name))
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
@@ -128,7 +147,8 @@ class SummaryWriter:
         self.codebook()
         if self.report.answers is not None:
             self.answers()
-        self.workbook.close()
+        if self.own_workbook:
+            self.workbook.close()
 
     def overview(self) -> None:
         r = self.report
@@ -261,7 +281,7 @@ class SummaryWriter:
                 if kind == "round":
                     round_rows.setdefault(item.key, []).append(row)
                 row += 1
-            charts.append(self._item_chart(title, result, first_row, shown_rows, code_col))
+            charts.append(self._item_chart(self.title(title), result, first_row, shown_rows, code_col))
         ws.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)
         place = 1
         means = [i for i in items if i.item.has_mean]
@@ -271,8 +291,8 @@ class SummaryWriter:
                 rows = round_rows[i.item.key]
                 chart.add_series({
                     "name": i.item.key,
-                    "categories": _ranges(title, 3, rows),
-                    "values": _ranges(title, 7, rows),
+                    "categories": _ranges(self.title(title), 3, rows),
+                    "values": _ranges(self.title(title), 7, rows),
                     "marker": {"type": "circle"},
                 })
             chart.set_title({"name": "Medelvärde per mättillfälle"})
@@ -401,8 +421,8 @@ class SummaryWriter:
             for col, name in ((5, "Första skattningen"), (6, "Senaste skattningen")):
                 chart.add_series({
                     "name": name,
-                    "categories": _ranges("Parvis", 0, radar_rows),
-                    "values": _ranges("Parvis", col, radar_rows),
+                    "categories": _ranges(self.title("Parvis"), 0, radar_rows),
+                    "values": _ranges(self.title("Parvis"), col, radar_rows),
                 })
             chart.set_title({"name": "Medelvärde per fråga: första och senaste skattningen"})
             chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})

@@ -21,7 +21,7 @@ from ..analysis.project import (
 from ..analysis.register import limit_enrolment, limit_register
 from ..analysis.report import build_report
 from ..extensions import db
-from ..models import Answer, GoalAssessment, ParticipantCode, Response, Round
+from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Response, Round
 from ..models._time import utcnow
 from ..questionnaire.project import Project, load_project
 from .frames import load_answers, register_frame
@@ -72,7 +72,15 @@ def goal_table(
     ))
     return build_goal_table(project, register, reports, exit_answers=exit_answers,
                             followed_up=followed_up, consenting=consenting_codes(),
-                            dimensions=dims, threshold=threshold)
+                            dimensions=dims, threshold=threshold,
+                            organisations=_names(organisation_ids))
+
+
+def _names(organisation_ids: Collection[int] | None) -> list[str] | None:
+    if organisation_ids is None:
+        return None
+    return list(db.session.scalars(
+        select(Organisation.name).where(Organisation.id.in_(list(organisation_ids) or [-1]))))
 
 
 def consenting_codes() -> set[str]:

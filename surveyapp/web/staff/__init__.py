@@ -19,4 +19,14 @@ def _private(response):
     return response
 
 
-from . import audit, home, invitations, organisations, participants, rounds, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit,
+    goals,
+    home,
+    invitations,
+    organisations,
+    participants,
+    register,
+    rounds,
+    users,
+)

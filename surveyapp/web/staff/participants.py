@@ -28,6 +28,7 @@ from ...models import ParticipantCode, Response, Role, Round
 from ...services.audit import record_audit
 from ...services.participant_codes import create_codes, find_code, ratings, record_exit
 from ...services.questionnaires import current_version, definition_of
+from ...services.register import background_questions, unregistered_codes
 from ..access import check_organisation, roles_required, visible_organisations
 from ..qr import qr_svg
 from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, render_form, submit_form
@@ -82,9 +83,24 @@ def participants():
             return redirect(url_for(".participant", code=code.code))
         find.code.errors = [_("Koden %(code)s finns inte i din organisation.", code=find.code.data)]
         status = 404
+    return _render(organisations, form, find, None, status)
+
+
+def participants_page(register, status: int):
+    """The Deltagare page again, with the register form as it was sent."""
+    organisations = visible_organisations()
+    form = CodesForm(formdata=None)
+    form.organisation.choices = choices([(o.id, o.name) for o in organisations])
+    return _render(organisations, form, FindCodeForm(formdata=None), register, status)
+
+
+def _render(organisations, form, find, register, status: int):
+    from .register import register_form
+
+    ids = [o.id for o in organisations]
     codes = db.session.scalars(
         select(ParticipantCode)
-        .where(ParticipantCode.organisation_id.in_([o.id for o in organisations] or [-1]))
+        .where(ParticipantCode.organisation_id.in_(ids or [-1]))
         .order_by(ParticipantCode.created_at.desc(), ParticipantCode.id.desc())
     ).all()
     counts = dict(db.session.execute(
@@ -94,8 +110,15 @@ def participants():
                Response.participant_code.in_([c.code for c in codes] or [""]))
         .group_by(Response.participant_code)
     ).all())
+    unregistered = unregistered_codes(ids)
+    if register is None:
+        complete = request.args.get("complete", "")
+        register = register_form(organisations, code=complete if complete in dict(unregistered) else "")
+        if register.code.data:
+            org = next((o for o in organisations if o.name == dict(unregistered)[register.code.data]), None)
+            register.organisation.data = org.id if org else None
     return render_template("staff/participants.html", form=form, find=find, codes=codes,
-                           counts=counts), status
+                           counts=counts, register=register, unregistered=unregistered), status
 
 
 @blueprint.get("/deltagare/kort")
@@ -149,6 +172,7 @@ def participant(code: str):
         followups=followups,
         questionnaires={k: definition_of(current_version(k)) for k in CODE_QUESTIONNAIRES
                         if current_version(k)},
+        background=background_questions(),
     )
 
 
