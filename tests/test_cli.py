@@ -120,3 +120,24 @@ def test_demo_files_import_into_the_demo_organisations(runner, tmp_path):
     # the README's walk-through: the files fill the demo rounds, and the shift goes from March to October
     assert (shift["from"], shift["to"]) == ("Mättillfälle 1", "Mättillfälle 2")
     assert shift["delta"] > 0 and shift["n_from"] > 0
+
+
+def test_demo_files_fill_the_goal_table(runner, tmp_path):
+    assert runner.invoke(args=["init", "--demo"]).exit_code == 0
+    assert runner.invoke(args=["demo-files", str(tmp_path / "exempel")]).exit_code == 0
+    folder = tmp_path / "exempel"
+    result = runner.invoke(args=["participants", "import", str(folder / "deltagare.csv")])
+    assert result.exit_code == 0, result.output
+    for questionnaire, name in (("avslutningsenkat", "avslutningsenkat.csv"), ("avslut", "avslut.csv"),
+                                ("uppfoljning_6man", "uppfoljning.csv"),
+                                ("progressionskort", "progressionskort.csv")):
+        result = runner.invoke(args=["import", questionnaire, str(folder / name),
+                                     "--round", "Mättillfälle 1"])
+        assert result.exit_code == 0, result.output
+    table = json.loads(runner.invoke(args=["goals", "--json"]).stdout)
+    assert table["participants"]["n"] == 450
+    assert table["reach"]["avslutningsenkat"]["n"] > 0 and table["reach"]["uppfoljning_6man"]["k"] > 0
+    assert all(goal["status"] is not None for goal in table["goals"])
+    # every progressionskort code is in the register: the paired goals split by kön
+    paired = next(g for g in table["goals"] if g["measure"] == "moved_up")
+    assert {"kvinna", "man"} <= set(paired["by"]["kon"])

@@ -181,3 +181,13 @@ def test_register_export_is_logged(runner, tmp_path):
     assert len(lines) == 15
     event = db.session.scalars(select(AuditEvent).filter_by(action="export.register")).one()
     assert "14 code(s)" in event.detail
+
+
+def test_retention_deletes_register_entries_with_their_answers(runner, tmp_path):
+    load_project(runner, tmp_path)
+    # every answer of the test project is older than 200 days; MA-07 and MA-08 have not ended
+    result = runner.invoke(args=["purge", "--older-than", "200", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "deleted: 12 participant register entries" in result.output
+    left = set(db.session.scalars(select(ParticipantCode.code)))
+    assert left == {"MA-07", "MA-08"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl.utils.exceptions import InvalidFileException
@@ -214,3 +214,23 @@ def export_rows(organisation_ids: Collection[int] | None = None) -> list[list[st
          c.fodelseregion or ""]
         for c in db.session.scalars(query)
     ]
+
+
+def expired_entries(older_than_days: int, today: date | None = None) -> list[ParticipantCode]:
+    """Register entries whose avslut lies more than ``older_than_days`` back and whose code no
+    answer carries any longer: what retention deletes with the answers."""
+    cutoff = (today or date.today()) - timedelta(days=older_than_days)
+    answered = select(Response.participant_code).where(Response.participant_code.is_not(None))
+    return list(db.session.scalars(
+        select(ParticipantCode).where(ParticipantCode.exited_on < cutoff,
+                                      ParticipantCode.code.not_in(answered))
+    ))
+
+
+def purge_register(older_than_days: int, today: date | None = None) -> int:
+    """Deletes the register entries :func:`expired_entries` names; flushes."""
+    entries = expired_entries(older_than_days, today)
+    for entry in entries:
+        db.session.delete(entry)
+    db.session.flush()
+    return len(entries)
