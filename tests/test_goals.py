@@ -191,3 +191,11 @@ def test_retention_deletes_register_entries_with_their_answers(runner, tmp_path)
     assert "deleted: 12 participant register entries" in result.output
     left = set(db.session.scalars(select(ParticipantCode.code)))
     assert left == {"MA-07", "MA-08"}
+
+
+def test_report_leaves_out_late_enrolments(runner, tmp_path):
+    load_project(runner, tmp_path)
+    result = runner.invoke(args=["report", "avslut", "--json", "--enrolled-until", "2025-03-31"])
+    assert result.exit_code == 0, result.output
+    # MA-05 and MA-06 (enrolled in April) are left out of the 12 avslut
+    assert json.loads(result.output)["questions"]["utfall"]["n"] == 10

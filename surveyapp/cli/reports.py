@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..analysis.groups import UnknownDimension
+from ..analysis.register import limit_enrolment
 from ..analysis.report import build_report
 from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
@@ -72,15 +73,20 @@ def _date(ctx, param, value: str | None) -> date | None:
 @click.option("--to", "shift_to", help="The round shifts and paired changes go to.")
 @click.option("--by", "dimensions", multiple=True,
               help="Break down by kon, aldersgrupp, fodelseregion, organisation, role, channel, "
+                   "(forms about a participant) inskrivning, inskrivning_kvartal, tid_i_projekt, "
                    "or a crossing such as kon*fodelseregion (repeatable).")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
 @click.option("--since", callback=_date, help="Only answers from this date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Only answers up to this date (YYYY-MM-DD).")
 @click.option("--with-text", is_flag=True, help="Include free-text answers in the Excel answer sheet.")
+@click.option("--enrolled-until", callback=_date,
+              help="Forms about a participant: leave out participants enrolled after this date.")
+@click.option("--min-days", type=click.IntRange(min=0),
+              help="Forms about a participant: leave out participants in the project fewer days.")
 def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tuple[str, ...],
            shift_from: str | None, shift_to: str | None, dimensions: tuple[str, ...],
            organisations: tuple[str, ...], since: date | None, until: date | None,
-           with_text: bool) -> None:
+           with_text: bool, enrolled_until: date | None = None, min_days: int | None = None) -> None:
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
         _fail("Choose an output: --json and/or --xlsx FILE.")
@@ -96,13 +102,14 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
     try:
         data = load_answers(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
                             since=since, until=until)
+        data = limit_enrolment(data, enrolled_until=enrolled_until, min_days=min_days)
         result = build_report(
             data,
             dimensions=dimensions,
             shift_from=shift_from,
             shift_to=shift_to,
             threshold=current_app.config["SMALL_CELL_THRESHOLD"],
-            filters=_filters(organisations, since, until),
+            filters=_filters(organisations, since, until, enrolled_until, min_days),
             answer_level=xlsx_path is not None,
             include_text=with_text,
         )
@@ -118,7 +125,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         click.echo(json_export.dumps(result))
 
 
-def _filters(organisations, since, until) -> dict[str, str]:
+def _filters(organisations, since, until, enrolled_until=None, min_days=None) -> dict[str, str]:
     filters = {}
     if organisations:
         filters["organisation"] = ", ".join(organisations)
@@ -126,4 +133,8 @@ def _filters(organisations, since, until) -> dict[str, str]:
         filters["since"] = since.isoformat()
     if until:
         filters["until"] = until.isoformat()
+    if enrolled_until:
+        filters["enrolled_until"] = enrolled_until.isoformat()
+    if min_days is not None:
+        filters["min_days"] = str(min_days)
     return filters
