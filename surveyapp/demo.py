@@ -162,6 +162,26 @@ def uppfoljning_rows(avslut: list[dict[str, str]], seed: int = 6) -> list[dict[s
     return rows
 
 
+def personalskattning_rows(seed: int = 7) -> list[dict[str, str]]:
+    """The samordnare's rating of each progressionskort participant, on the same days: a
+    little more hopeful than the participant's own on the belief in their ability to work."""
+    rng = random.Random(seed)
+    items = ("vet_hur_forbattra", "ide_om_arbete", "halsa_for_arbete", "hantera_vardag",
+             "sociala_kompetenser", "soka_arbete")
+    rows = []
+    for own in progressionskort_rows(60):
+        def near(value: str, lift: int = 0) -> str:
+            return str(max(1, min(5, int(value) + lift + rng.choice([-1, 0, 0, 1]))))
+
+        rows.append({
+            "response_id": _id(rng), "submitted_at": own["submitted_at"], "language": "sv",
+            "organisation": own["organisation"], "participant_code": own["participant_code"],
+            "tro_pa_formaga": near(own["tror_klarar_arbete"], 1),
+            **{item: near(own[item]) for item in items},
+        })
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ";", bom: bool = True) -> Path:
     columns = list(rows[0])
     with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
@@ -185,4 +205,5 @@ def write_demo_files(directory: Path) -> dict[Path, int]:
     files["deltagare.csv"] = register
     files["avslut.csv"] = avslut
     files["uppfoljning.csv"] = uppfoljning_rows(avslut)
+    files["personalskattning.csv"] = personalskattning_rows()
     return {write_csv(directory / name, rows): len(rows) for name, rows in files.items()}

@@ -199,3 +199,25 @@ def test_report_leaves_out_late_enrolments(runner, tmp_path):
     assert result.exit_code == 0, result.output
     # MA-05 and MA-06 (enrolled in April) are left out of the 12 avslut
     assert json.loads(result.output)["questions"]["utfall"]["n"] == 10
+
+
+def test_a_broken_project_file_is_named_with_key_and_problem(runner, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "questionnaires", folder)
+    (folder / "_project.yaml").write_text(
+        "participants:\n  total: many\n  balance: [60, 40]\nquestionnaires: [avslut, nothing]\n",
+        encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "check", str(folder)])
+    assert result.exit_code == 1
+    assert "_project.yaml: participants/total: 'many' is not of type 'integer'" in result.output
+    (folder / "_project.yaml").write_text(
+        "participants:\n  total: 10\n  balance: [60, 40]\nquestionnaires: [avslut, nothing]\n",
+        encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "check", str(folder)])
+    assert "_project.yaml: participants/balance: 60 is above 40" in result.output
+    assert "_project.yaml: questionnaires: no questionnaire 'nothing'" in result.output
+    shipped = runner.invoke(args=["questionnaires", "check"])
+    assert shipped.exit_code == 0 and "ok: _project.yaml (500 participants)" in shipped.output

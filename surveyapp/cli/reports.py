@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from ..analysis.beside import OWN_QUESTIONNAIRE, beside_dict, beside_own
 from ..analysis.groups import UnknownDimension
 from ..analysis.register import limit_enrolment
 from ..analysis.report import build_report
@@ -122,7 +124,15 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         db.session.commit()
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:
-        click.echo(json_export.dumps(result))
+        if questionnaire in OWN_QUESTIONNAIRE:
+            # the staff's rating beside the participant's own at the same time
+            document = json_export.to_dict(result)
+            own = load_answers(OWN_QUESTIONNAIRE[questionnaire], organisation_ids=organisation_ids)
+            document["beside_own"] = beside_dict(beside_own(data, own),
+                                                 current_app.config["SMALL_CELL_THRESHOLD"])
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            click.echo(json_export.dumps(result))
 
 
 def _filters(organisations, since, until, enrolled_until=None, min_days=None) -> dict[str, str]:

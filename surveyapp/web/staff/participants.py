@@ -37,7 +37,7 @@ from .forms import CodesForm, FindCodeForm, choices
 from .radar import Series, radar_svg
 
 #: the questionnaires filled in for a participant code, in the order of a participant's path
-CODE_QUESTIONNAIRES = ("progressionskort", "avslut", "uppfoljning_6man")
+CODE_QUESTIONNAIRES = ("progressionskort", "personalskattning", "avslut", "uppfoljning_6man")
 #: short axis labels of the radar chart
 RADAR_LABELS = {
     "tror_klarar_arbete": _l("Klarar ett arbete"),
