@@ -182,6 +182,20 @@ def personalskattning_rows(seed: int = 7) -> list[dict[str, str]]:
     return rows
 
 
+def insatser_rows(register: list[dict[str, str]], seed: int = 8) -> list[dict[str, str]]:
+    """One to four insatser per participant, from their inskrivning."""
+    rng = random.Random(seed)
+    rows = []
+    for r in register:
+        for insats in rng.sample([*MATRIX_ROWS, "jobbinriktade", "jobbinriktade"], rng.randint(1, 4)):
+            if any(row["participant_code"] == r["participant_code"] and row["insats"] == insats
+                   for row in rows[-4:]):
+                continue
+            rows.append({"participant_code": r["participant_code"], "insats": insats,
+                         "started_on": r["enrolled_on"], "ended_on": r["ended_on"]})
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ";", bom: bool = True) -> Path:
     columns = list(rows[0])
     with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
@@ -206,4 +220,5 @@ def write_demo_files(directory: Path) -> dict[Path, int]:
     files["avslut.csv"] = avslut
     files["uppfoljning.csv"] = uppfoljning_rows(avslut)
     files["personalskattning.csv"] = personalskattning_rows()
+    files["insatser.csv"] = insatser_rows(register)
     return {write_csv(directory / name, rows): len(rows) for name, rows in files.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from surveyapp.extensions import db
@@ -221,3 +222,38 @@ def test_a_broken_project_file_is_named_with_key_and_problem(runner, tmp_path):
     assert "_project.yaml: questionnaires: no questionnaire 'nothing'" in result.output
     shipped = runner.invoke(args=["questionnaires", "check"])
     assert shipped.exit_code == 0 and "ok: _project.yaml (500 participants)" in shipped.output
+
+
+def test_insatser_share_per_kommun_and_outcome_with_chi_square(runner, tmp_path):
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    rows = [{"participant_code": c, "insats": "jobbinriktade", "started_on": "2025-05-01", "ended_on": ""}
+            for c in ("MA-01", "MA-02", "MA-06", "SK-01", "SK-05")]
+    rows.append({"participant_code": "MA-03", "insats": "halsa", "started_on": "2025-05-01",
+                 "ended_on": "2025-06-01"})
+    result = runner.invoke(args=["participants", "import-insatser", str(_write(tmp_path / "ins.csv", rows))])
+    assert result.exit_code == 0, result.output
+    assert "6 added" in result.output
+    table = json.loads(runner.invoke(args=["insatser"]).output)
+    job = table["jobbinriktade"]
+    # 5 of 14 participants; Mariestad 3 of 8, Skövde 2 of 6 (a small cell)
+    assert (job["k"], job["n"], job["pct"]) == (5, 14, 35.7)
+    assert job["by"]["organisation"]["Mariestad"] == {"k": 3, "n": 8, "pct": 37.5}
+    # with: MA-01 arbete, MA-02 studier, MA-06 and SK-05 arbetssökande, SK-01 arbete = 5 of 5;
+    # without: the other 7 avslut, none = 0 of 7. Chi-square 12·(5·7 − 0·0)² / (5·7·5·7) = 12.0,
+    # p = 0.00053; expected counts 5·5/12 = 2.1 are under 5: a caution
+    outcome = job["outcome"]
+    assert outcome["with"] == {"k": 5, "n": 5, "pct": 100.0}
+    assert outcome["without"] == {"k": 0, "n": 7, "pct": 0.0}
+    assert outcome["chi2"] == pytest.approx(12.0)
+    assert outcome["p"] == pytest.approx(0.000532, abs=1e-6)
+    assert outcome["caution"] is True
+    # one participant with halsa: too few to compare
+    assert table["halsa"]["outcome"] == {"suppressed": True}
+
+    bad = [{"participant_code": "XX-99", "insats": "yoga", "started_on": "2025-05-01", "ended_on": ""}]
+    result = runner.invoke(args=["participants", "import-insatser", str(_write(tmp_path / "bad.csv", bad))])
+    assert result.exit_code == 1
+    assert "row 2, participant_code: Deltagarkoden ”XX-99” finns inte i registret" in result.output
+    assert "row 2, insats: Insatsen ”yoga” finns inte" in result.output

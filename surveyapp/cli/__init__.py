@@ -32,3 +32,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(reports.report)
     app.cli.add_command(participants.group)
     app.cli.add_command(goals.command)
+    app.cli.add_command(goals.insatser_command)

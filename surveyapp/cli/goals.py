@@ -75,3 +75,25 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:
         click.echo(project_json.dumps(table, written))
+
+
+@click.command("insatser")
+@click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
+def insatser_command(organisations: tuple[str, ...]) -> None:
+    """Insatser as JSON: the share of participants per insats and kommun, and the exit outcome
+    (arbete, studier or arbetssökande) with and without each insats, with a chi-square test."""
+    import json
+
+    from flask import current_app
+
+    from ..analysis.insatser import results_dict
+    from ..services.insatser import insatser_report
+
+    organisation_ids = None
+    if organisations:
+        found = [find_organisation(name) for name in organisations]
+        if any(org is None for org in found):
+            _fail(f"Unknown organisation among {', '.join(organisations)}")
+        organisation_ids = {org.id for org in found}
+    results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
+    click.echo(json.dumps(results_dict(results), ensure_ascii=False, indent=2))

@@ -11,6 +11,7 @@ import click
 from ..extensions import db
 from ..services.audit import record_audit
 from ..services.imports import ImportFailed
+from ..services.insatser import import_insatser
 from ..services.register import FILE_COLUMNS, export_rows, import_register
 
 
@@ -49,3 +50,21 @@ def export(file: Path) -> None:
     record_audit(None, "export.register", f"{len(rows)} code(s) → {file.name}")
     db.session.commit()
     click.echo(f"Wrote {file} ({len(rows)} code(s)).")
+
+
+@group.command("import-insatser")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_insatser_(file: Path) -> None:
+    """Import insatser (columns participant_code, insats, started_on, ended_on): every row
+    valid, or nothing is stored. The codes must be in the register."""
+    try:
+        result = import_insatser(file)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(error.render(), err=True)
+        click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
+        sys.exit(1)
+    record_audit(None, "register.insatser", f"{file.name}: {result.added} added")
+    db.session.commit()
+    click.echo(f"Insatser: {result.added} added, {result.already} already there.")

@@ -6,7 +6,7 @@ from .invitations import Invitation
 from .kiosk import KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
-from .participants import GoalAssessment, ParticipantCode
+from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
 from .questionnaires import QuestionnaireVersion
 from .responses import Answer, Channel, Response
 from .rounds import (
@@ -31,6 +31,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "ParticipantCode",
+    "ParticipantInsats",
     "QuestionnaireVersion",
     "Response",
     "Role",

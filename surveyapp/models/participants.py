@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,6 +47,8 @@ class ParticipantCode(db.Model):
     followup_consent: Mapped[bool | None]
 
     organisation: Mapped[Organisation] = relationship()
+    insatser: Mapped[list[ParticipantInsats]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class GoalAssessment(db.Model):
@@ -67,3 +69,28 @@ class GoalAssessment(db.Model):
     updated_by: Mapped[str] = mapped_column(String(254), default="")
     #: when it was written last
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParticipantInsats(db.Model):
+    """An insats a participant took part in: one of the samverkan matrix's rows (hantering_vardag
+    … social_mentor) or ``jobbinriktade``, with its dates."""
+
+    __tablename__ = "participant_insatser"
+    __table_args__ = (
+        UniqueConstraint("participant_code_id", "insats", "started_on"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),
+    )
+
+    #: surrogate key
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the participant
+    participant_code_id: Mapped[int] = mapped_column(
+        ForeignKey("participant_codes.id", ondelete="CASCADE"), index=True)
+    #: the insats's code
+    insats: Mapped[str] = mapped_column(String(50))
+    #: its first day
+    started_on: Mapped[date]
+    #: its last day (empty while it goes on)
+    ended_on: Mapped[date | None]
+
+    participant: Mapped[ParticipantCode] = relationship(back_populates="insatser")

@@ -125,3 +125,16 @@ def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFr
     for column in ("enrolled_on", "ended_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def insatser_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """The insatser participants took part in, one row each (:data:`INSATS_COLUMNS`)."""
+    from ..analysis.insatser import INSATS_COLUMNS
+    from ..models import ParticipantInsats
+
+    query = select(ParticipantCode.code, ParticipantInsats.insats, ParticipantInsats.started_on,
+                   ParticipantInsats.ended_on).join(
+        ParticipantCode, ParticipantCode.id == ParticipantInsats.participant_code_id)
+    if organisation_ids is not None:
+        query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    return pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(INSATS_COLUMNS))

@@ -159,3 +159,26 @@ def test_codes_answers_carry_but_the_register_lacks_are_listed_to_complete(clien
         "register-kon": "kvinna", "register-aldersgrupp": "25-29", "register-fodelseregion": "sverige",
     })
     assert refused.status_code == 404
+
+
+def test_samordnare_records_an_insats_on_the_participants_page(client):
+    from surveyapp.models import ParticipantInsats
+    from surveyapp.services.participant_codes import create_codes
+
+    code = create_codes(factories.organisation("Mariestad"), 1)[0]
+    db.session.commit()
+    factories.login(client, factories.user("s@mariestad.example", "samordnare"))
+    page = client.get(f"/staff/deltagare/{code.code}").get_data(as_text=True)
+    assert "Inga insatser registrerade." in page and "Jobbinriktade insatser" in page
+    bad = client.post(f"/staff/deltagare/{code.code}/insatser", data={
+        "insats-insats": "jobbinriktade", "insats-started_on": "2026-02-01", "insats-ended_on": "2026-01-01"})
+    assert bad.status_code == 303
+    assert "Insatsens sista dag (2026-01-01) ligger före dess första (2026-02-01)." in client.get(
+        f"/staff/deltagare/{code.code}").get_data(as_text=True)
+    good = client.post(f"/staff/deltagare/{code.code}/insatser", data={
+        "insats-insats": "jobbinriktade", "insats-started_on": "2026-02-01"})
+    assert good.status_code == 302
+    stored = db.session.scalars(select(ParticipantInsats)).one()
+    assert (stored.insats, stored.started_on, stored.ended_on) == ("jobbinriktade", date(2026, 2, 1), None)
+    page = client.get(f"/staff/deltagare/{code.code}").get_data(as_text=True)
+    assert "Jobbinriktade insatser: 1 feb. 2026 – pågår" in page

@@ -115,6 +115,12 @@ RULES: dict[str, Rule] = {
         other_data=lambda w: {"register-organisation": w.other_code.organisation_id, **REGISTER_ENTRY},
         other_status=400,
     ),
+    "staff.add_participant_insats": Rule(
+        "POST", ("samordnare",),
+        lambda w: url_for("staff.add_participant_insats", code=w.own_code.code),
+        lambda w: url_for("staff.add_participant_insats", code=w.other_code.code),
+        data=lambda w: {"insats-insats": "halsa", "insats-started_on": "2026-01-12"},
+    ),
     "staff.goals": Rule("GET", ("projektledning", "samordnare"), lambda w: url_for("staff.goals")),
     "staff.save_goal_assessment": Rule("POST", ("projektledning",),
                                        lambda w: url_for("staff.save_goal_assessment"),

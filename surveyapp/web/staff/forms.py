@@ -115,6 +115,14 @@ class RegisterForm(FlaskForm):
     fodelseregion = SelectField(_l("Födelseregion"), validators=[DataRequired(_l("Välj födelseregion."))])
 
 
+class InsatsForm(FlaskForm):
+    """An insats the participant takes part in."""
+
+    insats = SelectField(_l("Insats"), validators=[DataRequired(_l("Välj en insats."))])
+    started_on = DateField(_l("Första dag"), validators=[DataRequired(_l("Skriv insatsens första dag."))])
+    ended_on = DateField(_l("Sista dag"), validators=[Optional()])
+
+
 class AssessmentForm(FlaskForm):
     """Projektledning's motivering and bedömning of one goal of the goal table."""
 

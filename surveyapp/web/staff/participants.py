@@ -86,6 +86,12 @@ def participants():
     return _render(organisations, form, find, None, status)
 
 
+def insats_form():
+    from .register import insats_form as make
+
+    return make()
+
+
 def participants_page(register, status: int):
     """The Deltagare page again, with the register form as it was sent."""
     organisations = visible_organisations()
@@ -173,6 +179,9 @@ def participant(code: str):
         questionnaires={k: definition_of(current_version(k)) for k in CODE_QUESTIONNAIRES
                         if current_version(k)},
         background=background_questions(),
+        insatser=sorted(participant_code.insatser, key=lambda i: (i.started_on, i.insats)),
+        insats_form=insats_form(),
+        insats_labels=_insats_labels(),
     )
 
 
@@ -253,3 +262,9 @@ def participant_form(code: str, key: str, language: str | None = None):
         return page
     flash(_("%(title)s för %(code)s är sparat.", title=ctx.questionnaire.title, code=participant_code.code))
     return redirect(url_for(".participant", code=participant_code.code))
+
+
+def _insats_labels():
+    from .register import INSATS_LABELS
+
+    return INSATS_LABELS

@@ -8,18 +8,21 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from ...analysis.insatser import INSATSER
 from ...extensions import db
 from ...i18n import qtext
 from ...models import Organisation, ParticipantCode, Role
 from ...services.audit import record_audit
+from ...services.insatser import add_insats, check_insats
 from ...services.participant_codes import create_codes, find_code, normalise_code
 from ...services.register import BACKGROUND, background_questions, check_entry, set_entry, unregistered_codes
 from ..access import roles_required, visible_organisations
 from . import blueprint
-from .forms import RegisterForm, choices
+from .forms import InsatsForm, RegisterForm, choices
 from .participants import visible_code
 
 
@@ -109,6 +112,49 @@ def edit_register(code: str):
             return redirect(url_for(".participant", code=entry.code))
         status = 400
     return render_template("staff/register_edit.html", code=entry, form=form), status
+
+
+#: how the insatser are named on the pages (the samverkan matrix's rows, and job-oriented ones)
+INSATS_LABELS = {
+    "hantering_vardag": _l("Hantering av vardagen"),
+    "samarbetsformaga": _l("Samarbetsförmåga"),
+    "halsa": _l("Hälsa"),
+    "hantering_halsa": _l("Hantering av hälsa"),
+    "tro_pa_jobb": _l("Tro på att få ett jobb"),
+    "kunskap_arbetsmarknad": _l("Kunskap om arbetsmarknaden"),
+    "sociala_kompetenser": _l("Sociala och personliga kompetenser"),
+    "yrkeskompetenser": _l("Yrkeskompetenser"),
+    "jobbsokning": _l("Jobbsökning"),
+    "social_mentor": _l("Social mentor/kontaktperson"),
+    "jobbinriktade": _l("Jobbinriktade insatser"),
+}
+
+
+def insats_form(**kwargs) -> InsatsForm:
+    form = InsatsForm(prefix="insats", **kwargs)
+    form.insats.choices = choices([("", _("Välj"))] + [(k, str(INSATS_LABELS[k])) for k in INSATSER])
+    return form
+
+
+@blueprint.post("/deltagare/<code>/insatser")
+@roles_required(Role.SAMORDNARE)
+def add_participant_insats(code: str):
+    """Records an insats the participant takes part in."""
+    entry = visible_code(code)
+    form = insats_form()
+    problems = {}
+    if form.validate_on_submit():
+        problems = check_insats(form.insats.data, form.started_on.data, form.ended_on.data, date.today())
+        if not problems:
+            add_insats(entry, form.insats.data, form.started_on.data, form.ended_on.data)
+            record_audit(current_user, "register.insats", f"{entry.organisation.name}: {entry.code}")
+            db.session.commit()
+            flash(_("Insatsen är sparad för %(code)s.", code=entry.code))
+            return redirect(url_for(".participant", code=entry.code))
+    reasons = [e for errs in form.errors.values() for e in errs]
+    reasons += [_(m.msgid, **m.params) for m in problems.values()]
+    flash(_("Insatsen sparades inte: %(reason)s", reason=" ".join(reasons)))
+    return redirect(url_for(".participant", code=entry.code)), 303
 
 
 def find_visible(text: str) -> ParticipantCode | None:
