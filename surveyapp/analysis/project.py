@@ -106,6 +106,20 @@ def _count_figure(value: int, target: int | None) -> GoalFigure:
     return GoalFigure(share=None, delta=float(value), n=value, status=count_status(value, target))
 
 
+#: the order groups are shown in: the background questions' option order, then by name
+GROUP_ORDER = {
+    "kon": ("kvinna", "man", "annan"),
+    "aldersgrupp": ("16-18", "19-24", "25-29", "30-44", "45-65"),
+    "fodelseregion": ("sverige_norden", "utanfor_norden"),
+}
+
+
+def group_order(dim: str, group) -> tuple[int, str]:
+    order = GROUP_ORDER.get(dim, ())
+    text = str(group)
+    return (order.index(text) if text in order else len(order), text.casefold())
+
+
 def _groups(register: pd.DataFrame, dim: str) -> pd.Series:
     values = register[dim]
     if dim in BACKGROUND:
@@ -132,7 +146,7 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
             for name, target in project.organisation_targets.items():
                 if organisations is None or name in organisations:
                     cells.setdefault(name, _count_figure(0, target))
-        by[dim] = dict(sorted(cells.items(), key=lambda kv: kv[0].casefold()))
+        by[dim] = dict(sorted(cells.items(), key=lambda kv: group_order(dim, kv[0])))
     goals.append(TableGoal("participants", None, None, (), "participants", PARTICIPANTS_LABEL,
                            project.total, _count_figure(n, project.total), by, "messages"))
     kon = register["kon"]
@@ -145,9 +159,9 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
         for dim in dims:
             if dim == "kon":
                 continue
-            counts = _groups(subset, dim).value_counts().sort_index()
-            by[dim] = {str(g): suppression.protect_goal(_count_figure(int(c), None), threshold)
-                       for g, c in counts.items()}
+            counts = _groups(subset, dim).value_counts()
+            by[dim] = {str(g): suppression.protect_goal(_count_figure(int(counts[g]), None), threshold)
+                       for g in sorted(counts.index, key=lambda v: group_order(dim, v))}
         goals.append(TableGoal(key, None, "kon", (code,), "participants", label, target,
                                _count_figure(len(subset), target), by, "messages"))
     if project.balance is not None:
@@ -159,7 +173,7 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
 
         by = {
             dim: {str(g): suppression.protect_goal(figure(register[groups == g]), threshold)
-                  for g in sorted(groups.dropna().unique(), key=lambda v: str(v).casefold())}
+                  for g in sorted(groups.dropna().unique(), key=lambda v: group_order(dim, v))}
             for dim in dims if dim != "kon"
             for groups in [_groups(register, dim)]
         }
@@ -179,7 +193,7 @@ def _reach(key: str, reached: pd.Series, eligible: pd.DataFrame, dims: Sequence[
         names = set(groups.dropna().unique())
         if answered_by is not None:
             names |= set(answered_by[dim].dropna().unique())
-        for group in sorted(names, key=lambda v: str(v).casefold()):
+        for group in sorted(names, key=lambda v: group_order(dim, v)):
             n = int((groups == group).sum())
             k = int((answered_by[dim] == group).sum()) if answered_by is not None else \
                 int(reached[groups == group].sum())

@@ -182,3 +182,21 @@ def test_samordnare_records_an_insats_on_the_participants_page(client):
     assert (stored.insats, stored.started_on, stored.ended_on) == ("jobbinriktade", date(2026, 2, 1), None)
     page = client.get(f"/staff/deltagare/{code.code}").get_data(as_text=True)
     assert "Jobbinriktade insatser: 1 feb. 2026 – pågår" in page
+
+
+def test_insatser_table_on_the_goal_page(client, runner, tmp_path):
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    rows = [{"participant_code": c, "insats": "jobbinriktade", "started_on": "2025-05-01", "ended_on": ""}
+            for c in ("MA-01", "MA-02", "MA-06", "SK-01", "SK-05")]
+    assert runner.invoke(args=["participants", "import-insatser",
+                               str(_write(tmp_path / "ins.csv", rows))]).exit_code == 0
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    row = re.search(r'<tr data-insats="jobbinriktade">(.*?)</tr>', html, re.S).group(1)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    # the figures of tests/test_goals.py: 5 of 14; 5 of 5 with, 0 of 7 without, p 0.00053
+    assert "36 % (5 av 14)" in text.replace("\xa0", " ")
+    assert "100 % (5 av 5)" in text.replace("\xa0", " ") and "0 % (0 av 7)" in text.replace("\xa0", " ")
+    assert "&lt; 0,001" in text.replace("\xa0", " ") and "tolka med försiktighet" in text

@@ -18,11 +18,13 @@ from ...i18n import format_number, format_pct, qtext
 from ...models import Role
 from ...questionnaire import QuestionnaireError
 from ...services.audit import record_audit
+from ...services.insatser import insatser_report
 from ...services.project import assessments, goal_table, save_assessment
 from ...services.register import background_questions
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
+from .register import INSATS_LABELS
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def goals():
     except QuestionnaireError as exc:
         abort(500, "\n".join(exc.problems))
     written = assessments()
+    insatser = insatser_report(visible_organisation_ids(), table.threshold)
     columns = []
     for dim in table.dimensions:
         groups = []
@@ -114,6 +117,11 @@ def goals():
         goal_label=goal_label, target_text=target_text, group_name=group_name,
         status_text=lambda s: _(STATUS[s]) if s else "–",
         titles={key: report.questionnaire.title for key, report in table.reports.items()},
+        insatser=[r for r in insatser if r.total.k],
+        insats_organisations=sorted({o for r in insatser for o in r.by}, key=str.casefold),
+        insats_labels=INSATS_LABELS,
+        p_text=lambda p: "–" if p is None else (_("< %(limit)s", limit=format_number(0.001, 3))
+                                                  if p < 0.001 else format_number(p, 3)),
         dimension_names={"kon": _("Kön"), "aldersgrupp": _("Ålder"), "fodelseregion": _("Födelseregion"),
                          "organisation": _("Kommun")},
     )
