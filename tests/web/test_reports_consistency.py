@@ -156,7 +156,8 @@ def _check_goals(doc, workbook, tables):
     rows = list(sheet.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "Mål")
     groups = [v for v in rows[start - 1] if v]
-    status_text = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", None: DASH}
+    status_text = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", "osaker": "Osäker",
+                   None: DASH}
     for index, goal in enumerate(doc["goals"]):
         xrow = rows[start + 1 + index]
         assert xrow[0] == goal["label"]
