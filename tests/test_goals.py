@@ -257,3 +257,11 @@ def test_insatser_share_per_kommun_and_outcome_with_chi_square(runner, tmp_path)
     assert result.exit_code == 1
     assert "row 2, participant_code: Deltagarkoden ”XX-99” finns inte i registret" in result.output
     assert "row 2, insats: Insatsen ”yoga” finns inte" in result.output
+
+
+def test_imported_avslut_gives_the_register_its_consent_to_follow_up(runner, tmp_path):
+    load_project(runner, tmp_path)
+    codes = {c.code: c for c in db.session.scalars(select(ParticipantCode))}
+    assert codes["MA-01"].followup_consent is True and codes["MA-05"].followup_consent is False
+    assert codes["MA-07"].followup_consent is None and codes["MA-07"].exited_on is None
+    assert codes["SK-01"].exited_on.isoformat() == "2025-10-01"

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..services.audit import record_audit
 from ..services.imports import ImportFailed
 from ..services.insatser import import_insatser
-from ..services.register import FILE_COLUMNS, export_rows, import_register
+from ..services.register import FILE_COLUMNS, export_rows, import_register, sync_exits
 
 
 @click.group("participants")
@@ -33,6 +33,7 @@ def import_(file: Path) -> None:
             click.echo(error.render(), err=True)
         click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
         sys.exit(1)
+    sync_exits()
     record_audit(None, "register.import", f"{file.name}: {result.added} added, {result.updated} updated")
     db.session.commit()
     click.echo(f"Participant register: {result.added} code(s) added, {result.updated} updated.")

@@ -24,6 +24,7 @@ from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
 from ..services.organisations import find_organisation
 from ..services.rates import with_response_rates
+from ..services.register import sync_exits
 
 
 def _fail(message: str) -> None:
@@ -47,6 +48,8 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
         for error in exc.errors:
             click.echo(error.render(), err=True)
         _fail(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.")
+    if questionnaire == "avslut":
+        sync_exits()  # the register takes the avslut day and the consent to follow-up
     db.session.commit()
     created = " (new round)" if result.round_created else ""
     click.echo(f"{questionnaire} / {result.round.name}{created}: {result.stored} response(s) stored, "

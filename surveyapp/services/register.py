@@ -234,3 +234,36 @@ def purge_register(older_than_days: int, today: date | None = None) -> int:
         db.session.delete(entry)
     db.session.flush()
     return len(entries)
+
+
+def sync_exits() -> int:
+    """Takes the avslut day and the consent to follow-up from imported avslut forms into the
+    register (the participant's page does the same when the form is filled in there): the
+    latest avslut of a registered code gives its consent, and its day when the register has
+    none. Returns how many entries changed; flushes."""
+    from ..models import Answer
+
+    rows = db.session.execute(
+        select(Response.participant_code, Response.submitted_at, Response.id, Answer.code)
+        .join(Round, Round.id == Response.round_id)
+        .outerjoin(Answer, (Answer.response_id == Response.id)
+                   & (Answer.question_key == "samtycke_uppfoljning"))
+        .where(Round.questionnaire_key == "avslut", Response.participant_code.is_not(None))
+        .order_by(Response.submitted_at, Response.id)
+    ).all()
+    latest = {code: (at, consent) for code, at, _, consent in rows}
+    changed = 0
+    entries = db.session.scalars(
+        select(ParticipantCode).where(ParticipantCode.code.in_(list(latest) or [""])))
+    for entry in entries:
+        at, consent = latest[entry.code]
+        day = at.date()
+        exited = entry.exited_on
+        if exited is None and (entry.enrolled_on is None or day >= entry.enrolled_on):
+            exited = day
+        wanted = {"ja": True, "nej": False}.get(consent) if exited is not None else None
+        if (exited, wanted) != (entry.exited_on, entry.followup_consent):
+            entry.exited_on, entry.followup_consent = exited, wanted
+            changed += 1
+    db.session.flush()
+    return changed
