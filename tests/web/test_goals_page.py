@@ -200,3 +200,23 @@ def test_insatser_table_on_the_goal_page(client, runner, tmp_path):
     assert "36 % (5 av 14)" in text.replace("\xa0", " ")
     assert "100 % (5 av 5)" in text.replace("\xa0", " ") and "0 % (0 av 7)" in text.replace("\xa0", " ")
     assert "&lt; 0,001" in text.replace("\xa0", " ") and "tolka med försiktighet" in text
+
+
+def test_samordnare_fills_in_the_staff_rating_on_the_participants_page(client):
+    from surveyapp.models import Response
+    from surveyapp.services.participant_codes import create_codes
+
+    factories.round_("personalskattning")
+    code = create_codes(factories.organisation("Mariestad"), 1)[0]
+    db.session.commit()
+    factories.login(client, factories.user("s@mariestad.example", "samordnare"))
+    page = client.get(f"/staff/deltagare/{code.code}").get_data(as_text=True)
+    assert "Fyll i personalens skattning" in page
+    items = ("tro_pa_formaga", "vet_hur_forbattra", "ide_om_arbete", "halsa_for_arbete", "hantera_vardag",
+             "sociala_kompetenser", "soka_arbete")
+    result = client.post(f"/staff/deltagare/{code.code}/personalskattning/sv",
+                         data={item: "3" for item in items})
+    assert result.status_code == 302
+    response = db.session.scalars(select(Response)).one()
+    assert (response.participant_code, response.channel) == (code.code, "self")
+    assert {a.question_key: a.number for a in response.answers}["tro_pa_formaga"] == 3
