@@ -25,7 +25,7 @@ from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Resp
 from ..models._time import utcnow
 from ..questionnaire.project import Project, load_project
 from .frames import load_answers, register_frame
-from .questionnaires import current_versions
+from .questionnaires import current_version, current_versions
 
 
 class UnknownTableDimension(ValueError):
@@ -126,3 +126,18 @@ def registered_codes(organisation_ids: Collection[int] | None = None) -> int:
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
     return len(db.session.scalars(query).all())
+
+
+def staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
+    """Each staff rating questionnaire's items beside the participant's own rating (small
+    numbers of pairs hidden): {questionnaire key: (Beside, ...)}."""
+    from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own
+
+    found = {}
+    for key, own_key in OWN_QUESTIONNAIRE.items():
+        if current_version(key) is None or current_version(own_key) is None:
+            continue
+        results = beside_own(load_answers(key, organisation_ids=organisation_ids),
+                             load_answers(own_key, organisation_ids=organisation_ids))
+        found[key] = tuple(r for r in results if r.n_pairs >= threshold)
+    return found

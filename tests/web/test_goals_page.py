@@ -220,3 +220,22 @@ def test_samordnare_fills_in_the_staff_rating_on_the_participants_page(client):
     response = db.session.scalars(select(Response)).one()
     assert (response.participant_code, response.channel) == (code.code, "self")
     assert {a.question_key: a.number for a in response.answers}["tro_pa_formaga"] == 3
+
+
+def test_staff_rating_beside_the_participants_own_on_the_goal_page(client, runner, tmp_path):
+    from surveyapp.demo import personalskattning_rows, progressionskort_rows, write_csv
+
+    for name in ("Mariestad", "Skövde", "Lidköping"):
+        factories.organisation(name)
+    for key, rows in (("progressionskort", progressionskort_rows(60)),
+                      ("personalskattning", personalskattning_rows())):
+        path = write_csv(tmp_path / f"{key}.csv", rows)
+        assert runner.invoke(args=["import", key, str(path), "--round", "R1"]).exit_code == 0
+    report = json.loads(runner.invoke(args=["report", "personalskattning", "--json"]).output)
+    beside = report["beside_own"]["tro_pa_formaga"]
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    row = re.search(r'<tr data-item="tro_pa_formaga">(.*?)</tr>', html, re.S).group(1)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    delta = f"{beside['delta']:.2f}".replace(".", ",")
+    assert delta in text and "111" in text

@@ -19,7 +19,7 @@ from ...models import Role
 from ...questionnaire import QuestionnaireError
 from ...services.audit import record_audit
 from ...services.insatser import insatser_report
-from ...services.project import assessments, goal_table, save_assessment
+from ...services.project import assessments, goal_table, save_assessment, staff_beside_own
 from ...services.register import background_questions
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
@@ -97,6 +97,7 @@ def goals():
         abort(500, "\n".join(exc.problems))
     written = assessments()
     insatser = insatser_report(visible_organisation_ids(), table.threshold)
+    beside = staff_beside_own(visible_organisation_ids(), table.threshold)
     columns = []
     for dim in table.dimensions:
         groups = []
@@ -118,6 +119,8 @@ def goals():
         status_text=lambda s: _(STATUS[s]) if s else "–",
         titles={key: report.questionnaire.title for key, report in table.reports.items()},
         insatser=[r for r in insatser if r.total.k],
+        beside={k: v for k, v in beside.items() if v},
+        staff_texts=_staff_texts(beside),
         insats_organisations=sorted({o for r in insatser for o in r.by}, key=str.casefold),
         insats_labels=INSATS_LABELS,
         p_text=lambda p: "–" if p is None else (_("< %(limit)s", limit=format_number(0.001, 3))
@@ -150,3 +153,14 @@ def save_goal_assessment():
     db.session.commit()
     flash(_("Bedömningen är sparad."))
     return redirect(url_for(".goals", _anchor=f"goal-{key}"))
+
+
+def _staff_texts(beside) -> dict[str, str]:
+    from ...services.questionnaires import current_version, definition_of
+
+    texts = {}
+    for key in beside:
+        version = current_version(key)
+        if version is not None:
+            texts.update({q.key: q.text for q in definition_of(version).questions})
+    return texts
