@@ -25,7 +25,7 @@ from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Resp
 from ..models._time import utcnow
 from ..questionnaire.project import Project, load_project
 from .frames import load_answers, register_frame
-from .questionnaires import current_version, current_versions
+from .questionnaires import current_version, current_versions, definition_of
 
 
 class UnknownTableDimension(ValueError):
@@ -141,3 +141,20 @@ def staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
                              load_answers(own_key, organisation_ids=organisation_ids))
         found[key] = tuple(r for r in results if r.n_pairs >= threshold)
     return found
+
+
+def goal_keys() -> set[str]:
+    """The keys of the goal table's rows, without computing a figure."""
+    project = project_definition()
+    keys = {"participants"}
+    if project.women is not None:
+        keys.add("participants.women")
+    if project.men is not None:
+        keys.add("participants.men")
+    if project.balance is not None:
+        keys.add("participants.balance")
+    versions = current_versions()
+    for key in project.questionnaires or tuple(sorted(versions)):
+        if key in versions:
+            keys |= {f"{key}.{i}" for i in range(len(definition_of(versions[key]).goals))}
+    return keys

@@ -19,7 +19,7 @@ from ...models import Role
 from ...questionnaire import QuestionnaireError
 from ...services.audit import record_audit
 from ...services.insatser import insatser_report
-from ...services.project import assessments, goal_table, save_assessment, staff_beside_own
+from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
 from ...services.register import background_questions
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
@@ -139,8 +139,7 @@ def save_goal_assessment():
     key = request.form.get("goal", "")
     prefix = f"goal-{key}"
     form = AssessmentForm(prefix=prefix)
-    table_keys = {g.key for g in goal_table(None).goals}
-    if key not in table_keys:
+    if key not in goal_keys():
         abort(404)
     if not form.validate_on_submit():
         flash(_("Bedömningen sparades inte: %(reason)s",
