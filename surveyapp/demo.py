@@ -102,6 +102,102 @@ def progressionskort_rows(participants: int, seed: int = 3) -> list[dict[str, st
     return rows
 
 
+def register_rows(extra: int = 390, seed: int = 4) -> list[dict[str, str]]:
+    """The participant register: every progressionskort code (enrolled at its first rating,
+    ended at its second) and ``extra`` participants more, enrolled in 2025, most of them ended."""
+    rng = random.Random(seed)
+    first: dict[str, dict[str, str]] = {}
+    last: dict[str, str] = {}
+    for row in progressionskort_rows(60):
+        code = row["participant_code"]
+        day = row["submitted_at"][:10]
+        if code not in first:
+            first[code] = {**row, "day": day}
+        else:
+            last[code] = day
+    rows = [
+        {"participant_code": code, "organisation": r["organisation"], "enrolled_on": r["day"],
+         "ended_on": last.get(code, ""), "kon": r["kon"], "aldersgrupp": r["aldersgrupp"],
+         "fodelseregion": r["fodelseregion"]}
+        for code, r in first.items()
+    ]
+    for i in range(extra):
+        enrolled = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        ended = f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.9 else ""
+        rows.append({
+            "participant_code": f"DEL-{i:04d}", "organisation": rng.choice(ORGANISATIONS),
+            "enrolled_on": enrolled, "ended_on": ended,
+            "kon": rng.choices(["kvinna", "man", "annan"], [46, 52, 2])[0],
+            "aldersgrupp": rng.choice(["19-24", "25-29", "30-44", "45-65"]),
+            "fodelseregion": rng.choice(["sverige", "norden", "utanfor_norden", "utanfor_norden"]),
+        })
+    return rows
+
+
+def avslut_rows(register: list[dict[str, str]], seed: int = 5) -> list[dict[str, str]]:
+    """One avslut per participant who ended, on the day of the avslut."""
+    rng = random.Random(seed)
+    outcomes = ["arbete", "arbete_subventionerat", "studier", "arbetssokande", "arbetstraning",
+                "sjukskriven", "ater_remittent", "annat"]
+    return [
+        {"response_id": _id(rng), "submitted_at": r["ended_on"], "language": "sv",
+         "organisation": r["organisation"], "participant_code": r["participant_code"],
+         "utfall": rng.choices(outcomes, [14, 6, 8, 10, 30, 12, 12, 8])[0],
+         "samtycke_uppfoljning": rng.choices(["ja", "nej"], [75, 25])[0]}
+        for r in register if r["ended_on"]
+    ]
+
+
+def uppfoljning_rows(avslut: list[dict[str, str]], seed: int = 6) -> list[dict[str, str]]:
+    """Six months after an avslut that consents, most are reached by phone."""
+    rng = random.Random(seed)
+    rows = []
+    for r in avslut:
+        month = int(r["submitted_at"][5:7]) + 6
+        if r["samtycke_uppfoljning"] != "ja" or rng.random() > 0.8 or month > 11:
+            continue
+        rows.append({
+            "response_id": _id(rng), "submitted_at": f"2026-{month:02d}-{r['submitted_at'][8:10]}",
+            "language": "sv", "organisation": r["organisation"], "participant_code": r["participant_code"],
+            "progression": rng.choices(["okat", "behallit", "backat"], [45, 30, 25])[0],
+        })
+    return rows
+
+
+def personalskattning_rows(seed: int = 7) -> list[dict[str, str]]:
+    """The samordnare's rating of each progressionskort participant, on the same days: a
+    little more hopeful than the participant's own on the belief in their ability to work."""
+    rng = random.Random(seed)
+    items = ("vet_hur_forbattra", "ide_om_arbete", "halsa_for_arbete", "hantera_vardag",
+             "sociala_kompetenser", "soka_arbete")
+    rows = []
+    for own in progressionskort_rows(60):
+        def near(value: str, lift: int = 0) -> str:
+            return str(max(1, min(5, int(value) + lift + rng.choice([-1, 0, 0, 1]))))
+
+        rows.append({
+            "response_id": _id(rng), "submitted_at": own["submitted_at"], "language": "sv",
+            "organisation": own["organisation"], "participant_code": own["participant_code"],
+            "tro_pa_formaga": near(own["tror_klarar_arbete"], 1),
+            **{item: near(own[item]) for item in items},
+        })
+    return rows
+
+
+def insatser_rows(register: list[dict[str, str]], seed: int = 8) -> list[dict[str, str]]:
+    """One to four insatser per participant, from their inskrivning."""
+    rng = random.Random(seed)
+    rows = []
+    for r in register:
+        for insats in rng.sample([*MATRIX_ROWS, "jobbinriktade", "jobbinriktade"], rng.randint(1, 4)):
+            if any(row["participant_code"] == r["participant_code"] and row["insats"] == insats
+                   for row in rows[-4:]):
+                continue
+            rows.append({"participant_code": r["participant_code"], "insats": insats,
+                         "started_on": r["enrolled_on"], "ended_on": r["ended_on"]})
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ";", bom: bool = True) -> Path:
     columns = list(rows[0])
     with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
@@ -120,4 +216,11 @@ def write_demo_files(directory: Path) -> dict[Path, int]:
         "samverkan-oktober.csv": samverkan_rows(60, month=10, lift=1),
         "progressionskort.csv": progressionskort_rows(60),
     }
+    register = register_rows()
+    avslut = avslut_rows(register)
+    files["deltagare.csv"] = register
+    files["avslut.csv"] = avslut
+    files["uppfoljning.csv"] = uppfoljning_rows(avslut)
+    files["personalskattning.csv"] = personalskattning_rows()
+    files["insatser.csv"] = insatser_rows(register)
     return {write_csv(directory / name, rows): len(rows) for name, rows in files.items()}

@@ -31,7 +31,7 @@ def test_init_demo_adds_organisations_rounds_and_prints_links(runner):
     assert {"Mariestad", "Skövde", "Lidköping", "Västra Götalandsregionen"} <= names
     region = db.session.scalar(select(Organisation).filter_by(name="Västra Götalandsregionen"))
     assert region.kind == "region"
-    assert _count(Round) == 5 and _count(SurveyLink) == 3
+    assert _count(Round) == 6 and _count(SurveyLink) == 3
 
 
 def test_init_is_idempotent(runner):
@@ -120,3 +120,49 @@ def test_demo_files_import_into_the_demo_organisations(runner, tmp_path):
     # the README's walk-through: the files fill the demo rounds, and the shift goes from March to October
     assert (shift["from"], shift["to"]) == ("Mättillfälle 1", "Mättillfälle 2")
     assert shift["delta"] > 0 and shift["n_from"] > 0
+
+
+def test_demo_files_fill_the_goal_table(runner, tmp_path):
+    assert runner.invoke(args=["init", "--demo"]).exit_code == 0
+    assert runner.invoke(args=["demo-files", str(tmp_path / "exempel")]).exit_code == 0
+    folder = tmp_path / "exempel"
+    result = runner.invoke(args=["participants", "import", str(folder / "deltagare.csv")])
+    assert result.exit_code == 0, result.output
+    for questionnaire, name in (("avslutningsenkat", "avslutningsenkat.csv"), ("avslut", "avslut.csv"),
+                                ("uppfoljning_6man", "uppfoljning.csv"),
+                                ("progressionskort", "progressionskort.csv")):
+        result = runner.invoke(args=["import", questionnaire, str(folder / name),
+                                     "--round", "Mättillfälle 1"])
+        assert result.exit_code == 0, result.output
+    table = json.loads(runner.invoke(args=["goals", "--json"]).stdout)
+    assert table["participants"]["n"] == 450
+    assert table["reach"]["avslutningsenkat"]["n"] > 0 and table["reach"]["uppfoljning_6man"]["k"] > 0
+    assert all(goal["status"] is not None for goal in table["goals"])
+    # every progressionskort code is in the register: the paired goals split by kön
+    paired = next(g for g in table["goals"] if g["measure"] == "moved_up")
+    assert {"kvinna", "man"} <= set(paired["by"]["kon"])
+
+
+def test_staff_rating_is_paired_and_shown_beside_the_participants_own(runner, tmp_path):
+    assert runner.invoke(args=["init", "--demo"]).exit_code == 0
+    assert runner.invoke(args=["demo-files", str(tmp_path / "exempel")]).exit_code == 0
+    folder = tmp_path / "exempel"
+    assert runner.invoke(args=["participants", "import", str(folder / "deltagare.csv")]).exit_code == 0
+    for questionnaire, name in (("progressionskort", "progressionskort.csv"),
+                                ("personalskattning", "personalskattning.csv")):
+        result = runner.invoke(args=["import", questionnaire, str(folder / name),
+                                     "--round", "Mättillfälle 1"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["report", "personalskattning", "--json", "--by", "kon"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    belief = report["questions"]["tro_pa_formaga"]
+    # 60 participants, every seventh rated once: 51 pairs of first and latest rating
+    assert belief["paired"]["n_pairs"] == 51
+    # the staff rating asks no background: its groups come from the register
+    assert belief["by"]["kon"]["kvinna"]["n"] + belief["by"]["kon"]["man"]["n"] == 111
+    beside = report["beside_own"]["tro_pa_formaga"]
+    # every staff rating was made on the day of the participant's own: 111 pairs
+    assert beside["own_item"] == "tror_klarar_arbete" and beside["n_pairs"] == 111
+    assert beside["delta"] > 0
+    assert report["goals"][0]["status"] in ("uppnatt", "osaker", "ej_uppnatt")

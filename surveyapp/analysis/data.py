@@ -29,6 +29,11 @@ class AnswerData:
     rounds: tuple[str, ...]
     #: when each selected round started (its opens_on, else its first answer), in that order
     round_starts: tuple[date, ...] = ()
+    #: the participant register (questionnaires with a participant code): one row per code,
+    #: columns :data:`register.REGISTER_COLUMNS`; None when not loaded
+    register: pd.DataFrame | None = None
+    #: the background questions (kön, ålder, födelseregion), for the groups the register gives
+    background: tuple[Question, ...] = ()
 
 
 def empty_responses() -> pd.DataFrame:

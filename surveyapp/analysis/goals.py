@@ -17,6 +17,8 @@ class GoalStatus(StrEnum):
     MET = "uppnatt"
     NEAR = "nara"
     NOT_MET = "ej_uppnatt"
+    #: a mean shift above its target whose 95 % confidence interval still includes the target
+    UNCERTAIN = "osaker"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class GoalFigure:
     share: Share | None = None
     delta: float | None = None
     n: int | None = None
+    #: the 95 % confidence interval of a mean shift
+    ci95: tuple[float, float] | None = None
     status: GoalStatus | None = None
     suppressed: bool = False
 
@@ -55,12 +59,22 @@ def share_figure(share: Share, target: float) -> GoalFigure:
     return GoalFigure(share=share, n=share.n, status=share_status(share, target))
 
 
-def shift_figure(delta: float | None, n_pairs: int, target: float) -> GoalFigure:
-    """A mean shift goal is met when the mean paired difference exceeds the target."""
+def shift_status(delta: float, ci95: tuple[float, float] | None, target: float) -> GoalStatus:
+    """Met only when the whole 95 % interval lies above the target; uncertain when the
+    estimate passes it but the interval includes it (or cannot be estimated)."""
+    if delta <= target:
+        return GoalStatus.NOT_MET
+    if ci95 is not None and ci95[0] > target:
+        return GoalStatus.MET
+    return GoalStatus.UNCERTAIN
+
+
+def shift_figure(delta: float | None, n_pairs: int, target: float,
+                 ci95: tuple[float, float] | None = None) -> GoalFigure:
+    """A mean shift goal, judged with the confidence interval of the mean paired difference."""
     if delta is None:
         return GoalFigure(n=n_pairs)
-    status = GoalStatus.MET if delta > target else GoalStatus.NOT_MET
-    return GoalFigure(delta=delta, n=n_pairs, status=status)
+    return GoalFigure(delta=delta, n=n_pairs, ci95=ci95, status=shift_status(delta, ci95, target))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pandas as pd
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import N_
 from .data import AnswerData
+from .register import BACKGROUND, ENROLMENT_DIMENSIONS, TIME_BANDS, enrolment_groups, register_assignment
 
 #: separates the two dimensions of a crossing, and the two groups of a crossed group
 CROSS = "*"
@@ -48,14 +49,23 @@ DIMENSION_LABELS = {
     "role": N_("Roll"),
     "channel": N_("Kanal"),
     "fodelseregion": N_("Födelseregion"),
+    "inskrivning": N_("Inskrivning (år)"),
+    "inskrivning_kvartal": N_("Inskrivning (kvartal)"),
+    "tid_i_projekt": N_("Tid i projektet"),
 }
+#: the background questions' texts, for forms about a participant that do not ask them
+BACKGROUND_TEXTS = {"kon": "Kön", "aldersgrupp": "Ålder"}
 CHANNEL_LABELS = {"self": N_("På egen hand"), "assisted": N_("Med stöd")}
 REGION_LABELS = {"sverige_norden": N_("Född i Sverige/Norden"), "utanfor_norden": N_("Född utanför Norden")}
 
 
 def available(questionnaire: Questionnaire) -> tuple[str, ...]:
-    """The single dimensions a questionnaire can be broken down by."""
+    """The single dimensions a questionnaire can be broken down by. Forms about a participant
+    (and paired ones) also have the register's: background, inskrivning, time in project."""
     dims = [q.key for q in questionnaire.questions if q.background]
+    if questionnaire.uses_participant_code:
+        dims += [k for k in BACKGROUND if k not in dims]
+        dims += list(ENROLMENT_DIMENSIONS)
     dims.append("organisation")
     if questionnaire.asks_role:
         dims.append("role")
@@ -86,15 +96,29 @@ def _single_groups(data: AnswerData, key: str) -> tuple[Group, ...]:
         return tuple(Group(c, (Label(t),)) for c, t in CHANNEL_LABELS.items())
     if key == "fodelseregion":
         return tuple(Group(g, (Label(t),)) for g, t in REGION_LABELS.items())
-    question = q.question(key)
+    if key == "tid_i_projekt":
+        return tuple(Group(k, (Label(t),)) for k, _, t in TIME_BANDS)
+    if key in ENROLMENT_DIMENSIONS:
+        return tuple(Group(g, (Label(g, "none"),)) for g in enrolment_groups(data, key))
+    question = _background_question(data, key)
+    if question is None:  # not loaded with the data: the codes the register holds
+        return tuple(Group(c, (Label(c, "none"),)) for c in sorted(set(register_assignment(data, key))))
     return tuple(
         Group(o.code, (Label(o.label, "questionnaires"),)) for o in question.options if not o.not_applicable
     )
 
 
+def _background_question(data: AnswerData, key: str):
+    if key in data.questionnaire.keys:
+        return data.questionnaire.question(key)
+    return next((q for q in data.background if q.key == key), None)
+
+
 def _single_label(questionnaire: Questionnaire, key: str) -> Label:
     if key in DIMENSION_LABELS:
         return Label(DIMENSION_LABELS[key])
+    if key not in questionnaire.keys and key in BACKGROUND_TEXTS:
+        return Label(BACKGROUND_TEXTS[key], "questionnaires")
     return Label(questionnaire.question(key).text, "questionnaires")
 
 
@@ -120,6 +144,24 @@ def _single_assignment(data: AnswerData, key: str) -> pd.Series:
     responses = data.responses.set_index("response_id")
     if key in ("organisation", "role", "channel"):
         return responses[key].dropna()
+    if key in ENROLMENT_DIMENSIONS:
+        return register_assignment(data, key)
+    if data.questionnaire.uses_participant_code and key in BACKGROUND:
+        # forms about a participant take the group from the register; a rating whose code
+        # is not registered keeps the participant's own answer, when the form asks it
+        from_register = register_assignment(data, key)
+        question = _background_question(data, key)
+        not_applicable = question.not_applicable_codes if question else ("ej_svar",)
+        from_register = from_register[~from_register.isin(not_applicable)]
+        if key == "fodelseregion":
+            from_register = from_register.map(REGION_GROUPS).dropna()
+        if key not in data.questionnaire.keys:
+            return from_register
+        return from_register.combine_first(_answer_assignment(data, key))
+    return _answer_assignment(data, key)
+
+
+def _answer_assignment(data: AnswerData, key: str) -> pd.Series:
     question = data.questionnaire.question(key)
     a = data.answers
     answers = a[(a["question"] == key) & (a["row"] == "") & ~a["code"].isin(question.not_applicable_codes)]

@@ -100,6 +100,7 @@ def build_report(
     answer_level: bool = False,
     include_text: bool = False,
     now: datetime | None = None,
+    goal_dimensions: Sequence[str] = GOAL_DIMENSIONS,
 ) -> Report:
     """Computes every figure of a report. ``dimensions`` are breakdown keys (checked with
     :func:`groups.parse`); ``shift_from``/``shift_to`` name rounds (default: the earliest
@@ -115,7 +116,7 @@ def build_report(
     paired_rounds = shift_rounds if (shift_from or shift_to) else None
 
     dims = tuple(dimension(data, key) for key in dict.fromkeys(parse(q, d) for d in dimensions))
-    goal_dims = tuple(dimension(data, d) for d in GOAL_DIMENSIONS if d in available(q))
+    goal_dims = tuple(dimension(data, d) for d in goal_dimensions if d in available(q))
     assignments = {d.key: assign(data, d.key) for d in (*dims, *goal_dims)}
 
     items = []
@@ -204,7 +205,7 @@ def _goal(
         paired = paired_of(subset)
         if goal.measure == "moved_up":
             return share_figure(paired.movement.up, goal.target)
-        return shift_figure(paired.delta, paired.n_pairs, goal.target)
+        return shift_figure(paired.delta, paired.n_pairs, goal.target, paired.ci95)
 
     total = paired_figure(pairs)
     by = {

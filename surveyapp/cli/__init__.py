@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import audio, organisations, purge, questionnaires, reports, setup, users
+from . import audio, goals, organisations, participants, purge, questionnaires, reports, setup, users
 
 
 def _create_app(*args, **kwargs) -> Flask:
@@ -31,3 +31,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(reports.import_)
     app.cli.add_command(reports.report)
     app.cli.add_command(audio.group)
+    app.cli.add_command(participants.group)
+    app.cli.add_command(goals.command)
+    app.cli.add_command(goals.insatser_command)

@@ -7,6 +7,7 @@ import click
 from ..extensions import db
 from ..services.audit import record_audit
 from ..services.purge import purge, purge_counts
+from ..services.register import expired_entries, purge_register
 
 
 @click.command("purge")
@@ -27,7 +28,11 @@ def command(round_names: tuple[str, ...], questionnaire: str | None, older_than:
     for c in counts:
         click.echo(f"{c.questionnaire_key}\t{c.round_name}\t{c.responses} responses\t{c.answers} answers")
     click.echo(f"total: {total} responses, {sum(c.answers for c in counts)} answers")
-    if dry_run or total == 0:
+    if older_than is not None and dry_run:
+        # entries whose answers this purge removes are counted once those are gone
+        click.echo(f"participant register: entries ended more than {older_than} days ago are deleted "
+                   f"once no answer carries their code ({len(expired_entries(older_than))} now)")
+    if dry_run or (total == 0 and older_than is None):
         if dry_run:
             click.echo("dry run: nothing deleted")
         return
@@ -41,6 +46,10 @@ def command(round_names: tuple[str, ...], questionnaire: str | None, older_than:
         what.append(f"questionnaire: {questionnaire}")
     if older_than is not None:
         what.append(f"older than {older_than} days")
-    record_audit(None, "purge", f"{'; '.join(what)} – {sum(c.responses for c in deleted)} responses")
+    register = purge_register(older_than) if older_than is not None else 0
+    record_audit(None, "purge", f"{'; '.join(what)} – {sum(c.responses for c in deleted)} responses"
+                 + (f", {register} register entries" if register else ""))
     db.session.commit()
     click.echo(f"deleted: {sum(c.responses for c in deleted)} responses")
+    if register:
+        click.echo(f"deleted: {register} participant register entries")

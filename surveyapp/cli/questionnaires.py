@@ -9,6 +9,7 @@ import click
 from flask import current_app
 
 from ..questionnaire import QuestionnaireError, load_directory
+from ..questionnaire.project import PROJECT_FILE, load_project
 
 
 @click.group("questionnaires")
@@ -23,9 +24,12 @@ def check(directory: str | None) -> None:
     directory = directory or current_app.config["QUESTIONNAIRE_DIR"]
     try:
         loaded = load_directory(Path(directory))
+        project = load_project(Path(directory), tuple(loaded))
     except QuestionnaireError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         sys.exit(1)
     for key, (questionnaire, _) in sorted(loaded.items()):
         click.echo(f"ok: {key} ({len(questionnaire.questions)} questions)")
+    if project.total is not None:
+        click.echo(f"ok: {PROJECT_FILE} ({project.total} participants)")

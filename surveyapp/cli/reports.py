@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,9 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from ..analysis.beside import OWN_QUESTIONNAIRE, beside_dict, beside_own
 from ..analysis.groups import UnknownDimension
+from ..analysis.register import limit_enrolment
 from ..analysis.report import build_report
 from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
@@ -21,6 +24,7 @@ from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
 from ..services.organisations import find_organisation
 from ..services.rates import with_response_rates
+from ..services.register import sync_exits
 
 
 def _fail(message: str) -> None:
@@ -44,6 +48,8 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
         for error in exc.errors:
             click.echo(error.render(), err=True)
         _fail(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.")
+    if questionnaire == "avslut":
+        sync_exits()  # the register takes the avslut day and the consent to follow-up
     db.session.commit()
     created = " (new round)" if result.round_created else ""
     click.echo(f"{questionnaire} / {result.round.name}{created}: {result.stored} response(s) stored, "
@@ -72,15 +78,20 @@ def _date(ctx, param, value: str | None) -> date | None:
 @click.option("--to", "shift_to", help="The round shifts and paired changes go to.")
 @click.option("--by", "dimensions", multiple=True,
               help="Break down by kon, aldersgrupp, fodelseregion, organisation, role, channel, "
+                   "(forms about a participant) inskrivning, inskrivning_kvartal, tid_i_projekt, "
                    "or a crossing such as kon*fodelseregion (repeatable).")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
 @click.option("--since", callback=_date, help="Only answers from this date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Only answers up to this date (YYYY-MM-DD).")
 @click.option("--with-text", is_flag=True, help="Include free-text answers in the Excel answer sheet.")
+@click.option("--enrolled-until", callback=_date,
+              help="Forms about a participant: leave out participants enrolled after this date.")
+@click.option("--min-days", type=click.IntRange(min=0),
+              help="Forms about a participant: leave out participants in the project fewer days.")
 def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tuple[str, ...],
            shift_from: str | None, shift_to: str | None, dimensions: tuple[str, ...],
            organisations: tuple[str, ...], since: date | None, until: date | None,
-           with_text: bool) -> None:
+           with_text: bool, enrolled_until: date | None = None, min_days: int | None = None) -> None:
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
         _fail("Choose an output: --json and/or --xlsx FILE.")
@@ -96,13 +107,14 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
     try:
         data = load_answers(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
                             since=since, until=until)
+        data = limit_enrolment(data, enrolled_until=enrolled_until, min_days=min_days)
         result = build_report(
             data,
             dimensions=dimensions,
             shift_from=shift_from,
             shift_to=shift_to,
             threshold=current_app.config["SMALL_CELL_THRESHOLD"],
-            filters=_filters(organisations, since, until),
+            filters=_filters(organisations, since, until, enrolled_until, min_days),
             answer_level=xlsx_path is not None,
             include_text=with_text,
         )
@@ -115,10 +127,18 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         db.session.commit()
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:
-        click.echo(json_export.dumps(result))
+        if questionnaire in OWN_QUESTIONNAIRE:
+            # the staff's rating beside the participant's own at the same time
+            document = json_export.to_dict(result)
+            own = load_answers(OWN_QUESTIONNAIRE[questionnaire], organisation_ids=organisation_ids)
+            document["beside_own"] = beside_dict(beside_own(data, own),
+                                                 current_app.config["SMALL_CELL_THRESHOLD"])
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            click.echo(json_export.dumps(result))
 
 
-def _filters(organisations, since, until) -> dict[str, str]:
+def _filters(organisations, since, until, enrolled_until=None, min_days=None) -> dict[str, str]:
     filters = {}
     if organisations:
         filters["organisation"] = ", ".join(organisations)
@@ -126,4 +146,8 @@ def _filters(organisations, since, until) -> dict[str, str]:
         filters["since"] = since.isoformat()
     if until:
         filters["until"] = until.isoformat()
+    if enrolled_until:
+        filters["enrolled_until"] = enrolled_until.isoformat()
+    if min_days is not None:
+        filters["min_days"] = str(min_days)
     return filters

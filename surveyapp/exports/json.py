@@ -77,6 +77,7 @@ def _goal_figure(figure: GoalFigure) -> dict:
         out.update(k=figure.share.k, n=figure.share.n)
     else:
         out["n_pairs"] = figure.n
+        out["ci95"] = _ci(figure.ci95)
     return out
 
 

@@ -12,7 +12,8 @@ from ..analysis.groups import CROSS, Label
 from ..analysis.report import Report
 from ..questionnaire.messages import N_
 
-STATUS = {"uppnatt": N_("Uppnått"), "nara": N_("Nära"), "ej_uppnatt": N_("Ej uppnått")}
+STATUS = {"uppnatt": N_("Uppnått"), "nara": N_("Nära"), "ej_uppnatt": N_("Ej uppnått"),
+          "osaker": N_("Osäker")}
 MEASURES = {
     "share": N_("Andel"),
     "moved_up": N_("Andel som ökat minst ett steg"),

@@ -112,6 +112,7 @@ class QuestionnaireSheets(ChartSheets):
             "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
             "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
             "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
+            "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
         }
 
     # words ---------------------------------------------------------------------------------

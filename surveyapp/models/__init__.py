@@ -7,7 +7,7 @@ from .invitations import Invitation
 from .kiosk import KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
-from .participants import ParticipantCode
+from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
 from .questionnaires import QuestionnaireVersion
 from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
@@ -29,11 +29,13 @@ __all__ = [
     "Answer",
     "Channel",
     "FailedAttempt",
+    "GoalAssessment",
     "Invitation",
     "KioskTally",
     "Organisation",
     "OrganisationKind",
     "ParticipantCode",
+    "ParticipantInsats",
     "QuestionnaireVersion",
     "Recording",
     "RecordingLink",

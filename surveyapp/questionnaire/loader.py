@@ -253,6 +253,8 @@ def build(definition: dict, source: str = "") -> Questionnaire:
 def load_fragments(directory: Path) -> dict[str, list[dict]]:
     fragments = {}
     for path in sorted(directory.glob("_*.yaml")):
+        if path.name == "_project.yaml":  # the project's targets, read by questionnaire.project
+            continue
         data = _read_yaml(path)
         problems = _schema_problems(path.name, data, FRAGMENT)
         if problems:

@@ -10,8 +10,9 @@ import pandas as pd
 from sqlalchemy import exists, func, or_, select
 
 from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
+from ..analysis.register import REGISTER_COLUMNS
 from ..extensions import db
-from ..models import Answer, Organisation, Response, Round, round_organisations
+from ..models import Answer, Organisation, ParticipantCode, Response, Round, round_organisations
 from .questionnaires import current_version, definition_of
 
 
@@ -107,6 +108,41 @@ def load_answers(
     responses = pd.DataFrame.from_records(response_rows, columns=list(RESPONSE_COLUMNS))
     answers = pd.DataFrame.from_records(answer_rows, columns=list(ANSWER_COLUMNS))
     responses, answers = normalise(responses, answers)
+    register, background = None, ()
+    if questionnaire.uses_participant_code:
+        from .register import background_questions
+
+        register = register_frame(organisation_ids)
+        background = tuple(background_questions().values())
     return AnswerData(
-        questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected)
+        questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected),
+        register=register, background=background,
     )
+
+
+def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """The register, one row per participant code (:data:`REGISTER_COLUMNS`)."""
+    query = select(
+        ParticipantCode.code, Organisation.name, ParticipantCode.enrolled_on, ParticipantCode.exited_on,
+        ParticipantCode.followup_consent, ParticipantCode.kon, ParticipantCode.aldersgrupp,
+        ParticipantCode.fodelseregion,
+    ).join(Organisation, Organisation.id == ParticipantCode.organisation_id)
+    if organisation_ids is not None:
+        query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    frame = pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(REGISTER_COLUMNS))
+    for column in ("enrolled_on", "ended_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def insatser_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """The insatser participants took part in, one row each (:data:`INSATS_COLUMNS`)."""
+    from ..analysis.insatser import INSATS_COLUMNS
+    from ..models import ParticipantInsats
+
+    query = select(ParticipantCode.code, ParticipantInsats.insats, ParticipantInsats.started_on,
+                   ParticipantInsats.ended_on).join(
+        ParticipantCode, ParticipantCode.id == ParticipantInsats.participant_code_id)
+    if organisation_ids is not None:
+        query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    return pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(INSATS_COLUMNS))

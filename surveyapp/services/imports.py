@@ -120,6 +120,20 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row], Callable[[], None]]
     return _read_csv(path)
 
 
+def read_whole(path: Path) -> tuple[list[str], list[Row]]:
+    """The header and every row of a small file (a register, insatser), read whole and closed.
+
+    A file that cannot be read raises :class:`ImportFailed`."""
+    try:
+        header, rows, close = read_rows(path)
+    except Unreadable as exc:
+        raise ImportFailed([RowError(1, "file", exc.message)]) from exc
+    try:
+        return header, list(rows)
+    finally:
+        close()
+
+
 def _read_csv(path: Path):
     stream = path.open(encoding="utf-8-sig", newline="")
     try:

@@ -53,6 +53,21 @@ def test_paired_goals_moved_up_and_mean_shift():
     assert moved.status is GoalStatus.NOT_MET  # 60 is more than 5 points below 70
     shift = goals["tror_klarar_arbete"].total
     assert shift.delta == pytest.approx(0.4)
+    # differences 1, 1, 0, -1, 1: sd 0.894, t(4) 2.776 → 0.4 ± 1.111, the interval spans 0
+    assert shift.ci95 == pytest.approx((0.4 - 1.1106, 0.4 + 1.1106), abs=1e-3)
+    assert shift.status is GoalStatus.UNCERTAIN
+
+
+def test_mean_shift_goal_is_met_only_when_its_whole_interval_lies_above_the_target():
+    rows = []
+    for i, (start, end) in enumerate([(2, 3), (2, 4), (3, 4), (1, 2), (2, 3), (3, 5)]):
+        rows.append(progression_row(f"P{i:03d}", start, "0", day=0))
+        rows.append(progression_row(f"P{i:03d}", end, "0", day=100))
+    goals = {g.goal.question: g for g in build_report(make_data("progressionskort", rows)).goals}
+    shift = goals["tror_klarar_arbete"].total
+    # differences 1, 2, 1, 1, 1, 2: mean 1.333, sd 0.516, t(5) 2.571 → 0.792 to 1.875
+    assert shift.delta == pytest.approx(4 / 3)
+    assert shift.ci95[0] == pytest.approx(0.7916, abs=1e-3)
     assert shift.status is GoalStatus.MET
 
 

@@ -16,7 +16,8 @@ SHIPPED = Path(__file__).resolve().parents[2] / "questionnaires"
 
 def test_every_shipped_questionnaire_loads():
     loaded = load_directory(SHIPPED)
-    assert set(loaded) == {"avslutningsenkat", "progressionskort", "avslut", "uppfoljning_6man", "samverkan"}
+    assert set(loaded) == {"avslutningsenkat", "progressionskort", "avslut", "uppfoljning_6man", "samverkan",
+                           "personalskattning"}
 
 
 def test_avslutningsenkat_has_the_spec_wording_and_codes():

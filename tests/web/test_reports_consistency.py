@@ -218,7 +218,8 @@ def _check_goals(doc, workbook, tables):
     sheet = workbook["Översikt"]
     rows = list(sheet.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "Mål")
-    status_text = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", None: DASH}
+    status_text = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", "osaker": "Osäker",
+                   None: DASH}
     lines = [r for r in rows[start + 1:] if r[0]]
     for index, goal in enumerate(doc["goals"]):
         xrows = [r for r in lines if r[0] == goal["label"]]

@@ -37,6 +37,9 @@ PUBLIC = {
     "kiosk.end": "a running kiosk and the samordnare's PIN",
 }
 ALL = ("admin", "projektledning", "samordnare")
+#: a participant's register entry as the Deltagare forms send it
+REGISTER_ENTRY = {"register-enrolled_on": "2026-01-12", "register-kon": "man",
+                  "register-aldersgrupp": "30-44", "register-fodelseregion": "sverige"}
 MANAGERS = ("admin", "projektledning")
 
 
@@ -103,6 +106,26 @@ RULES: dict[str, Rule] = {
         lambda w: url_for("staff.participant_form", code=w.own_code.code, key="avslut", language="sv"),
         lambda w: url_for("staff.participant_form", code=w.other_code.code, key="avslut", language="sv"),
     ),
+    "staff.edit_register": Rule("GET", ("samordnare",),
+                                lambda w: url_for("staff.edit_register", code=w.own_code.code),
+                                lambda w: url_for("staff.edit_register", code=w.other_code.code)),
+    "staff.register_participant": Rule(
+        "POST", ("samordnare",), lambda w: url_for("staff.register_participant"),
+        lambda w: url_for("staff.register_participant"),
+        data=lambda w: {"register-organisation": w.own_code.organisation_id, **REGISTER_ENTRY},
+        other_data=lambda w: {"register-organisation": w.other_code.organisation_id, **REGISTER_ENTRY},
+        other_status=400,
+    ),
+    "staff.add_participant_insats": Rule(
+        "POST", ("samordnare",),
+        lambda w: url_for("staff.add_participant_insats", code=w.own_code.code),
+        lambda w: url_for("staff.add_participant_insats", code=w.other_code.code),
+        data=lambda w: {"insats-insats": "halsa", "insats-started_on": "2026-01-12"},
+    ),
+    "staff.goals": Rule("GET", ("projektledning", "samordnare"), lambda w: url_for("staff.goals")),
+    "staff.save_goal_assessment": Rule("POST", ("projektledning",),
+                                       lambda w: url_for("staff.save_goal_assessment"),
+                                       data=lambda w: {"goal": "participants"}),
     "staff.users": Rule("GET", ("admin",), lambda w: url_for("staff.users")),
     "staff.user_disable": Rule("POST", ("admin",),
                                lambda w: url_for("staff.user_disable", account_id=w.other_account.id)),
@@ -157,6 +180,12 @@ MORE_RULES: dict[str, Rule] = {
         lambda w: url_for("staff.participant_form", code=w.own_code.code, key="avslut", language="sv"),
         lambda w: url_for("staff.participant_form", code=w.other_code.code, key="avslut", language="sv"),
         data=lambda w: {"utfall": "studier", "samtycke_uppfoljning": "nej"},
+    ),
+    "staff.edit_register POST": Rule(
+        "POST", ("samordnare",),
+        lambda w: url_for("staff.edit_register", code=w.own_code.code),
+        lambda w: url_for("staff.edit_register", code=w.other_code.code),
+        data=lambda w: REGISTER_ENTRY,
     ),
     "staff.users POST": Rule("POST", ("admin",), lambda w: url_for("staff.users")),
     "staff.user_organisations POST": Rule(

@@ -19,4 +19,15 @@ def _private(response):
     return response
 
 
-from . import audit, home, invitations, organisations, participants, recordings, rounds, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit,
+    goals,
+    home,
+    invitations,
+    organisations,
+    participants,
+    recordings,
+    register,
+    rounds,
+    users,
+)

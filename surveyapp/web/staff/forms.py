@@ -101,6 +101,35 @@ class CodesForm(FlaskForm):
     ])
 
 
+class RegisterForm(FlaskForm):
+    """A participant's register entry: made at inskrivning, edited later."""
+
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    #: an existing code that answers carry but the register lacks (empty: make a new code)
+    code = HiddenField()
+    enrolled_on = DateField(_l("Inskrivning"),
+                            validators=[DataRequired(_l("Skriv dagen för inskrivningen."))])
+    ended_on = DateField(_l("Avslut"), validators=[Optional()])
+    kon = SelectField(_l("Kön"), validators=[DataRequired(_l("Välj kön."))])
+    aldersgrupp = SelectField(_l("Ålder"), validators=[DataRequired(_l("Välj åldersgrupp."))])
+    fodelseregion = SelectField(_l("Födelseregion"), validators=[DataRequired(_l("Välj födelseregion."))])
+
+
+class InsatsForm(FlaskForm):
+    """An insats the participant takes part in."""
+
+    insats = SelectField(_l("Insats"), validators=[DataRequired(_l("Välj en insats."))])
+    started_on = DateField(_l("Första dag"), validators=[DataRequired(_l("Skriv insatsens första dag."))])
+    ended_on = DateField(_l("Sista dag"), validators=[Optional()])
+
+
+class AssessmentForm(FlaskForm):
+    """Projektledning's motivering and bedömning of one goal of the goal table."""
+
+    assessment = StringField(_l("Bedömning"), validators=[Length(max=200)])
+    motivering = TextAreaField(_l("Motivering"), validators=[Length(max=4000)])
+
+
 class FindCodeForm(FlaskForm):
     class Meta:
         csrf = False

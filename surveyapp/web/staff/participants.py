@@ -28,6 +28,7 @@ from ...models import ParticipantCode, Response, Role, Round
 from ...services.audit import record_audit
 from ...services.participant_codes import create_codes, find_code, ratings, record_exit
 from ...services.questionnaires import current_version, definition_of
+from ...services.register import background_questions, unregistered_codes
 from ..access import check_organisation, roles_required, visible_organisations
 from ..qr import qr_svg
 from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, show_form, submit_form
@@ -36,7 +37,7 @@ from .forms import CodesForm, FindCodeForm, choices
 from .radar import Series, radar_svg
 
 #: the questionnaires filled in for a participant code, in the order of a participant's path
-CODE_QUESTIONNAIRES = ("progressionskort", "avslut", "uppfoljning_6man")
+CODE_QUESTIONNAIRES = ("progressionskort", "personalskattning", "avslut", "uppfoljning_6man")
 #: short axis labels of the radar chart
 RADAR_LABELS = {
     "tror_klarar_arbete": _l("Klarar ett arbete"),
@@ -82,9 +83,30 @@ def participants():
             return redirect(url_for(".participant", code=code.code))
         find.code.errors = [_("Koden %(code)s finns inte i din organisation.", code=find.code.data)]
         status = 404
+    return _render(organisations, form, find, None, status)
+
+
+def insats_form():
+    from .register import insats_form as make
+
+    return make()
+
+
+def participants_page(register, status: int):
+    """The Deltagare page again, with the register form as it was sent."""
+    organisations = visible_organisations()
+    form = CodesForm(formdata=None)
+    form.organisation.choices = choices([(o.id, o.name) for o in organisations])
+    return _render(organisations, form, FindCodeForm(formdata=None), register, status)
+
+
+def _render(organisations, form, find, register, status: int):
+    from .register import register_form
+
+    ids = [o.id for o in organisations]
     codes = db.session.scalars(
         select(ParticipantCode)
-        .where(ParticipantCode.organisation_id.in_([o.id for o in organisations] or [-1]))
+        .where(ParticipantCode.organisation_id.in_(ids or [-1]))
         .order_by(ParticipantCode.created_at.desc(), ParticipantCode.id.desc())
     ).all()
     counts = dict(db.session.execute(
@@ -94,8 +116,15 @@ def participants():
                Response.participant_code.in_([c.code for c in codes] or [""]))
         .group_by(Response.participant_code)
     ).all())
+    unregistered = unregistered_codes(ids)
+    if register is None:
+        complete = request.args.get("complete", "")
+        register = register_form(organisations, code=complete if complete in dict(unregistered) else "")
+        if register.code.data:
+            org = next((o for o in organisations if o.name == dict(unregistered)[register.code.data]), None)
+            register.organisation.data = org.id if org else None
     return render_template("staff/participants.html", form=form, find=find, codes=codes,
-                           counts=counts), status
+                           counts=counts, register=register, unregistered=unregistered), status
 
 
 @blueprint.get("/deltagare/kort")
@@ -149,6 +178,10 @@ def participant(code: str):
         followups=followups,
         questionnaires={k: definition_of(current_version(k)) for k in CODE_QUESTIONNAIRES
                         if current_version(k)},
+        background=background_questions(),
+        insatser=sorted(participant_code.insatser, key=lambda i: (i.started_on, i.insats)),
+        insats_form=insats_form(),
+        insats_labels=_insats_labels(),
     )
 
 
@@ -231,3 +264,9 @@ def participant_form(code: str, key: str, language: str | None = None):
         return page
     flash(_("%(title)s för %(code)s är sparat.", title=ctx.questionnaire.title, code=participant_code.code))
     return redirect(url_for(".participant", code=participant_code.code))
+
+
+def _insats_labels():
+    from .register import INSATS_LABELS
+
+    return INSATS_LABELS

@@ -1,0 +1,99 @@
+"""``surveyapp goals``: the project's goal table as JSON and as one project workbook."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from ..exports import project_json
+from ..extensions import db
+from ..models import Organisation
+from ..questionnaire import QuestionnaireError
+from ..services.audit import record_audit
+from ..services.organisations import find_organisation
+from ..services.project import UnknownTableDimension, assessments, goal_table
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.command("goals")
+@click.option("--json", "as_json", is_flag=True, help="Print the goal table as JSON.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the project workbook: the goal table, then each questionnaire's figures.")
+@click.option("--by", "dimensions", multiple=True,
+              help="Break down by kon, aldersgrupp, fodelseregion or organisation (repeatable; "
+                   "default kon and organisation).")
+@click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
+@click.option("--enrolled-until", callback=_date,
+              help="Leave out participants enrolled after this date (YYYY-MM-DD).")
+@click.option("--min-days", type=click.IntRange(min=0),
+              help="Leave out participants in the project fewer days than this.")
+def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
+            organisations: tuple[str, ...], enrolled_until: date | None, min_days: int | None) -> None:
+    """The project's goal table: participants against targets, reach and every goal."""
+    if not as_json and xlsx_path is None:
+        _fail("Choose an output: --json and/or --xlsx FILE.")
+    organisation_ids = None
+    if organisations:
+        found = [find_organisation(name) for name in organisations]
+        unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
+        if unknown:
+            known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+            _fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
+        organisation_ids = {org.id for org in found}
+    try:
+        table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
+                           answer_level=xlsx_path is not None)
+    except QuestionnaireError as exc:
+        _fail("\n".join(exc.problems))
+    except UnknownTableDimension as exc:
+        _fail(str(exc))
+    written = assessments()
+    if xlsx_path is not None:
+        from ..exports.project_xlsx import write_project_xlsx
+
+        write_project_xlsx(table, written, xlsx_path)
+        what = ", ".join(organisations) or "all organisations"
+        record_audit(None, "export.responses", f"goal table and answers ({what}) → {xlsx_path.name}")
+        db.session.commit()
+        click.echo(f"Wrote {xlsx_path}", err=as_json)
+    if as_json:
+        click.echo(project_json.dumps(table, written))
+
+
+@click.command("insatser")
+@click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
+def insatser_command(organisations: tuple[str, ...]) -> None:
+    """Insatser as JSON: the share of participants per insats and kommun, and the exit outcome
+    (arbete, studier or arbetssökande) with and without each insats, with a chi-square test."""
+    import json
+
+    from flask import current_app
+
+    from ..analysis.insatser import results_dict
+    from ..services.insatser import insatser_report
+
+    organisation_ids = None
+    if organisations:
+        found = [find_organisation(name) for name in organisations]
+        if any(org is None for org in found):
+            _fail(f"Unknown organisation among {', '.join(organisations)}")
+        organisation_ids = {org.id for org in found}
+    results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
+    click.echo(json.dumps(results_dict(results), ensure_ascii=False, indent=2))

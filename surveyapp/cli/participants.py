@@ -1,0 +1,71 @@
+"""``surveyapp participants``: the participant register in from a file, and out (logged)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+
+from ..extensions import db
+from ..services.audit import record_audit
+from ..services.imports import ImportFailed
+from ..services.insatser import import_insatser
+from ..services.register import FILE_COLUMNS, export_rows, import_register, sync_exits
+
+
+@click.group("participants")
+def group() -> None:
+    """The participant register (codes, kommun, dates, kön, ålder, födelseregion)."""
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Import a register (CSV or XLSX): every row valid, or nothing is stored. A code
+    already registered is updated."""
+    try:
+        result = import_register(file)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(error.render(), err=True)
+        click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
+        sys.exit(1)
+    sync_exits()
+    record_audit(None, "register.import", f"{file.name}: {result.added} added, {result.updated} updated")
+    db.session.commit()
+    click.echo(f"Participant register: {result.added} code(s) added, {result.updated} updated.")
+
+
+@group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export(file: Path) -> None:
+    """Write the register to a CSV file (the import's columns); logged in the audit log."""
+    rows = export_rows()
+    with file.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(FILE_COLUMNS)
+        writer.writerows(rows)
+    record_audit(None, "export.register", f"{len(rows)} code(s) → {file.name}")
+    db.session.commit()
+    click.echo(f"Wrote {file} ({len(rows)} code(s)).")
+
+
+@group.command("import-insatser")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_insatser_(file: Path) -> None:
+    """Import insatser (columns participant_code, insats, started_on, ended_on): every row
+    valid, or nothing is stored. The codes must be in the register."""
+    try:
+        result = import_insatser(file)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(error.render(), err=True)
+        click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
+        sys.exit(1)
+    record_audit(None, "register.insatser", f"{file.name}: {result.added} added")
+    db.session.commit()
+    click.echo(f"Insatser: {result.added} added, {result.already} already there.")

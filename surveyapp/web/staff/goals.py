@@ -1,0 +1,165 @@
+"""Måluppfyllelse: the project's goal table (projektledning sees every kommun, a samordnare
+their own), with the motivering and bedömning projektledning writes beside each computed
+status; the same figures as ``surveyapp goals --json`` and the project workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...analysis.goals import GoalFigure
+from ...analysis.project import TableGoal
+from ...exports.labels import STATUS
+from ...extensions import db
+from ...i18n import format_number, format_pct, qtext
+from ...models import Role
+from ...questionnaire import QuestionnaireError
+from ...services.audit import record_audit
+from ...services.insatser import insatser_report
+from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
+from ...services.register import background_questions
+from ..access import roles_required, visible_organisation_ids
+from . import blueprint
+from .forms import AssessmentForm
+from .register import INSATS_LABELS
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure as the page writes it: value, "k av n" and status."""
+
+    value: str
+    detail: str
+    status: str | None
+    suppressed: bool = False
+
+
+def shown(goal: TableGoal, figure: GoalFigure, target: float | None = None) -> Shown:
+    if figure.suppressed:
+        return Shown("–", "", None, True)
+    status = figure.status.value if figure.status else None
+    if figure.share is not None:
+        if figure.share.n == 0:
+            return Shown("–", "", None)
+        return Shown(format_pct(figure.share.pct), _("%(k)s av %(n)s", k=format_number(figure.share.k, 0),
+                                                     n=format_number(figure.share.n, 0)), status)
+    if goal.measure == "participants":
+        detail = _("av %(target)s", target=format_number(target, 0)) if target else ""
+        return Shown(format_number(figure.n or 0, 0), detail, status)
+    if figure.delta is None:
+        return Shown("–", "", None)
+    value = format_number(figure.delta, 2)
+    if figure.delta > 0:
+        value = "+" + value
+    detail = f"n = {format_number(figure.n, 0)}"
+    if figure.ci95 is not None:
+        detail += " · " + _("KI %(low)s till %(high)s", low=format_number(figure.ci95[0], 2),
+                            high=format_number(figure.ci95[1], 2))
+    return Shown(value, detail, status)
+
+
+def goal_label(goal: TableGoal) -> str:
+    return _(goal.label) if goal.domain == "messages" else qtext(goal.label)
+
+
+def target_text(goal: TableGoal) -> str:
+    if goal.target is None:
+        return "–"
+    if isinstance(goal.target, tuple):
+        return _("%(low)s–%(high)s %%", low=format_number(goal.target[0]), high=format_number(goal.target[1]))
+    if goal.measure == "participants":
+        return format_number(goal.target, 0)
+    if goal.is_percentage:
+        return format_pct(goal.target)
+    return _("över %(value)s", value=format_number(goal.target, 2))
+
+
+def group_name(dim: str, group: str) -> str:
+    if dim == "organisation":
+        return group
+    if dim == "fodelseregion":
+        return {"sverige_norden": _("Född i Sverige/Norden"), "utanfor_norden": _("Född utanför Norden")
+                }.get(group, group)
+    question = background_questions().get(dim)
+    option = question.option(group) if question else None
+    return qtext(option.label) if option else group
+
+
+@blueprint.get("/maluppfyllelse")
+@roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+def goals():
+    try:
+        table = goal_table(visible_organisation_ids())
+    except QuestionnaireError as exc:
+        abort(500, "\n".join(exc.problems))
+    written = assessments()
+    insatser = insatser_report(visible_organisation_ids(), table.threshold)
+    beside = staff_beside_own(visible_organisation_ids(), table.threshold)
+    columns = []
+    for dim in table.dimensions:
+        groups = []
+        for goal in table.goals:
+            for group in goal.by.get(dim, {}):
+                if group not in groups:
+                    groups.append(group)
+        columns += [(dim, g) for g in groups]
+    forms = {}
+    if current_user.role == Role.PROJEKTLEDNING.value:
+        for goal in table.goals:
+            found = written.get(goal.key)
+            forms[goal.key] = AssessmentForm(
+                formdata=None, prefix=f"goal-{goal.key}",
+                assessment=found.assessment if found else "", motivering=found.motivering if found else "")
+    return render_template(
+        "staff/goals.html", table=table, columns=columns, written=written, forms=forms, shown=shown,
+        goal_label=goal_label, target_text=target_text, group_name=group_name,
+        status_text=lambda s: _(STATUS[s]) if s else "–",
+        titles={key: report.questionnaire.title for key, report in table.reports.items()},
+        insatser=[r for r in insatser if r.total.k],
+        beside={k: v for k, v in beside.items() if v},
+        staff_texts=_staff_texts(beside),
+        insats_organisations=sorted({o for r in insatser for o in r.by}, key=str.casefold),
+        insats_labels=INSATS_LABELS,
+        p_text=lambda p: "–" if p is None else (_("< %(limit)s", limit=format_number(0.001, 3))
+                                                  if p < 0.001 else format_number(p, 3)),
+        dimension_names={"kon": _("Kön"), "aldersgrupp": _("Ålder"), "fodelseregion": _("Födelseregion"),
+                         "organisation": _("Kommun")},
+    )
+
+
+@blueprint.post("/maluppfyllelse/bedomning")
+@roles_required(Role.PROJEKTLEDNING)
+def save_goal_assessment():
+    """Stores projektledning's motivering and bedömning of one goal; the audit log keeps it."""
+    from flask import request
+
+    key = request.form.get("goal", "")
+    prefix = f"goal-{key}"
+    form = AssessmentForm(prefix=prefix)
+    if key not in goal_keys():
+        abort(404)
+    if not form.validate_on_submit():
+        flash(_("Bedömningen sparades inte: %(reason)s",
+                reason=" ".join(e for errs in form.errors.values() for e in errs)))
+        return redirect(url_for(".goals")), 303
+    assessment = (form.assessment.data or "").strip()
+    motivering = (form.motivering.data or "").strip()
+    save_assessment(key, motivering, assessment, current_user.email)
+    record_audit(current_user, "goal.assess", f"{key}: {assessment} – {motivering}")
+    db.session.commit()
+    flash(_("Bedömningen är sparad."))
+    return redirect(url_for(".goals", _anchor=f"goal-{key}"))
+
+
+def _staff_texts(beside) -> dict[str, str]:
+    from ...services.questionnaires import current_version, definition_of
+
+    texts = {}
+    for key in beside:
+        version = current_version(key)
+        if version is not None:
+            texts.update({q.key: q.text for q in definition_of(version).questions})
+    return texts
