@@ -51,7 +51,9 @@ translations: $(STAMP)
 		--sort-by-file --no-wrap --project=surveyapp -o translations/messages.pot .
 	$(BABEL) -q extract -F translations/questionnaires.cfg --add-location=file --sort-by-file --no-wrap \
 		--project=surveyapp -o translations/questionnaires.pot .
-	$(BABEL) -q update -D messages -i translations/messages.pot -d translations --no-wrap --previous --ignore-obsolete
+	# interface texts get no fuzzy guesses: a guess with other placeholders stops pybabel compile
+	$(BABEL) -q update -D messages -i translations/messages.pot -d translations --no-wrap --previous --ignore-obsolete \
+		--no-fuzzy-matching
 	$(BABEL) -q update -D questionnaires -i translations/questionnaires.pot -d translations --no-wrap \
 		--previous --ignore-obsolete
 

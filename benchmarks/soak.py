@@ -191,8 +191,11 @@ def participant(base: tuple[str, int], token: str, tally: Tally, deadline: float
                 body = kept  # "Försök igen" posts the page's own form
             time.sleep(1)
             continue
-        snippet = "bare error page" if "<title>surveyapp" not in text else "error page"
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
+        snippet = heading.group(1).strip() if heading else "bare error page"
         tally.saw(f"POST: {status} {snippet}")
+        if status == 400:
+            last_had_answers = False
         time.sleep(1)
     with tally.lock:
         tally.unacknowledged.append(secret)
@@ -212,7 +215,9 @@ def main() -> None:
         pg.init()
         app_port = free_port()
         env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "soak-secret",
-               "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{app_port}"}
+               "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
+               # every client comes from 127.0.0.1: the per-address limit of open links is lifted
+               "SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR": "1000000"}
         init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
                               check=True, capture_output=True, text=True)
         match = re.search(r"avslutningsenkat\s+(http\S+)", init.stdout)

@@ -91,9 +91,19 @@ class ServerSessionInterface(SessionInterface):
         try:
             self._save(app, session, response)
         except DATABASE_UNAVAILABLE:
-            # the page already says the service is away; the session is kept as it was
             with contextlib.suppress(Exception):
                 db.session.rollback()
+            if not response.is_sequence or not 200 <= response.status_code < 300:
+                return  # a redirect after committed work, or an error page already
+            # a page whose session could not be kept (its form's CSRF token, a new turn) would
+            # fail when sent: the service is away for this request as for any other
+            from ..errors import render_error
+
+            body, _code = render_error(503)
+            response.set_data(body)
+            response.status_code = 503
+            response.headers["Retry-After"] = "30"
+            response.headers["Cache-Control"] = "no-store"
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
