@@ -102,7 +102,7 @@ def progressionskort_rows(participants: int, seed: int = 3) -> list[dict[str, st
     return rows
 
 
-def register_rows(extra: int = 390, seed: int = 4) -> list[dict[str, str]]:
+def register_rows(extra: int = 390, seed: int = 40) -> list[dict[str, str]]:
     """The participant register: every progressionskort code (enrolled at its first rating,
     ended at its second) and ``extra`` participants more, enrolled in 2025, most of them ended."""
     rng = random.Random(seed)
@@ -134,7 +134,7 @@ def register_rows(extra: int = 390, seed: int = 4) -> list[dict[str, str]]:
     return rows
 
 
-def avslut_rows(register: list[dict[str, str]], seed: int = 5) -> list[dict[str, str]]:
+def avslut_rows(register: list[dict[str, str]], seed: int = 50) -> list[dict[str, str]]:
     """One avslut per participant who ended, on the day of the avslut."""
     rng = random.Random(seed)
     outcomes = ["arbete", "arbete_subventionerat", "studier", "arbetssokande", "arbetstraning",
@@ -148,7 +148,7 @@ def avslut_rows(register: list[dict[str, str]], seed: int = 5) -> list[dict[str,
     ]
 
 
-def uppfoljning_rows(avslut: list[dict[str, str]], seed: int = 6) -> list[dict[str, str]]:
+def uppfoljning_rows(avslut: list[dict[str, str]], seed: int = 60) -> list[dict[str, str]]:
     """Six months after an avslut that consents, most are reached by phone."""
     rng = random.Random(seed)
     rows = []
@@ -164,7 +164,7 @@ def uppfoljning_rows(avslut: list[dict[str, str]], seed: int = 6) -> list[dict[s
     return rows
 
 
-def personalskattning_rows(seed: int = 7) -> list[dict[str, str]]:
+def personalskattning_rows(seed: int = 70) -> list[dict[str, str]]:
     """The samordnare's rating of each progressionskort participant, on the same days: a
     little more hopeful than the participant's own on the belief in their ability to work."""
     rng = random.Random(seed)
@@ -184,7 +184,7 @@ def personalskattning_rows(seed: int = 7) -> list[dict[str, str]]:
     return rows
 
 
-def insatser_rows(register: list[dict[str, str]], seed: int = 8) -> list[dict[str, str]]:
+def insatser_rows(register: list[dict[str, str]], seed: int = 80) -> list[dict[str, str]]:
     """One to four insatser per participant, from their inskrivning."""
     rng = random.Random(seed)
     rows = []

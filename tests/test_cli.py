@@ -166,3 +166,16 @@ def test_staff_rating_is_paired_and_shown_beside_the_participants_own(runner, tm
     assert beside["own_item"] == "tror_klarar_arbete" and beside["n_pairs"] == 111
     assert beside["delta"] > 0
     assert report["goals"][0]["status"] in ("uppnatt", "osaker", "ej_uppnatt")
+
+
+def test_demo_files_never_share_a_response_id(runner, tmp_path):
+    """Every file imports beside every other: a response id names one response in the database."""
+    import csv
+
+    assert runner.invoke(args=["demo-files", str(tmp_path)]).exit_code == 0
+    ids: list[str] = []
+    for path in sorted(tmp_path.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream, delimiter=";"))
+        ids += [row["response_id"] for row in rows if row.get("response_id")]
+    assert ids and len(ids) == len(set(ids))
