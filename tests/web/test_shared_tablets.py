@@ -256,3 +256,14 @@ def test_a_retry_after_the_turn_ended_is_thanked_again_and_stored_once(client):
     retry = client.post(f"/s/{link.token}/sv", data=body)  # the turn ended with the first
     assert first.location.endswith("/tack") and retry.location.endswith("/tack")
     assert _count(Response) == 1
+
+
+def test_queued_answers_of_an_open_link_count_against_its_per_address_limit(app, client):
+    app.config["OPEN_LINK_POSTS_PER_HOUR"] = 1
+    link = factories.link()
+    page = client.get(f"/s/{link.token}/sv", headers={"X-Surveyapp-Offline-Copy": "1"})
+    assert _queued(client, page, AVSLUTNINGSENKAT).json == {"status": "stored"}
+    other = client.get(f"/s/{link.token}/sv", headers={"X-Surveyapp-Offline-Copy": "1"})
+    waits = _queued(client, other, AVSLUTNINGSENKAT)
+    assert waits.status_code == 429  # the service worker keeps it and sends it later
+    assert _count(Response) == 1

@@ -94,6 +94,8 @@ class AnsweringContext:
     queueable: bool = False
     #: whether the stored answer counts in the kiosk's daily tally
     kiosk_tally: bool = False
+    #: the open link whose per-address limit the answer counts against (None: not limited)
+    rate_limited_link: str | None = None
 
 
 # ---- turns ---------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def queue_ticket(ctx: AnsweringContext) -> str:
     return _ticket_serializer().dumps({
         "round": ctx.round.id, "organisation": ctx.organisation.id, "version": ctx.version.id,
         "language": ctx.language, "channel": ctx.channel, "role": ctx.role,
-        "code": ctx.participant_code, "kiosk": ctx.kiosk_tally,
+        "code": ctx.participant_code, "kiosk": ctx.kiosk_tally, "link": ctx.rate_limited_link,
     })
 
 

@@ -110,6 +110,7 @@ def _context(token: str, language: str) -> AnsweringContext:
         switch_url=lambda code: url_for("survey.submit", token=token, language=code),
         page_url=lambda code: url_for("survey.answer", token=token, language=code),
         queueable=True,
+        rate_limited_link=token,
         extra={"offline": _offline(token, questionnaire)},
     )
 
@@ -189,6 +190,9 @@ def queued():
     version = db.session.get(QuestionnaireVersion, ticket["version"])
     if round_ is None or organisation is None or version is None:
         return jsonify(status="refused", reason="gone"), 410
+    link = ticket.get("link")
+    if link:
+        check_open_link_rate(link)  # 429: the worker keeps the answers and tries again later
     raw = answers_of(request.form)
     submission = Submission(
         round=round_, version=version, organisation=organisation, raw=raw,
@@ -204,5 +208,7 @@ def queued():
         return jsonify(status="refused", reason="invalid", fields=sorted(exc.errors)), 422
     if response is not None and ticket["kiosk"]:
         count_kiosk_answer(round_, organisation)
+    if response is not None and link:
+        count_open_link_answer(link)
     db.session.commit()
     return jsonify(status="stored" if response is not None else "duplicate")
