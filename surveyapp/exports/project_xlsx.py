@@ -13,7 +13,7 @@ from ..analysis.goals import GoalFigure
 from ..analysis.project import GoalTable, TableGoal
 from .labels import DASH, MEASURES, STATUS, TOTAL
 from .words import SWEDISH
-from .xlsx import QuestionnaireSheets, new_workbook
+from .xlsx import QuestionnaireSheets, cell_formats, new_workbook
 
 #: the goal table's sheet
 GOAL_SHEET = "Måluppfyllelse"
@@ -39,33 +39,12 @@ def _columns(table: GoalTable) -> list[tuple[str | None, str | None]]:
     return columns
 
 
-def formats(workbook) -> dict:
-    """The goal sheet's cell formats."""
-    add = workbook.add_format
-    return {
-        "title": add({"bold": True, "font_size": 14}),
-        "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
-                       "valign": "top"}),
-        "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
-        "text": add({"num_format": "@", "valign": "top"}),
-        "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
-        "int": add({"num_format": "0"}),
-        "pct": add({"num_format": "0.0%"}),
-        "mean": add({"num_format": "0.00"}),
-        "dash": add({"num_format": "@", "align": "right"}),
-        "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
-        "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
-        "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
-        "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
-    }
-
-
 class ProjectWriter:
     def __init__(self, table: GoalTable, assessments: Mapping[str, Any], path: Path):
         self.table = table
         self.assessments = assessments
         self.workbook = new_workbook(path, "Projektets måluppfyllelse")
-        self.f = formats(self.workbook)
+        self.f = cell_formats(self.workbook)
 
     def write(self) -> None:
         self.goal_sheet()

@@ -66,6 +66,39 @@ def new_workbook(path: str | Path, title: str) -> xlsxwriter.Workbook:
     return workbook
 
 
+def cell_formats(workbook: xlsxwriter.Workbook) -> dict:
+    """The cell formats of the summary's sheets (the project workbook's goal sheet too)."""
+    add = workbook.add_format
+    return {
+        "title": add({"bold": True, "font_size": 14}),
+        "item": add({"bold": True, "font_size": 12, "text_wrap": False}),
+        "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
+                       "valign": "top"}),
+        "header_num": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
+                           "valign": "top", "align": "right"}),
+        "option": add({"bold": True, "bg_color": "#E7ECEA", "text_wrap": True, "valign": "top",
+                       "align": "center"}),
+        "dimension": add({"bold": True, "italic": True, "bg_color": "#F3F6F5"}),
+        "total": add({"bold": True, "num_format": "@"}),
+        "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
+        "text": add({"num_format": "@", "valign": "top"}),
+        "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
+        "note": add({"italic": True, "font_color": "#555555"}),
+        "int": add({"num_format": "0"}),
+        "int_left": add({"num_format": "0", "align": "left"}),
+        "pct": add({"num_format": "0.0%"}),
+        "target": add({"num_format": "0%", "font_color": TARGET_COLOUR}),
+        "mean": add({"num_format": "0.00"}),
+        "p": add({"num_format": "0.000"}),
+        "date": add({"num_format": "yyyy-mm-dd"}),
+        "dash": add({"num_format": "@", "align": "right"}),
+        "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
+        "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
+        "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
+        "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
+    }
+
+
 def _header_text(text: str) -> str:
     """Text for a printed header or footer: ``&`` doubled, kept short enough for Excel."""
     return text.replace("&", "&&")[:80]
@@ -85,35 +118,7 @@ class QuestionnaireSheets(ChartSheets):
         _ = self._
         self.title = title_of(report, words)
         self.selection = self._selection()
-        add = workbook.add_format
-        self.f = {
-            "title": add({"bold": True, "font_size": 14}),
-            "item": add({"bold": True, "font_size": 12, "text_wrap": False}),
-            "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
-                           "valign": "top"}),
-            "header_num": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
-                               "valign": "top", "align": "right"}),
-            "option": add({"bold": True, "bg_color": "#E7ECEA", "text_wrap": True, "valign": "top",
-                           "align": "center"}),
-            "dimension": add({"bold": True, "italic": True, "bg_color": "#F3F6F5"}),
-            "total": add({"bold": True, "num_format": "@"}),
-            "group": add({"bold": True, "align": "center", "bg_color": "#E7ECEA"}),
-            "text": add({"num_format": "@", "valign": "top"}),
-            "wrap": add({"num_format": "@", "text_wrap": True, "valign": "top"}),
-            "note": add({"italic": True, "font_color": "#555555"}),
-            "int": add({"num_format": "0"}),
-            "int_left": add({"num_format": "0", "align": "left"}),
-            "pct": add({"num_format": "0.0%"}),
-            "target": add({"num_format": "0%", "font_color": TARGET_COLOUR}),
-            "mean": add({"num_format": "0.00"}),
-            "p": add({"num_format": "0.000"}),
-            "date": add({"num_format": "yyyy-mm-dd"}),
-            "dash": add({"num_format": "@", "align": "right"}),
-            "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
-            "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
-            "ej_uppnatt": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}),
-            "osaker": add({"bg_color": "#DDEBF7", "font_color": "#1F4E78", "num_format": "@"}),
-        }
+        self.f = cell_formats(workbook)
 
     # words ---------------------------------------------------------------------------------
     def _selection(self) -> str:

@@ -126,12 +126,16 @@ def read_whole(path: Path) -> tuple[list[str], list[Row]]:
     A file that cannot be read raises :class:`ImportFailed`."""
     try:
         header, rows, close = read_rows(path)
+        try:
+            return header, list(rows)
+        finally:
+            close()
     except Unreadable as exc:
         raise ImportFailed([RowError(1, "file", exc.message)]) from exc
-    try:
-        return header, list(rows)
-    finally:
-        close()
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(1, "file", Message(NOT_UTF8))]) from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise ImportFailed([RowError(1, "file", Message(UNREADABLE, {"reason": str(exc)}))]) from exc
 
 
 def _read_csv(path: Path):

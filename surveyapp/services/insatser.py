@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from ..analysis.insatser import INSATSER, InsatsResult, exit_outcomes, insats_results
@@ -18,7 +16,7 @@ from ..models import ParticipantCode, ParticipantInsats
 from ..questionnaire import Message
 from ..questionnaire.messages import N_
 from .frames import insatser_frame, load_answers, register_frame
-from .imports import EMPTY_FILE, MISSING_COLUMN, NOT_UTF8, UNREADABLE, ImportFailed, RowError, read_whole
+from .imports import EMPTY_FILE, MISSING_COLUMN, ImportFailed, RowError, read_whole
 from .participant_codes import normalise_code
 from .questionnaires import current_version, definition_of
 from .register import BAD_DAY, FUTURE_DAY, parse_day
@@ -64,12 +62,7 @@ def add_insats(code: ParticipantCode, insats: str, started: date, ended: date | 
 
 def import_insatser(path: Path, today: date | None = None) -> InsatsImport:
     today = today or date.today()
-    try:
-        header, rows = read_whole(path)
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(1, "file", Message(NOT_UTF8))]) from exc
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
-        raise ImportFailed([RowError(1, "file", Message(UNREADABLE, {"reason": str(exc)}))]) from exc
+    header, rows = read_whole(path)
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
         raise ImportFailed([RowError(1, c, Message(MISSING_COLUMN, {"column": c})) for c in missing])

@@ -4,13 +4,11 @@ from a file, and read back as a DataFrame for the groups of forms about a partic
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from ..extensions import db
@@ -20,9 +18,7 @@ from ..questionnaire.messages import N_
 from .imports import (
     EMPTY_FILE,
     MISSING_COLUMN,
-    NOT_UTF8,
     UNKNOWN_ORGANISATION_HINT,
-    UNREADABLE,
     ImportFailed,
     RowError,
     read_whole,
@@ -97,12 +93,7 @@ def import_register(path: Path, today: date | None = None) -> RegisterImport:
     :class:`ImportFailed` listing each problem. A code already registered is updated.
     Flushes; the caller commits or rolls back."""
     today = today or date.today()
-    try:
-        header, rows = read_whole(path)
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(1, "file", Message(NOT_UTF8))]) from exc
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
-        raise ImportFailed([RowError(1, "file", Message(UNREADABLE, {"reason": str(exc)}))]) from exc
+    header, rows = read_whole(path)
     required = [c for c in FILE_COLUMNS if c != "ended_on"]
     missing = [c for c in required if c not in header]
     if missing:
