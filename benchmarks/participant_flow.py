@@ -214,6 +214,7 @@ def statements_per_request(database_url: str, token: str) -> tuple[int, int]:
     from sqlalchemy import event
 
     os.environ["DATABASE_URL"] = database_url
+    sys.path.insert(0, str(ROOT))  # the code gunicorn ran, not whichever surveyapp is installed
     from surveyapp import create_app
     from surveyapp.extensions import db
 
