@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -182,7 +182,13 @@ def available_languages(questionnaire: Questionnaire | str) -> list[str]:
         if version is None:
             return [DEFAULT]
         questionnaire = definition_of(version)
-    return complete_languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
+    # asked several times per page: the catalogs are looked at once per request
+    cache = request.environ.setdefault("surveyapp.available_languages", {}) if has_request_context() else {}
+    cached = cache.get(id(questionnaire))
+    if cached is None or cached[0] is not questionnaire:
+        languages = complete_languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
+        cached = cache[id(questionnaire)] = (questionnaire, languages)
+    return list(cached[1])
 
 
 def language_gaps(questionnaire: Questionnaire) -> dict[str, LanguageGap]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+import threading
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -48,16 +49,20 @@ def current_versions() -> dict[str, QuestionnaireVersion]:
     return {v.questionnaire_key: v for v in rows}
 
 
-@lru_cache(maxsize=256)
-def _built(digest: str, key: str, version_id: int, definition_json: str) -> Questionnaire:
-    import json
-
-    return build(json.loads(definition_json), f"{key} (version {version_id})")
+#: built questionnaires by (version id, key, content hash); a version's definition never changes
+_built: dict[tuple[int, str, str], Questionnaire] = {}
+_built_lock = threading.Lock()
 
 
 def definition_of(version: QuestionnaireVersion) -> Questionnaire:
     """The questionnaire of a stored version, built once per version and process."""
-    import json
-
-    return _built(version.content_hash, version.questionnaire_key, version.id,
-                  json.dumps(version.definition, sort_keys=True))
+    cache_key = (version.id, version.questionnaire_key, version.content_hash)
+    built = _built.get(cache_key)
+    if built is None:
+        source = f"{version.questionnaire_key} (version {version.id})"
+        built = build(json.loads(json.dumps(version.definition)), source)
+        with _built_lock:
+            if len(_built) >= 256:
+                _built.clear()
+            _built[cache_key] = built
+    return built

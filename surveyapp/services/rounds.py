@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Organisation, Round, SurveyLink
@@ -40,4 +41,9 @@ def get_or_create_link(round_: Round, organisation: Organisation, role: str | No
 
 
 def find_link(token: str) -> SurveyLink | None:
-    return db.session.scalar(select(SurveyLink).filter_by(token=token))
+    """The link with its round and organisation, in one query (every answer page needs all three)."""
+    return db.session.scalar(
+        select(SurveyLink)
+        .filter_by(token=token)
+        .options(joinedload(SurveyLink.round), joinedload(SurveyLink.organisation))
+    )

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from ..errors import DATABASE_UNAVAILABLE
 from ..extensions import db
@@ -142,14 +142,18 @@ class ServerSessionInterface(SessionInterface):
             db.session.add(StoredSession(id=_digest(session.token), account_id=account_id,
                                          data=data, created_at=now, expires_at=expires_at))
         else:
-            row = db.session.get(StoredSession, _digest(session.token))
-            if row is None:  # ended meanwhile (a new password elsewhere): do not revive it
+            # one UPDATE, no read first: a row ended meanwhile (a new password elsewhere)
+            # matches nothing and is not revived
+            updated = db.session.execute(
+                update(StoredSession)
+                .where(StoredSession.id == _digest(session.token))
+                .values(data=data, account_id=account_id, expires_at=expires_at)
+                .execution_options(synchronize_session=False)
+            )
+            if updated.rowcount == 0:
                 db.session.commit()
                 response.delete_cookie(name, domain=domain, path=path)
                 return
-            row.data = data
-            row.account_id = account_id
-            row.expires_at = expires_at
         db.session.commit()
         session.expires_at = expires_at
         response.set_cookie(

@@ -124,19 +124,22 @@ def record(sub: Submission) -> Response | None:
     savepoint so that a concurrent duplicate leaves the caller's transaction usable.
     """
     uuid, answers = check(sub)
-    for _attempt in range(2):
-        existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
-        if existing is not None:
-            if not sub.new_uuid_when_changed or _same(existing, sub, answers):
-                return None
-            uuid = str(uuidlib.uuid4())
+    for _attempt in range(3):
+        # the unique uuid answers whether it was stored before: no look-up ahead of the INSERT
         response = new_response(sub, uuid, answers)
         try:
             with db.session.begin_nested():
                 db.session.add(response)
                 db.session.flush()
         except IntegrityError:
-            # a concurrent post of the same uuid won: compare with what it stored
+            if response in db.session:
+                db.session.expunge(response)
+            existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
+            if existing is None:
+                continue  # not a duplicate uuid after all; try again
+            if not sub.new_uuid_when_changed or _same(existing, sub, answers):
+                return None
+            uuid = str(uuidlib.uuid4())
             continue
         return response
     raise SubmissionError({"response_id": Message(BAD_UUID, {"value": uuid})})

@@ -37,9 +37,28 @@ def attribute(name: str) -> str:
     return "q_" + name.replace(".", "__")
 
 
-def make_survey_form(
-    questionnaire: Questionnaire, *, ask_role: bool, ask_participant_code: bool, **kwargs
-) -> SurveyForm:
+#: form classes by (id of the questionnaire, ask_role, ask_participant_code), each kept with its
+#: questionnaire (so that the id is not reused); questionnaires are built once per version
+_form_classes: dict[tuple[int, bool, bool], tuple[Questionnaire, type[SurveyForm]]] = {}
+
+
+def survey_form_class(
+    questionnaire: Questionnaire, ask_role: bool, ask_participant_code: bool
+) -> type[SurveyForm]:
+    """The form class of a questionnaire, built once per questionnaire version and process."""
+    key = (id(questionnaire), ask_role, ask_participant_code)
+    cached = _form_classes.get(key)
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    if len(_form_classes) >= 256:
+        _form_classes.clear()
+    _form_classes[key] = (questionnaire, _build_form_class(questionnaire, ask_role, ask_participant_code))
+    return _form_classes[key][1]
+
+
+def _build_form_class(
+    questionnaire: Questionnaire, ask_role: bool, ask_participant_code: bool
+) -> type[SurveyForm]:
     class _Form(SurveyForm):
         pass
 
@@ -52,7 +71,13 @@ def make_survey_form(
     for q in questionnaire.questions:
         for name in question_type(q).input_names(q):
             setattr(_Form, attribute(name), _field_for(q, name))
-    form = _Form(**kwargs)
+    return _Form
+
+
+def make_survey_form(
+    questionnaire: Questionnaire, *, ask_role: bool, ask_participant_code: bool, **kwargs
+) -> SurveyForm:
+    form = survey_form_class(questionnaire, ask_role, ask_participant_code)(**kwargs)
     if not form.response_uuid.data:
         form.response_uuid.data = str(uuid.uuid4())
     return form

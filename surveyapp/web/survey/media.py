@@ -61,7 +61,10 @@ def recording_url(text: str, language: str | None = None) -> str | None:
     language = language or str(get_locale())
     if language not in LANGUAGES or not text:
         return None
-    content_hash = published_audio(language).get(text_hash(text))
+    published = published_audio(language)
+    if not published:  # most languages have no recordings: no text to hash
+        return None
+    content_hash = published.get(text_hash(text))
     return url_for("survey.recording", content_hash=content_hash) if content_hash else None
 
 

@@ -1,0 +1,303 @@
+"""Participant flow: surveyapp against a bare Flask app doing the same INSERTs.
+
+Starts a private PostgreSQL cluster (see pgcluster.py) and, on loopback, gunicorn with 2 sync
+workers twice: surveyapp (``wsgi:app``) and the bare app of this file, on the same database. The
+bare app shows a form and stores a post as one INSERT of the response and one executemany of its
+answers into surveyapp's own tables. Concurrent clients then answer through each in turns
+(A, B, A, B…), as a browser does:
+
+- surveyapp: GET ``/s/<token>`` (language picker), GET ``/s/<token>/sv`` (the form), POST the
+  answers with the form's hidden fields (csrf_token, response_uuid, turn, ticket) → 302 ``…/tack``;
+- bare: GET ``/form``, POST the answers → 302.
+
+It prints flows per second for each turn, the ratio surveyapp/bare (min/median/max over the pairs
+of turns) and the SQL statements of one surveyapp GET and POST (counted in-process with a
+SQLAlchemy event, against the test client on the same database).
+
+    .venv/bin/python benchmarks/participant_flow.py [--clients 8] [--seconds 8] [--turns 3]
+
+Loopback only; bounded in time and count; everything it started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgcluster import PrivatePostgres, free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+#: at most this many flows per client and turn, so that a run stays bounded in count too
+MAX_FLOWS_PER_TURN = 5000
+
+ANSWERS = {"kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": "bra",
+           "bemotande_handlaggare": "ingen", "tro_formaga": "5", "mar_battre": "4",
+           "kommentar": "Bra stöd."}
+
+
+# ---- the bare app (run by gunicorn as ``participant_flow:bare_app``) ----------------------
+
+
+def make_bare_app():
+    """A Flask app with nothing but a form page and the INSERTs of one response."""
+    import psycopg
+    from flask import Flask, redirect, request
+
+    app = Flask("bare")
+    url = os.environ["DATABASE_URL"]
+    state: dict = {}
+
+    def connection():
+        conn = state.get("conn")
+        if conn is None:
+            conn = state["conn"] = psycopg.connect(url)
+            row = conn.execute(
+                "SELECT l.round_id, l.organisation_id, v.id FROM survey_links l"
+                " JOIN rounds r ON r.id = l.round_id"
+                " JOIN questionnaire_versions v ON v.questionnaire_key = r.questionnaire_key"
+                " AND v.is_current WHERE l.token = %s", (os.environ["BARE_TOKEN"],)).fetchone()
+            state["ids"] = row
+            conn.commit()
+        return conn
+
+    @app.get("/form")
+    def form():
+        inputs = "".join(f'<input name="{k}">' for k in ANSWERS)
+        return (f'<form method="post"><input type="hidden" name="response_uuid" value="{uuid.uuid4()}">'
+                f"{inputs}<button>Skicka</button></form>")
+
+    @app.post("/form")
+    def submit():
+        conn = connection()
+        round_id, organisation_id, version_id = state["ids"]
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO responses (uuid, round_id, version_id, organisation_id, language,"
+                " submitted_at, channel) VALUES (%s, %s, %s, %s, 'sv', now(), 'self') RETURNING id",
+                (request.form["response_uuid"], round_id, version_id, organisation_id))
+            response_id = cur.fetchone()[0]
+            cur.executemany(
+                "INSERT INTO answers (response_id, question_key, row_key, code, number, text)"
+                " VALUES (%s, %s, '', %s, %s, %s)",
+                [(response_id, key, None if key == "kommentar" else value,
+                  int(value) if value.isdigit() else None, value if key == "kommentar" else None)
+                 for key, value in request.form.items() if key in ANSWERS])
+        conn.commit()
+        return redirect("/tack")
+
+    return app
+
+
+if os.environ.get("BARE_TOKEN"):
+    bare_app = make_bare_app()
+
+
+# ---- clients ---------------------------------------------------------------------------
+
+
+class Client:
+    """One browser on a kept-alive-free HTTP/1.1 loopback connection, with a cookie jar."""
+
+    def __init__(self, port: int):
+        import http.client
+
+        self.port = port
+        self.http = http.client
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: list | None = None) -> tuple[int, str, str]:
+        from http.cookies import SimpleCookie
+        from urllib.parse import urlencode
+
+        conn = self.http.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for value in response.headers.get_all("Set-Cookie") or []:
+                for key, morsel in SimpleCookie(value).items():
+                    self.cookies[key] = morsel.value
+            return response.status, response.headers.get("Location", ""), text
+        finally:
+            conn.close()
+
+
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+
+def hidden_fields(page: str) -> list[tuple[str, str]]:
+    import html
+
+    fields = []
+    for tag in HIDDEN.findall(page):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields.append((html.unescape(name.group(1)), html.unescape(value.group(1) if value else "")))
+    return fields
+
+
+def surveyapp_flow(client: Client, token: str) -> bool:
+    client.request("GET", f"/s/{token}")
+    status, _location, page = client.request("GET", f"/s/{token}/sv")
+    if status != 200:
+        return False
+    body = [*hidden_fields(page), *ANSWERS.items()]
+    status, location, _text = client.request("POST", f"/s/{token}/sv", body)
+    return status == 302 and location.endswith("/tack")
+
+
+def bare_flow(client: Client, _token: str) -> bool:
+    status, _location, page = client.request("GET", "/form")
+    if status != 200:
+        return False
+    status, location, _text = client.request("POST", "/form", [*hidden_fields(page), *ANSWERS.items()])
+    return status == 302 and location.endswith("/tack")
+
+
+def drive(port: int, flow, token: str, clients: int, seconds: float) -> tuple[float, int]:
+    """Flows per second with CLIENTS concurrent browsers for SECONDS; and the failures."""
+    done, failed = [0], [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def run() -> None:
+        client = Client(port)
+        for _ in range(MAX_FLOWS_PER_TURN):
+            if time.perf_counter() >= deadline:
+                return
+            ok = flow(client, token)
+            with lock:
+                if ok:
+                    done[0] += 1
+                else:
+                    failed[0] += 1
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / (time.perf_counter() - start), failed[0]
+
+
+def wait_for(port: int) -> None:
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"participant_flow: nothing answers on port {port}")
+
+
+def statements_per_request(database_url: str, token: str) -> tuple[int, int]:
+    """SQL statements of one form GET and one POST, counted in-process (test client)."""
+    from sqlalchemy import event
+
+    os.environ["DATABASE_URL"] = database_url
+    sys.path.insert(0, str(ROOT))  # the code gunicorn ran, not whichever surveyapp is installed
+    from surveyapp import create_app
+    from surveyapp.extensions import db
+
+    app = create_app({"OPEN_LINK_POSTS_PER_HOUR": 10**9})
+    client = app.test_client()
+    counted = [0]
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _count(*_args) -> None:
+            counted[0] += 1
+
+        client.get(f"/s/{token}")
+        counted[0] = 0
+        page = client.get(f"/s/{token}/sv").get_data(as_text=True)
+        get_count = counted[0]
+        counted[0] = 0
+        response = client.post(f"/s/{token}/sv", data={**dict(hidden_fields(page)), **ANSWERS})
+        assert response.status_code == 302, response.status_code
+        post_count = counted[0]
+    return get_count, post_count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--turns", type=int, default=3, help="turns of each app")
+    args = parser.parse_args()
+
+    pg = PrivatePostgres()
+    servers: list[subprocess.Popen] = []
+    try:
+        pg.init()
+        app_port, bare_port = free_port(), free_port()
+        env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
+               "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
+               "SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR": str(10**9)}
+        init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
+                              check=True, capture_output=True, text=True)
+        match = re.search(r"avslutningsenkat\s+(http\S+)", init.stdout)
+        if not match:
+            sys.exit("participant_flow: surveyapp init --demo printed no avslutningsenkät link")
+        token = urlsplit(match.group(1)).path.rsplit("/", 1)[1]
+        gunicorn = [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+                    "--timeout", "30", "--log-level", "warning"]
+        log = (pg.dir / "gunicorn.log").open("w")
+        servers.append(subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{app_port}", "wsgi:app"],
+                                        env=env, cwd=ROOT, stderr=log))
+        servers.append(subprocess.Popen(
+            [*gunicorn, "--bind", f"127.0.0.1:{bare_port}", "--chdir", str(ROOT / "benchmarks"),
+             "participant_flow:bare_app"], env={**env, "BARE_TOKEN": token}, cwd=ROOT, stderr=log))
+        wait_for(app_port)
+        wait_for(bare_port)
+        # one warm-up flow each (imports, first connections)
+        drive(app_port, surveyapp_flow, token, 1, 1)
+        drive(bare_port, bare_flow, token, 1, 1)
+
+        print(f"{args.clients} clients, {args.seconds:g} s per turn, 2 sync gunicorn workers each, "
+              f"{os.cpu_count()} cores")
+        ratios = []
+        for turn in range(1, args.turns + 1):
+            app_rate, app_failed = drive(app_port, surveyapp_flow, token, args.clients, args.seconds)
+            bare_rate, bare_failed = drive(bare_port, bare_flow, token, args.clients, args.seconds)
+            ratios.append(app_rate / bare_rate)
+            print(f"  turn {turn}: surveyapp {app_rate:7.1f} flows/s ({app_failed} failed)   "
+                  f"bare {bare_rate:7.1f} flows/s ({bare_failed} failed)   ratio {ratios[-1]:.2f}")
+        print(f"ratio surveyapp/bare  min {min(ratios):.2f}  median {statistics.median(ratios):.2f}  "
+              f"max {max(ratios):.2f}")
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+        servers.clear()
+        get_count, post_count = statements_per_request(pg.url, token)
+        print(f"SQL statements (BEGIN/COMMIT not counted): form GET {get_count}, POST {post_count}; "
+              "the bare app: GET 0, POST 1 INSERT + 1 executemany")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+        pg.cleanup()
+
+
+if __name__ == "__main__":
+    main()
