@@ -35,6 +35,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loopback import ANSWERS as BASE_ANSWERS  # noqa: E402
+from loopback import Browser, hidden_fields  # noqa: E402
 from pgcluster import PrivatePostgres, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +44,7 @@ VENV_BIN = Path(sys.executable).parent
 #: at most this many flows per client and turn, so that a run stays bounded in count too
 MAX_FLOWS_PER_TURN = 5000
 
-ANSWERS = {"kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": "bra",
-           "bemotande_handlaggare": "ingen", "tro_formaga": "5", "mar_battre": "4",
-           "kommentar": "Bra stöd."}
+ANSWERS = {**BASE_ANSWERS, "kommentar": "Bra stöd."}
 
 
 # ---- the bare app (run by gunicorn as ``participant_flow:bare_app``) ----------------------
@@ -107,69 +107,22 @@ if os.environ.get("BARE_TOKEN"):
 # ---- clients ---------------------------------------------------------------------------
 
 
-class Client:
-    """One browser on a kept-alive-free HTTP/1.1 loopback connection, with a cookie jar."""
-
-    def __init__(self, port: int):
-        import http.client
-
-        self.port = port
-        self.http = http.client
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: list | None = None) -> tuple[int, str, str]:
-        from http.cookies import SimpleCookie
-        from urllib.parse import urlencode
-
-        conn = self.http.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=data, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for value in response.headers.get_all("Set-Cookie") or []:
-                for key, morsel in SimpleCookie(value).items():
-                    self.cookies[key] = morsel.value
-            return response.status, response.headers.get("Location", ""), text
-        finally:
-            conn.close()
-
-
-HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-
-
-def hidden_fields(page: str) -> list[tuple[str, str]]:
-    import html
-
-    fields = []
-    for tag in HIDDEN.findall(page):
-        name = re.search(r'name="([^"]*)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            fields.append((html.unescape(name.group(1)), html.unescape(value.group(1) if value else "")))
-    return fields
-
-
-def surveyapp_flow(client: Client, token: str) -> bool:
+def surveyapp_flow(client: Browser, token: str) -> bool:
     client.request("GET", f"/s/{token}")
-    status, _location, page = client.request("GET", f"/s/{token}/sv")
+    status, _headers, page = client.request("GET", f"/s/{token}/sv")
     if status != 200:
         return False
     body = [*hidden_fields(page), *ANSWERS.items()]
-    status, location, _text = client.request("POST", f"/s/{token}/sv", body)
-    return status == 302 and location.endswith("/tack")
+    status, headers, _text = client.request("POST", f"/s/{token}/sv", body)
+    return status == 302 and headers.get("Location", "").endswith("/tack")
 
 
-def bare_flow(client: Client, _token: str) -> bool:
-    status, _location, page = client.request("GET", "/form")
+def bare_flow(client: Browser, _token: str) -> bool:
+    status, _headers, page = client.request("GET", "/form")
     if status != 200:
         return False
-    status, location, _text = client.request("POST", "/form", [*hidden_fields(page), *ANSWERS.items()])
-    return status == 302 and location.endswith("/tack")
+    status, headers, _text = client.request("POST", "/form", [*hidden_fields(page), *ANSWERS.items()])
+    return status == 302 and headers.get("Location", "").endswith("/tack")
 
 
 def drive(port: int, flow, token: str, clients: int, seconds: float) -> tuple[float, int]:
@@ -179,7 +132,7 @@ def drive(port: int, flow, token: str, clients: int, seconds: float) -> tuple[fl
     deadline = time.perf_counter() + seconds
 
     def run() -> None:
-        client = Client(port)
+        client = Browser(port)
         for _ in range(MAX_FLOWS_PER_TURN):
             if time.perf_counter() >= deadline:
                 return

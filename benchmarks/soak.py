@@ -18,8 +18,6 @@ Loopback only; bounded in time and count; everything it started is stopped at th
 from __future__ import annotations
 
 import argparse
-import html
-import http.client
 import os
 import re
 import socket
@@ -29,59 +27,15 @@ import threading
 import time
 import uuid
 from collections import Counter
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loopback import ANSWERS, Browser, hidden_fields  # noqa: E402
 from pgcluster import PrivatePostgres, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-
-
-class Browser:
-    """One participant's browser: a cookie jar and plain HTTP/1.1 requests, no redirects followed."""
-
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, str]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urlencode(body, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=data, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for value in response.headers.get_all("Set-Cookie") or []:
-                cookie = SimpleCookie(value)
-                for key, morsel in cookie.items():
-                    self.cookies[key] = morsel.value
-            return response.status, dict(response.headers), text
-        finally:
-            conn.close()
-
-
-FIELD = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-
-
-def hidden_fields(page: str) -> list[tuple[str, str]]:
-    fields = []
-    for tag in FIELD.findall(page):
-        name = re.search(r'name="([^"]*)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            fields.append((html.unescape(name.group(1)), html.unescape(value.group(1) if value else "")))
-    return fields
-
-
-ANSWERS = {"kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": "bra",
-           "bemotande_handlaggare": "ingen", "tro_formaga": "5", "mar_battre": "4"}
 
 
 class Tally:
@@ -99,7 +53,7 @@ class Tally:
 
 
 def participant(base: tuple[str, int], token: str, tally: Tally, deadline: float) -> None:
-    browser = Browser(*base)
+    browser = Browser(base[1], base[0])
     secret = f"soak-{uuid.uuid4()}"
     # the form, fetched again while the server cannot show it
     while True:
