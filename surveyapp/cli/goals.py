@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,20 +15,7 @@ from ..questionnaire import QuestionnaireError
 from ..services.audit import record_audit
 from ..services.organisations import find_organisation
 from ..services.project import UnknownTableDimension, assessments, goal_table
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
-def _date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+from .common import fail, iso_date
 
 
 @click.command("goals")
@@ -40,7 +26,7 @@ def _date(ctx, param, value: str | None) -> date | None:
               help="Break down by kon, aldersgrupp, fodelseregion or organisation (repeatable; "
                    "default kon and organisation).")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
-@click.option("--enrolled-until", callback=_date,
+@click.option("--enrolled-until", callback=iso_date,
               help="Leave out participants enrolled after this date (YYYY-MM-DD).")
 @click.option("--min-days", type=click.IntRange(min=0),
               help="Leave out participants in the project fewer days than this.")
@@ -48,22 +34,22 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
             organisations: tuple[str, ...], enrolled_until: date | None, min_days: int | None) -> None:
     """The project's goal table: participants against targets, reach and every goal."""
     if not as_json and xlsx_path is None:
-        _fail("Choose an output: --json and/or --xlsx FILE.")
+        fail("Choose an output: --json and/or --xlsx FILE.")
     organisation_ids = None
     if organisations:
         found = [find_organisation(name) for name in organisations]
         unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
         if unknown:
             known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
-            _fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
+            fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
         organisation_ids = {org.id for org in found}
     try:
         table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
                            answer_level=xlsx_path is not None)
     except QuestionnaireError as exc:
-        _fail("\n".join(exc.problems))
+        fail("\n".join(exc.problems))
     except UnknownTableDimension as exc:
-        _fail(str(exc))
+        fail(str(exc))
     written = assessments()
     if xlsx_path is not None:
         from ..exports.project_xlsx import write_project_xlsx
@@ -93,7 +79,7 @@ def insatser_command(organisations: tuple[str, ...]) -> None:
     if organisations:
         found = [find_organisation(name) for name in organisations]
         if any(org is None for org in found):
-            _fail(f"Unknown organisation among {', '.join(organisations)}")
+            fail(f"Unknown organisation among {', '.join(organisations)}")
         organisation_ids = {org.id for org in found}
     results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
     click.echo(json.dumps(results_dict(results), ensure_ascii=False, indent=2))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from ..services.audit import record_audit
 from ..services.imports import ImportFailed
 from ..services.insatser import import_insatser
 from ..services.register import FILE_COLUMNS, export_rows, import_register, sync_exits
+from .common import import_refused
 
 
 @click.group("participants")
@@ -28,11 +28,7 @@ def import_(file: Path) -> None:
     try:
         result = import_register(file)
     except ImportFailed as exc:
-        db.session.rollback()
-        for error in exc.errors:
-            click.echo(error.render(), err=True)
-        click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
-        sys.exit(1)
+        import_refused(exc, file)
     sync_exits()
     record_audit(None, "register.import", f"{file.name}: {result.added} added, {result.updated} updated")
     db.session.commit()
@@ -61,11 +57,7 @@ def import_insatser_(file: Path) -> None:
     try:
         result = import_insatser(file)
     except ImportFailed as exc:
-        db.session.rollback()
-        for error in exc.errors:
-            click.echo(error.render(), err=True)
-        click.echo(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.", err=True)
-        sys.exit(1)
+        import_refused(exc, file)
     record_audit(None, "register.insatser", f"{file.name}: {result.added} added")
     db.session.commit()
     click.echo(f"Insatser: {result.added} added, {result.already} already there.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -25,11 +24,7 @@ from ..services.imports import ImportFailed, import_file
 from ..services.organisations import find_organisation
 from ..services.rates import with_response_rates
 from ..services.register import sync_exits
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
+from .common import fail, import_refused, iso_date
 
 
 @click.command("import")
@@ -42,12 +37,9 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
         result = import_file(questionnaire, file, round_name)
     except LookupError as exc:
         db.session.rollback()
-        _fail(str(exc.args[0]))
+        fail(str(exc.args[0]))
     except ImportFailed as exc:
-        db.session.rollback()
-        for error in exc.errors:
-            click.echo(error.render(), err=True)
-        _fail(f"Nothing imported: {len(exc.errors)} problem(s) in {file.name}.")
+        import_refused(exc, file)
     if questionnaire == "avslut":
         sync_exits()  # the register takes the avslut day and the consent to follow-up
     db.session.commit()
@@ -58,14 +50,6 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
         click.echo(f"{result.without_id} row(s) had no response_id: importing the file again "
                    "would store them again.")
 
-
-def _date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @click.command("report")
@@ -81,10 +65,10 @@ def _date(ctx, param, value: str | None) -> date | None:
                    "(forms about a participant) inskrivning, inskrivning_kvartal, tid_i_projekt, "
                    "or a crossing such as kon*fodelseregion (repeatable).")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
-@click.option("--since", callback=_date, help="Only answers from this date (YYYY-MM-DD).")
-@click.option("--until", callback=_date, help="Only answers up to this date (YYYY-MM-DD).")
+@click.option("--since", callback=iso_date, help="Only answers from this date (YYYY-MM-DD).")
+@click.option("--until", callback=iso_date, help="Only answers up to this date (YYYY-MM-DD).")
 @click.option("--with-text", is_flag=True, help="Include free-text answers in the Excel answer sheet.")
-@click.option("--enrolled-until", callback=_date,
+@click.option("--enrolled-until", callback=iso_date,
               help="Forms about a participant: leave out participants enrolled after this date.")
 @click.option("--min-days", type=click.IntRange(min=0),
               help="Forms about a participant: leave out participants in the project fewer days.")
@@ -94,14 +78,14 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
            with_text: bool, enrolled_until: date | None = None, min_days: int | None = None) -> None:
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
-        _fail("Choose an output: --json and/or --xlsx FILE.")
+        fail("Choose an output: --json and/or --xlsx FILE.")
     organisation_ids = None
     if organisations:
         found = [find_organisation(name) for name in organisations]
         unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
         if unknown:
             known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
-            _fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
+            fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
         organisation_ids = {org.id for org in found}
     selected_rounds = tuple(dict.fromkeys((*rounds, *(r for r in (shift_from, shift_to) if r and rounds))))
     try:
@@ -119,7 +103,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
             include_text=with_text,
         )
     except (SelectionError, UnknownDimension, ValueError) as exc:
-        _fail(str(exc.args[0]))
+        fail(str(exc.args[0]))
     result = with_response_rates(result, organisation_ids)
     if xlsx_path is not None:
         write_xlsx(result, xlsx_path)
