@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, ParticipantCode
+from tests import factories
 from tests.project_data import load_project, register_rows
 
 
@@ -265,3 +266,12 @@ def test_imported_avslut_gives_the_register_its_consent_to_follow_up(runner, tmp
     assert codes["MA-01"].followup_consent is True and codes["MA-05"].followup_consent is False
     assert codes["MA-07"].followup_consent is None and codes["MA-07"].exited_on is None
     assert codes["SK-01"].exited_on.isoformat() == "2025-10-01"
+
+
+def test_register_export_neutralises_formula_text(runner, tmp_path):
+    factories.organisation("=HYPERLINK(\"x\")")
+    db.session.add(ParticipantCode(code="AB-01", organisation=factories.organisation("=HYPERLINK(\"x\")")))
+    db.session.commit()
+    out = tmp_path / "export.csv"
+    assert runner.invoke(args=["participants", "export", str(out)]).exit_code == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..exports.csv_text import neutralise
 from ..extensions import db
 from ..services.audit import record_audit
 from ..services.imports import ImportFailed
@@ -43,7 +44,7 @@ def export(file: Path) -> None:
     with file.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(FILE_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([neutralise(value) for value in row] for row in rows)
     record_audit(None, "export.register", f"{len(rows)} code(s) → {file.name}")
     db.session.commit()
     click.echo(f"Wrote {file} ({len(rows)} code(s)).")
