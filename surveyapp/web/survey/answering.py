@@ -32,6 +32,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask.globals import request_ctx
 from flask.sessions import NullSession
@@ -178,8 +179,6 @@ def read_ticket(value: str) -> dict | None:
 
 def offline_assets() -> list[str]:
     """The static files an answering page needs, kept by the service worker."""
-    from flask import url_for
-
     files = ["app.css", "staff.css", "survey.js", "kiosk.js"] + [f"faces/face-{n}.svg" for n in range(1, 6)]
     return [url_for("static", filename=name) for name in files]
 

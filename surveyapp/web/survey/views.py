@@ -15,7 +15,7 @@ from ...models import Organisation, QuestionnaireVersion, Round
 from ...services.kiosk import count_kiosk_answer
 from ...services.questionnaires import current_version, definition_of
 from ...services.rounds import find_link
-from ...services.submissions import Submission, SubmissionError, record
+from ...services.submissions import SubmissionError, record
 from . import blueprint
 from .answering import (
     CHANGE_LANGUAGE,
@@ -26,6 +26,7 @@ from .answering import (
     read_ticket,
     render_language_choice,
     show_form,
+    submission_of,
     submit_form,
 )
 from .media import is_media
@@ -193,14 +194,12 @@ def queued():
     link = ticket.get("link")
     if link:
         check_open_link_rate(link)  # 429: the worker keeps the answers and tries again later
-    raw = answers_of(request.form)
-    submission = Submission(
-        round=round_, version=version, organisation=organisation, raw=raw,
-        uuid=request.form.get("response_uuid", ""), language=ticket["language"],
-        channel=ticket["channel"], role=ticket["role"] or (raw.get("role") or [None])[0],
-        participant_code=ticket["code"] or (raw.get("participant_code") or [None])[0],
-        new_uuid_when_changed=True,
+    ctx = AnsweringContext(
+        round=round_, organisation=organisation, version=version, questionnaire=definition_of(version),
+        action_url=request.path, languages_url="", language=ticket["language"],
+        channel=ticket["channel"], role=ticket["role"], participant_code=ticket["code"],
     )
+    submission = submission_of(ctx, answers_of(request.form), request.form.get("response_uuid", ""))
     try:
         response = record(submission)
     except SubmissionError as exc:
