@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from .data import Item
@@ -68,33 +69,72 @@ class Figures:
         return tuple((code, Share(count, self.answered)) for code, count in self.distribution)
 
 
-def valid_answers(item: Item, answers: pd.DataFrame) -> pd.DataFrame:
-    """Answers that count in n: every code but the not-applicable ones."""
-    return answers[~answers["code"].isin(item.question.not_applicable_codes)]
+class ItemCounts:
+    """One item's rows of :attr:`cells.Cells.counts` as arrays: each row one profile and one
+    code (a multiple-choice item: one set of codes), with its count and scale sums."""
+
+    def __init__(self, item: Item, rows: pd.DataFrame):
+        from .cells import COMBO_SEPARATOR
+
+        question = item.question
+        self.item = item
+        self.profile = rows["profile"].to_numpy(dtype="int64")
+        self.count = rows["count"].to_numpy(dtype="int64")
+        self.total = rows["total"].to_numpy(dtype="float64")
+        self.total_sq = rows["total_sq"].to_numpy(dtype="float64")
+        self.numbers = rows["numbers"].to_numpy(dtype="int64")
+        combos = rows["combo"].astype(str)
+        if question.type == "multi":
+            sets = [frozenset(c.split(COMBO_SEPARATOR)) for c in combos]
+        else:
+            sets = [frozenset((c,)) for c in combos]
+        not_applicable = set(question.not_applicable_codes)
+        #: the row's codes (or any of them) count in n: not only not-applicable ones
+        self.valid = np.fromiter((bool(s - not_applicable) for s in sets), bool, len(sets))
+        self._sets = sets
+        self._members: dict[str, np.ndarray] = {}
+
+    def member(self, codes: tuple[str, ...] | frozenset[str]) -> np.ndarray:
+        """Rows whose codes include one of ``codes``."""
+        wanted = frozenset(codes)
+        key = ",".join(sorted(wanted))
+        if key not in self._members:
+            self._members[key] = np.fromiter((bool(s & wanted) for s in self._sets), bool, len(self._sets))
+        return self._members[key]
+
+    def everything(self) -> np.ndarray:
+        return np.ones(len(self.count), dtype=bool)
+
+    def moments(self, mask: np.ndarray) -> tuple[int, float, float]:
+        """n, sum and sum of squares of the scale steps given in the rows of ``mask``."""
+        rows = mask & self.valid
+        return int(self.numbers[rows].sum()), float(self.total[rows].sum()), float(self.total_sq[rows].sum())
 
 
-def share_of(item: Item, answers: pd.DataFrame, codes: tuple[str, ...] | None = None) -> Share:
+def share_of(counts: ItemCounts, mask: np.ndarray, codes: tuple[str, ...] | None = None) -> Share:
     """Respondents with one of ``codes`` (default: the positive codes) of those answering."""
-    valid = valid_answers(item, answers)
-    codes = codes or item.question.positive
-    k = valid.loc[valid["code"].isin(codes), "response_id"].nunique()
-    return Share(int(k), int(valid["response_id"].nunique()))
+    codes = codes or counts.item.question.positive
+    valid = mask & counts.valid
+    k = counts.count[valid & counts.member(codes)].sum()
+    return Share(int(k), int(counts.count[valid].sum()))
 
 
-def mean_of(item: Item, answers: pd.DataFrame) -> Mean:
-    numbers = valid_answers(item, answers)["number"].dropna()
-    return Mean(float(numbers.mean()) if len(numbers) else None, int(len(numbers)))
+def mean_of(counts: ItemCounts, mask: np.ndarray) -> Mean:
+    n, total, _ = counts.moments(mask)
+    return Mean(total / n if n else None, n)
 
 
-def figures_of(item: Item, answers: pd.DataFrame) -> Figures:
-    """The figures of one item over ``answers`` (columns response_id, code, number)."""
-    counts = answers["code"].value_counts()
-    distribution = tuple((code, int(counts.get(code, 0))) for code in item.question.option_codes)
-    valid = valid_answers(item, answers)
+def figures_of(counts: ItemCounts, mask: np.ndarray) -> Figures:
+    """The figures of one item over the rows of ``mask``."""
+    item = counts.item
+    selected = counts.count[mask]
+    distribution = tuple(
+        (code, int(counts.count[mask & counts.member((code,))].sum())) for code in item.question.option_codes
+    )
     return Figures(
-        n=int(valid["response_id"].nunique()),
+        n=int(counts.count[mask & counts.valid].sum()),
         distribution=distribution,
-        share=share_of(item, answers) if item.has_share else None,
-        mean=mean_of(item, answers) if item.has_mean else None,
-        answered=int(answers["response_id"].nunique()),
+        share=share_of(counts, mask) if item.has_share else None,
+        mean=mean_of(counts, mask) if item.has_mean else None,
+        answered=int(selected.sum()),
     )

@@ -9,9 +9,12 @@ import pandas as pd
 
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import N_
+from .cells import Cells, answer_attribute, attributes_for, register_attribute
 from .data import AnswerData
-from .register import BACKGROUND, ENROLMENT_DIMENSIONS, TIME_BANDS, enrolment_groups, register_assignment
+from .register import BACKGROUND, ENROLMENT_DIMENSIONS, TIME_BANDS, time_band
 
+#: the breakdowns every goal is shown by, when the questionnaire has them
+GOAL_DIMENSIONS = ("kon", "organisation")
 #: separates the two dimensions of a crossing, and the two groups of a crossed group
 CROSS = "*"
 #: reports group Sverige and Övriga Norden together
@@ -85,10 +88,10 @@ def parse(questionnaire: Questionnaire, key: str) -> str:
     return CROSS.join(parts)
 
 
-def _single_groups(data: AnswerData, key: str) -> tuple[Group, ...]:
-    q = data.questionnaire
+def _single_groups(cells: Cells, key: str) -> tuple[Group, ...]:
+    q = cells.questionnaire
     if key == "organisation":
-        names = sorted(data.responses["organisation"].dropna().unique(), key=str.casefold)
+        names = sorted(cells.profiles["organisation"].dropna().unique(), key=str.casefold)
         return tuple(Group(n, (Label(n, "none"),)) for n in names)
     if key == "role":
         return tuple(Group(r.code, (Label(r.label, "questionnaires"),)) for r in q.roles)
@@ -98,20 +101,21 @@ def _single_groups(data: AnswerData, key: str) -> tuple[Group, ...]:
         return tuple(Group(g, (Label(t),)) for g, t in REGION_LABELS.items())
     if key == "tid_i_projekt":
         return tuple(Group(k, (Label(t),)) for k, _, t in TIME_BANDS)
-    if key in ENROLMENT_DIMENSIONS:
-        return tuple(Group(g, (Label(g, "none"),)) for g in enrolment_groups(data, key))
-    question = _background_question(data, key)
+    if key in ENROLMENT_DIMENSIONS:  # the years and quarters that occur
+        return tuple(Group(g, (Label(g, "none"),)) for g in sorted(set(_single_assignment(cells, key))))
+    question = _background_question(cells, key)
     if question is None:  # not loaded with the data: the codes the register holds
-        return tuple(Group(c, (Label(c, "none"),)) for c in sorted(set(register_assignment(data, key))))
+        codes = cells.profiles[register_attribute(key)].dropna().astype(str)
+        return tuple(Group(c, (Label(c, "none"),)) for c in sorted(set(codes)))
     return tuple(
         Group(o.code, (Label(o.label, "questionnaires"),)) for o in question.options if not o.not_applicable
     )
 
 
-def _background_question(data: AnswerData, key: str):
-    if key in data.questionnaire.keys:
-        return data.questionnaire.question(key)
-    return next((q for q in data.background if q.key == key), None)
+def _background_question(cells: Cells, key: str):
+    if key in cells.questionnaire.keys:
+        return cells.questionnaire.question(key)
+    return next((q for q in cells.background if q.key == key), None)
 
 
 def _single_label(questionnaire: Questionnaire, key: str) -> Label:
@@ -127,56 +131,76 @@ def dimension_label(questionnaire: Questionnaire, key: str) -> tuple[Label, ...]
     return tuple(_single_label(questionnaire, p) for p in key.split(CROSS))
 
 
-def dimension(data: AnswerData, key: str) -> Dimension:
+def dimension(cells: Cells, key: str) -> Dimension:
     """The dimension and its groups, in the order they are shown."""
     parts = key.split(CROSS)
-    label = tuple(_single_label(data.questionnaire, p) for p in parts)
+    label = tuple(_single_label(cells.questionnaire, p) for p in parts)
     if len(parts) == 1:
-        return Dimension(key, label, _single_groups(data, key))
-    first, second = (_single_groups(data, p) for p in parts)
+        return Dimension(key, label, _single_groups(cells, key))
+    first, second = (_single_groups(cells, p) for p in parts)
     groups = tuple(
         Group(f"{a.key}{CROSS}{b.key}", a.label + b.label) for a in first for b in second
     )
     return Dimension(key, label, groups)
 
 
-def _single_assignment(data: AnswerData, key: str) -> pd.Series:
-    responses = data.responses.set_index("response_id")
+def _quarter(year, month) -> str:
+    return f"{int(year)}-K{(int(month) - 1) // 3 + 1}"
+
+
+def _single_assignment(cells: Cells, key: str) -> pd.Series:
+    profiles = cells.profiles
     if key in ("organisation", "role", "channel"):
-        return responses[key].dropna()
-    if key in ENROLMENT_DIMENSIONS:
-        return register_assignment(data, key)
-    if data.questionnaire.uses_participant_code and key in BACKGROUND:
+        return profiles[key].dropna()
+    if key == "inskrivning":
+        return profiles["enrolled_year"].dropna().map(lambda year: str(int(year)))
+    if key == "inskrivning_kvartal":
+        enrolled = profiles[["enrolled_year", "enrolled_month"]].dropna()
+        return pd.Series([_quarter(y, m) for y, m in enrolled.itertuples(index=False)],
+                         index=enrolled.index, dtype=object)
+    if key == "tid_i_projekt":
+        return profiles["days_in_project"].dropna().map(time_band).dropna()
+    if cells.questionnaire.uses_participant_code and key in BACKGROUND:
         # forms about a participant take the group from the register; a rating whose code
         # is not registered keeps the participant's own answer, when the form asks it
-        from_register = register_assignment(data, key)
-        question = _background_question(data, key)
+        from_register = profiles[register_attribute(key)].dropna()
+        question = _background_question(cells, key)
         not_applicable = question.not_applicable_codes if question else ("ej_svar",)
         from_register = from_register[~from_register.isin(not_applicable)]
         if key == "fodelseregion":
             from_register = from_register.map(REGION_GROUPS).dropna()
-        if key not in data.questionnaire.keys:
+        if key not in cells.questionnaire.keys:
             return from_register
-        return from_register.combine_first(_answer_assignment(data, key))
-    return _answer_assignment(data, key)
+        return from_register.combine_first(_answer_assignment(cells, key))
+    return _answer_assignment(cells, key)
 
 
-def _answer_assignment(data: AnswerData, key: str) -> pd.Series:
-    question = data.questionnaire.question(key)
-    a = data.answers
-    answers = a[(a["question"] == key) & (a["row"] == "") & ~a["code"].isin(question.not_applicable_codes)]
-    series = answers.drop_duplicates("response_id").set_index("response_id")["code"].dropna()
+def _answer_assignment(cells: Cells, key: str) -> pd.Series:
+    """The background answer of each profile, not-applicable answers left out."""
+    series = cells.profiles[answer_attribute(key)].dropna()
     if key == "fodelseregion":
         series = series.map(REGION_GROUPS).dropna()
     return series
 
 
-def assign(data: AnswerData, key: str) -> pd.Series:
-    """Each response's group (indexed by response_id); responses in no group are left out,
+def assign(cells: Cells, key: str) -> pd.Series:
+    """Each profile's group (indexed by profile number); profiles in no group are left out,
     such as those who answered ``ej_svar``."""
+    missing = [a for a in attributes_for(cells.questionnaire, [key]) if a not in cells.attributes]
+    if missing:
+        raise ValueError(f"the answers were counted without {', '.join(missing)}, which {key!r} needs")
     parts = key.split(CROSS)
     if len(parts) == 1:
-        return _single_assignment(data, key).astype(str)
-    first, second = (_single_assignment(data, p).astype(str) for p in parts)
+        return _single_assignment(cells, key).astype(str)
+    first, second = (_single_assignment(cells, p).astype(str) for p in parts)
     both = pd.concat([first.rename("a"), second.rename("b")], axis=1, join="inner")
     return both["a"] + CROSS + both["b"]
+
+
+def assign_responses(data: AnswerData, key: str) -> pd.Series:
+    """Each response's group (indexed by response_id), as :func:`assign` gives it."""
+    from .cells import cells_of
+
+    cells = cells_of(data, [key])
+    groups = assign(cells, key)
+    return cells.response_profiles.map(groups).dropna()

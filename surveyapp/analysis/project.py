@@ -16,7 +16,7 @@ from . import suppression
 from .data import AnswerData
 from .figures import Share
 from .goals import NEAR, GoalFigure, GoalStatus
-from .groups import assign
+from .groups import assign_responses
 from .register import BACKGROUND, empty_register
 from .report import Report
 
@@ -273,7 +273,7 @@ def exit_answers_of(data: AnswerData, dims: Sequence[str]) -> pd.DataFrame:
     frame = data.responses[["response_id", "organisation"]].set_index("response_id")
     for dim in dims:
         if dim != "organisation" and dim in data.questionnaire.keys:
-            frame[dim] = assign(data, dim)
+            frame[dim] = assign_responses(data, dim)
     if "fodelseregion" in frame:
         frame["fodelseregion"] = frame["fodelseregion"].map(
             {"sverige_norden": "sverige", "utanfor_norden": "utanfor_norden"})

@@ -45,10 +45,6 @@ def time_band(days: float) -> str | None:
     return band
 
 
-def quarter(day: pd.Timestamp) -> str:
-    return f"{day.year}-K{(day.month - 1) // 3 + 1}"
-
-
 def registered(data: AnswerData) -> pd.DataFrame:
     """Each response of a participant code in the register, with the code's entry
     (indexed by response_id)."""
@@ -57,30 +53,6 @@ def registered(data: AnswerData) -> pd.DataFrame:
         subset=["participant_code"])
     joined = responses.merge(register, on="participant_code", how="inner")
     return joined.set_index("response_id")
-
-
-def register_assignment(data: AnswerData, key: str) -> pd.Series:
-    """Each response's group by the register (``key`` a background code or an enrolment
-    dimension); responses of codes not in the register, or without the value, are left out."""
-    joined = registered(data)
-    if key in BACKGROUND:
-        return joined[key].dropna().astype(str)
-    enrolled = joined["enrolled_on"].dropna()
-    if key == "inskrivning":
-        return enrolled.dt.year.astype(str)
-    if key == "inskrivning_kvartal":
-        return enrolled.map(quarter)
-    if key == "tid_i_projekt":
-        days = (joined["submitted_at"].dt.normalize() - joined["enrolled_on"]).dt.days
-        return days.map(time_band).dropna()
-    raise KeyError(key)
-
-
-def enrolment_groups(data: AnswerData, key: str) -> list[str]:
-    """The groups of an enrolment dimension, in order (years and quarters that occur)."""
-    if key == "tid_i_projekt":
-        return [k for k, _, _ in TIME_BANDS]
-    return sorted(set(register_assignment(data, key)))
 
 
 def limit_enrolment(data: AnswerData, *, enrolled_until: date | None = None,

@@ -6,20 +6,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from ..questionnaire import Goal, Questionnaire
 from . import suppression
-from .data import AnswerData, Item, item_answers, items_of
-from .figures import Figures, figures_of, share_of
+from .cells import Cells, cells_of, empty_counts, empty_ratings, has_ratings
+from .data import AnswerData, Item, items_of
+from .figures import Figures, ItemCounts, figures_of, share_of
 from .goals import GoalFigure, GoalResult, share_figure, shift_figure
-from .groups import Dimension, assign, available, dimension, parse
+from .groups import GOAL_DIMENSIONS, Dimension, assign, available, dimension, parse
 from .rates import ResponseRates
 from .records import AnswerTable, answer_table
 from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
-
-#: the breakdowns every goal is shown by, when the questionnaire has them
-GOAL_DIMENSIONS = ("kon", "organisation")
 
 
 @dataclass(frozen=True)
@@ -76,21 +75,17 @@ class Report:
         return next(d for d in (*self.dimensions, *self.goal_dimensions) if d.key == key)
 
 
-def _cell(item: Item, answers: pd.DataFrame, pairs: pd.DataFrame | None,
-          shift_rounds: tuple[str, str] | None) -> Cell:
+def _cell(counts: ItemCounts, mask: np.ndarray, in_round: Mapping[str, np.ndarray],
+          pairs: pd.DataFrame | None, shift_rounds: tuple[str, str] | None) -> Cell:
     shift = None
-    if shift_rounds is not None and item.has_mean:
-        shift = shift_between(item, answers, *shift_rounds)
+    if shift_rounds is not None and counts.item.has_mean:
+        shift = shift_between(counts, mask, in_round, *shift_rounds)
     paired = paired_of(pairs) if pairs is not None else None
-    return Cell(figures_of(item, answers), shift, paired)
-
-
-def _has_pairs(data: AnswerData, item: Item) -> bool:
-    return data.questionnaire.paired and item.question.type in ("scale", "band")
+    return Cell(figures_of(counts, mask), shift, paired)
 
 
 def build_report(
-    data: AnswerData,
+    source: Cells | AnswerData,
     *,
     dimensions: Sequence[str] = (),
     shift_from: str | None = None,
@@ -102,11 +97,20 @@ def build_report(
     now: datetime | None = None,
     goal_dimensions: Sequence[str] = GOAL_DIMENSIONS,
 ) -> Report:
-    """Computes every figure of a report. ``dimensions`` are breakdown keys (checked with
-    :func:`groups.parse`); ``shift_from``/``shift_to`` name rounds (default: the earliest
-    and the latest selected); ``threshold`` is the smallest group n shown."""
-    q = data.questionnaire
-    rounds = data.rounds
+    """Computes every figure of a report from the answers counted per cell (answer frames
+    are counted first). ``dimensions`` are breakdown keys (checked with :func:`groups.parse`);
+    ``shift_from``/``shift_to`` name rounds (default: the earliest and the latest selected);
+    ``threshold`` is the smallest group n shown."""
+    q = source.questionnaire
+    dimension_keys = tuple(dict.fromkeys(parse(q, d) for d in dimensions))
+    answers = None
+    if isinstance(source, AnswerData):
+        if answer_level:
+            answers = answer_table(source, include_text)
+        cells = cells_of(source, (*dimension_keys, *goal_dimensions))
+    else:
+        cells = source
+    rounds = cells.rounds
     for name in (shift_from, shift_to):
         if name is not None and name not in rounds:
             raise ValueError(f"round {name!r} is not among the selected rounds")
@@ -115,30 +119,39 @@ def build_report(
         shift_rounds = (shift_from or rounds[0], shift_to or rounds[-1])
     paired_rounds = shift_rounds if (shift_from or shift_to) else None
 
-    dims = tuple(dimension(data, key) for key in dict.fromkeys(parse(q, d) for d in dimensions))
-    goal_dims = tuple(dimension(data, d) for d in goal_dimensions if d in available(q))
-    assignments = {d.key: assign(data, d.key) for d in (*dims, *goal_dims)}
+    dims = tuple(dimension(cells, key) for key in dimension_keys)
+    goal_dims = tuple(dimension(cells, d) for d in goal_dimensions if d in available(q))
+    assignments = {d.key: assign(cells, d.key) for d in (*dims, *goal_dims)}
+    profile_round = cells.profiles["round"]
 
     items = []
     pairs_by_item = {}
+    counts_by_item = {}
+    by_item = dict(tuple(cells.counts.groupby(["question", "row"], sort=False))) if len(cells.counts) else {}
     for item in items_of(q):
-        answers = item_answers(data, item)
-        pairs = pairs_of(data, item, *(paired_rounds or (None, None))) if _has_pairs(data, item) else None
+        rows = by_item.get((item.question.key, item.row_key), empty_counts())
+        counts = counts_by_item[item.key] = ItemCounts(item, rows)
+        everyone = counts.everything()
+        row_round = profile_round.to_numpy()[counts.profile] if len(counts.profile) else np.array([], object)
+        in_round = {r: row_round == r for r in rounds}
+        pairs = None
+        if has_ratings(q, item):
+            pairs = pairs_of(cells.ratings.get(item.key, empty_ratings()), *(paired_rounds or (None, None)))
         pairs_by_item[item.key] = pairs
-        total = suppression.protect_total(_cell(item, answers, pairs, shift_rounds), threshold)
+        total = suppression.protect_total(_cell(counts, everyone, in_round, pairs, shift_rounds), threshold)
         by_round = {
-            r: suppression.protect_group(Cell(figures_of(item, answers[answers["round"] == r])), threshold)
-            for r in rounds
+            r: suppression.protect_group(Cell(figures_of(counts, in_round[r])), threshold) for r in rounds
         }
         by: dict[str, dict[str, Cell]] = {}
         for dim in dims:
-            groups = answers["response_id"].map(assignments[dim.key])
-            pair_groups = pairs["response_id"].map(assignments[dim.key]) if pairs is not None else None
+            groups = _groups_of(counts.profile, assignments[dim.key])
+            pair_groups = pairs["profile"].map(assignments[dim.key]) if pairs is not None else None
             by[dim.key] = {
                 g.key: suppression.protect_group(
                     _cell(
-                        item,
-                        answers[groups == g.key],
+                        counts,
+                        groups == g.key,
+                        in_round,
                         pairs[pair_groups == g.key] if pairs is not None else None,
                         shift_rounds,
                     ),
@@ -149,12 +162,12 @@ def build_report(
         items.append(ItemResult(item, total, by_round, by))
 
     goals = tuple(
-        _goal(data, goal, pairs_by_item, goal_dims, assignments, threshold) for goal in q.goals
+        _goal(q, goal, counts_by_item, pairs_by_item, goal_dims, assignments, threshold) for goal in q.goals
     )
     return Report(
         questionnaire=q,
         rounds=rounds,
-        round_starts=dict(zip(rounds, data.round_starts, strict=False)),
+        round_starts=dict(zip(rounds, cells.round_starts, strict=False)),
         shift_rounds=shift_rounds,
         paired_rounds=paired_rounds,
         dimensions=dims,
@@ -162,41 +175,45 @@ def build_report(
         goals=goals,
         goal_dimensions=goal_dims,
         threshold=threshold,
-        respondents=int(len(data.responses)),
+        respondents=cells.respondents,
         generated_at=now or datetime.now().replace(microsecond=0),
         filters=dict(filters or {}),
-        answers=answer_table(data, include_text) if answer_level else None,
+        answers=answers,
     )
 
 
+def _groups_of(profiles: np.ndarray, assignment: pd.Series) -> np.ndarray:
+    """The group of each row's profile (None: in no group)."""
+    lookup = assignment.reindex(pd.RangeIndex(int(profiles.max()) + 1 if len(profiles) else 0))
+    return lookup.to_numpy(dtype=object)[profiles]
+
+
 def _goal(
-    data: AnswerData,
+    questionnaire: Questionnaire,
     goal: Goal,
+    counts_by_item: Mapping[str, ItemCounts],
     pairs_by_item: Mapping[str, pd.DataFrame | None],
     goal_dims: Sequence[Dimension],
     assignments: Mapping[str, pd.Series],
     threshold: int,
 ) -> GoalResult:
     """A goal's value and status for everyone and per group (kön, organisation)."""
-    item = Item(data.questionnaire.question(goal.question))
+    item = Item(questionnaire.question(goal.question))
 
     if goal.measure == "share":
-        answers = item_answers(data, item)
+        counts = counts_by_item[item.key]
         codes = goal.codes or None
 
-        def figure(subset: pd.DataFrame) -> GoalFigure:
-            return share_figure(share_of(item, subset, codes), goal.target)
+        def figure(mask: np.ndarray) -> GoalFigure:
+            return share_figure(share_of(counts, mask, codes), goal.target)
 
-        total = figure(answers)
-        by = {
-            d.key: {
-                g.key: suppression.protect_goal(
-                    figure(answers[answers["response_id"].map(assignments[d.key]) == g.key]), threshold
-                )
-                for g in d.groups
+        total = figure(counts.everything())
+        by = {}
+        for d in goal_dims:
+            groups = _groups_of(counts.profile, assignments[d.key])
+            by[d.key] = {
+                g.key: suppression.protect_goal(figure(groups == g.key), threshold) for g in d.groups
             }
-            for d in goal_dims
-        }
         return GoalResult(goal, total, by)
 
     pairs = pairs_by_item[item.key]
@@ -211,7 +228,7 @@ def _goal(
     by = {
         d.key: {
             g.key: suppression.protect_goal(
-                paired_figure(pairs[pairs["response_id"].map(assignments[d.key]) == g.key]), threshold
+                paired_figure(pairs[pairs["profile"].map(assignments[d.key]) == g.key]), threshold
             )
             for g in d.groups
         }

@@ -4,14 +4,14 @@ of participants rated more than once (mean within-person difference, Wilcoxon)."
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .data import AnswerData, Item
-from .figures import Share, valid_answers
+from .figures import ItemCounts, Share
 
 
 @dataclass(frozen=True)
@@ -58,52 +58,58 @@ class Paired:
         return Paired(suppressed=True)
 
 
-def welch_ci(a: np.ndarray, b: np.ndarray) -> tuple[float, float] | None:
-    """95 % interval of mean(b) − mean(a), not assuming equal variances; None when it
-    cannot be estimated (fewer than two answers in a round, or no spread at all)."""
-    na, nb = len(a), len(b)
+def variance(n: int, total: float, total_sq: float) -> float:
+    """The sample variance (ddof 1) of ``n`` values from their sum and sum of squares; the
+    numerator is exact for whole steps, so no spread gives exactly 0."""
+    numerator = n * total_sq - total * total
+    if numerator <= 1e-9 * max(1.0, n * total_sq):
+        return 0.0
+    return numerator / (n * (n - 1))
+
+
+def welch_ci(a: tuple[int, float, float], b: tuple[int, float, float]) -> tuple[float, float] | None:
+    """95 % interval of mean(b) − mean(a) from each side's (n, sum, sum of squares), not
+    assuming equal variances; None when it cannot be estimated (fewer than two answers in a
+    round, or no spread at all)."""
+    (na, sa, qa), (nb, sb, qb) = a, b
     if na < 2 or nb < 2:
         return None
-    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
+    va, vb = variance(na, sa, qa) / na, variance(nb, sb, qb) / nb
     se2 = va + vb
     if se2 == 0:
         return None
     df = se2**2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
     half = float(stats.t.ppf(0.975, df)) * math.sqrt(se2)
-    delta = float(b.mean() - a.mean())
+    delta = sb / nb - sa / na
     return (delta - half, delta + half)
 
 
-def shift_between(item: Item, answers: pd.DataFrame, from_round: str, to_round: str) -> Shift:
-    """The shift of the item's mean from one round to another over ``answers`` (with a
-    ``round`` column)."""
-    valid = valid_answers(item, answers).dropna(subset=["number"])
-    a = valid.loc[valid["round"] == from_round, "number"].to_numpy(dtype=float)
-    b = valid.loc[valid["round"] == to_round, "number"].to_numpy(dtype=float)
-    mean_a = float(a.mean()) if len(a) else None
-    mean_b = float(b.mean()) if len(b) else None
+def shift_between(counts: ItemCounts, mask: np.ndarray, in_round: Mapping[str, np.ndarray],
+                  from_round: str, to_round: str) -> Shift:
+    """The shift of the item's mean from one round to another over the rows of ``mask``;
+    ``in_round`` gives each round's rows."""
+    a = counts.moments(mask & in_round[from_round])
+    b = counts.moments(mask & in_round[to_round])
+    mean_a = a[1] / a[0] if a[0] else None
+    mean_b = b[1] / b[0] if b[0] else None
     delta = mean_b - mean_a if mean_a is not None and mean_b is not None else None
-    return Shift(from_round, to_round, delta, welch_ci(a, b), len(a), len(b), mean_a, mean_b)
+    return Shift(from_round, to_round, delta, welch_ci(a, b), a[0], b[0], mean_a, mean_b)
 
 
-def pairs_of(
-    data: AnswerData, item: Item, from_round: str | None = None, to_round: str | None = None
-) -> pd.DataFrame:
+PAIR_COLUMNS = ("participant_code", "first", "latest", "delta", "response_id", "profile")
+
+
+def pairs_of(ratings: pd.DataFrame, from_round: str | None = None,
+             to_round: str | None = None) -> pd.DataFrame:
     """One row per participant code rated at least twice: first, latest, delta, and the
-    latest response's id (whose background places the pair in a group).
+    latest response's id and profile (whose background places the pair in a group).
 
-    Without rounds: the first and the latest rating in the selected rounds. With them: the
-    first rating in ``from_round`` and the latest in ``to_round``.
+    ``ratings``: one item's ratings (:data:`cells.RATING_COLUMNS`). Without rounds: the first
+    and the latest rating in the selected rounds. With them: the first rating in
+    ``from_round`` and the latest in ``to_round``.
     """
-    columns = ["participant_code", "first", "latest", "delta", "response_id"]
-    responses = data.responses.dropna(subset=["participant_code"])[
-        ["response_id", "participant_code", "round", "submitted_at"]
-    ]
-    a = data.answers
-    mask = (a["question"] == item.question.key) & (a["row"] == item.row_key)
-    numbers = valid_answers(item, a[mask]).dropna(subset=["number"])[["response_id", "number"]]
-    rated = responses.merge(numbers.drop_duplicates("response_id"), on="response_id")
-    rated = rated.sort_values(["submitted_at", "response_id"])
+    columns = list(PAIR_COLUMNS)
+    rated = ratings.sort_values(["submitted_at", "response_id"])
     if from_round is None or to_round is None:
         grouped = rated.groupby("participant_code", sort=True)
         first = grouped.head(1).set_index("participant_code")
@@ -113,7 +119,7 @@ def pairs_of(
         latest = rated[rated["round"] == to_round].groupby("participant_code").tail(1)
         first, latest = first.set_index("participant_code"), latest.set_index("participant_code")
     joined = first[["response_id", "number"]].join(
-        latest[["response_id", "number"]], suffixes=("_first", "_latest"), how="inner"
+        latest[["response_id", "number", "profile"]], suffixes=("_first", "_latest"), how="inner"
     )
     joined = joined[joined["response_id_first"] != joined["response_id_latest"]]
     if joined.empty:
@@ -123,6 +129,7 @@ def pairs_of(
         "first": joined["number_first"].to_numpy(),
         "latest": joined["number_latest"].to_numpy(),
         "response_id": joined["response_id_latest"].to_numpy(),
+        "profile": joined["profile"].to_numpy(),
     })
     out["delta"] = out["latest"] - out["first"]
     return out[columns].sort_values("participant_code").reset_index(drop=True)
