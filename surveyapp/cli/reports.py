@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from ..analysis.beside import OWN_QUESTIONNAIRE, beside_dict, beside_own
 from ..analysis.groups import UnknownDimension
+from ..analysis.records import answer_table
 from ..analysis.register import limit_enrolment
 from ..analysis.report import build_report
 from ..exports import json as json_export
@@ -19,6 +21,7 @@ from ..exports.xlsx import describe, write_xlsx
 from ..extensions import db
 from ..models import Organisation
 from ..services.audit import record_audit
+from ..services.cells import load_cells
 from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
 from ..services.organisations import find_organisation
@@ -89,19 +92,24 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         organisation_ids = {org.id for org in found}
     selected_rounds = tuple(dict.fromkeys((*rounds, *(r for r in (shift_from, shift_to) if r and rounds))))
     try:
-        data = load_answers(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
-                            since=since, until=until)
-        data = limit_enrolment(data, enrolled_until=enrolled_until, min_days=min_days)
+        chosen_answers = {"rounds": selected_rounds, "organisation_ids": organisation_ids, "since": since,
+                          "until": until}
+        cells = load_cells(questionnaire, dimensions=dimensions, enrolled_until=enrolled_until,
+                           min_days=min_days, **chosen_answers)
         result = build_report(
-            data,
+            cells,
             dimensions=dimensions,
             shift_from=shift_from,
             shift_to=shift_to,
             threshold=current_app.config["SMALL_CELL_THRESHOLD"],
             filters=_filters(organisations, since, until, enrolled_until, min_days),
-            answer_level=xlsx_path is not None,
-            include_text=with_text,
         )
+        data = None
+        if xlsx_path is not None or (as_json and questionnaire in OWN_QUESTIONNAIRE):
+            data = limit_enrolment(load_answers(questionnaire, **chosen_answers),
+                                   enrolled_until=enrolled_until, min_days=min_days)
+        if xlsx_path is not None:
+            result = replace(result, answers=answer_table(data, with_text))
     except (SelectionError, UnknownDimension, ValueError) as exc:
         fail(str(exc.args[0]))
     result = with_response_rates(result, organisation_ids)

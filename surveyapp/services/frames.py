@@ -13,6 +13,7 @@ from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normal
 from ..analysis.register import REGISTER_COLUMNS
 from ..extensions import db
 from ..models import Answer, Organisation, ParticipantCode, Response, Round, round_organisations
+from ..questionnaire import Questionnaire
 from .questionnaires import current_version, definition_of
 
 
@@ -53,7 +54,7 @@ def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = No
     return sorted(rounds, key=lambda r: (r.start, r.id))
 
 
-def load_answers(
+def selection(
     questionnaire_key: str,
     *,
     rounds: Sequence[str] = (),
@@ -61,8 +62,9 @@ def load_answers(
     since: date | None = None,
     until: date | None = None,
     covering: Collection[int] | None = None,
-) -> AnswerData:
-    """The answers of the named rounds (default: all), limited to some organisations
+) -> tuple[Questionnaire, list[RoundInfo], list]:
+    """The questionnaire, the selected rounds in order and the conditions on responses that
+    select the answers of the named rounds (default: all), limited to some organisations
     (None: all) and to answers submitted between two dates (inclusive, UTC). With
     ``covering``, only rounds that cover one of those organisations exist."""
     version = current_version(questionnaire_key)
@@ -89,7 +91,23 @@ def load_answers(
         conditions.append(Response.submitted_at >= datetime.combine(since, time.min))
     if until is not None:
         conditions.append(Response.submitted_at < datetime.combine(until + timedelta(days=1), time.min))
+    return questionnaire, selected, conditions
 
+
+def load_answers(
+    questionnaire_key: str,
+    *,
+    rounds: Sequence[str] = (),
+    organisation_ids: Collection[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    covering: Collection[int] | None = None,
+) -> AnswerData:
+    """The answers of a selection (:func:`selection`), one row per response and per answer."""
+    questionnaire, selected, conditions = selection(
+        questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
+        covering=covering,
+    )
     response_rows = db.session.execute(
         select(
             Response.id, Response.uuid, Round.name, Organisation.name, Response.language,

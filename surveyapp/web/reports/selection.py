@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import abort, current_app, request
 
 from ...analysis.groups import CROSS, UnknownDimension, available, parse
+from ...analysis.records import answer_table
 from ...analysis.report import Report, build_report
 from ...models import Organisation
 from ...questionnaire import Questionnaire
+from ...services.cells import load_cells
 from ...services.frames import SelectionError, load_answers, ordered_rounds
 from ...services.rates import with_response_rates
 from ..access import visible_organisation_ids, visible_organisations
@@ -122,25 +124,26 @@ def build(selection: Selection, answer_level: bool = False, include_text: bool =
     organisation_ids = chosen or visible
     if visible is not None and organisation_ids is not None:
         organisation_ids = set(organisation_ids) & set(visible)
+    chosen_answers = {
+        "rounds": selection.rounds,
+        "organisation_ids": organisation_ids,
+        "since": selection.since,
+        "until": selection.until,
+        "covering": visible,
+    }
     try:
-        data = load_answers(
-            selection.questionnaire.key,
-            rounds=selection.rounds,
-            organisation_ids=organisation_ids,
-            since=selection.since,
-            until=selection.until,
-            covering=visible,
-        )
+        cells = load_cells(selection.questionnaire.key, dimensions=selection.dimensions, **chosen_answers)
     except SelectionError:
         abort(404)
     report = build_report(
-        data,
+        cells,
         dimensions=selection.dimensions,
         shift_from=selection.shift_from,
         shift_to=selection.shift_to,
         threshold=current_app.config["SMALL_CELL_THRESHOLD"],
         filters=selection.filters(),
-        answer_level=answer_level,
-        include_text=include_text,
     )
+    if answer_level:
+        data = load_answers(selection.questionnaire.key, **chosen_answers)
+        report = replace(report, answers=answer_table(data, include_text))
     return with_response_rates(report, organisation_ids)

@@ -1,0 +1,273 @@
+"""Counting answers per cell in the database: one GROUP BY over the selected answers gives
+every figure of a report (``analysis/cells.py`` says what a cell is). Only the paired items'
+ratings come one row each, and only their few columns."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Date, Integer, and_, cast, extract, func, literal_column, select
+from sqlalchemy.orm import aliased
+
+from ..analysis.cells import (
+    COUNT_COLUMNS,
+    RATING_COLUMNS,
+    Cells,
+    answered_background,
+    attributes_for,
+    empty_counts,
+    empty_profiles,
+    empty_ratings,
+    has_ratings,
+    normalise_combos,
+    register_attribute,
+)
+from ..analysis.data import items_of
+from ..analysis.groups import GOAL_DIMENSIONS, available, parse
+from ..analysis.register import BACKGROUND, limit_register
+from ..extensions import db
+from ..models import Answer, Organisation, ParticipantCode, Response
+from .frames import register_frame, selection
+
+#: attributes whose values are whole numbers
+NUMERIC_ATTRIBUTES = ("enrolled_year", "enrolled_month", "days_in_project")
+
+
+def load_cells(
+    questionnaire_key: str,
+    *,
+    dimensions: Sequence[str] = (),
+    rounds: Sequence[str] = (),
+    organisation_ids: Collection[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    covering: Collection[int] | None = None,
+    enrolled_until: date | None = None,
+    min_days: int | None = None,
+    today: date | None = None,
+) -> Cells:
+    """The answers of a selection (as :func:`frames.load_answers` takes it) counted per cell,
+    with the attributes the ``dimensions`` and the goals need. ``enrolled_until`` and
+    ``min_days`` leave out participants as :func:`register.limit_enrolment` does."""
+    questionnaire, selected, conditions = selection(
+        questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
+        covering=covering,
+    )
+    keys = [parse(questionnaire, d) for d in dimensions]
+    keys += [d for d in GOAL_DIMENSIONS if d in available(questionnaire)]
+    attributes = attributes_for(questionnaire, keys)
+
+    if questionnaire.uses_participant_code and (enrolled_until is not None or min_days is not None):
+        kept = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
+                              min_days=min_days, today=today)
+        conditions.append(Response.participant_code.in_(list(kept["participant_code"])))
+
+    columns, joined = _attribute_columns(questionnaire, attributes, organisation_ids)
+    round_names = {r.id: r.name for r in selected}
+
+    def finish(frame: pd.DataFrame) -> pd.DataFrame:
+        return _readable(frame, attributes, round_names)
+
+    profiles = finish(pd.DataFrame.from_records(
+        db.session.execute(
+            joined(select(*columns, func.count().label("responses")).select_from(Response))
+            .where(*conditions).group_by(*columns)
+        ).all(),
+        columns=[*attributes, "responses"],
+    ))
+    if profiles.empty:
+        profiles = empty_profiles(attributes)
+    profiles = profiles.reset_index(drop=True)
+
+    items = items_of(questionnaire)
+    multi = sorted({i.question.key for i in items if i.question.type == "multi"})
+    single = sorted({i.question.key for i in items} - set(multi))
+    number = Answer.number
+    answer_keys = (Answer.question_key, Answer.row_key, Answer.code)
+    counted = joined(
+        select(*columns, *answer_keys, func.count(), func.sum(number), func.sum(number * number),
+               func.count(number))
+        .select_from(Answer).join(Response, Response.id == Answer.response_id)
+    ).where(*conditions, Answer.code.is_not(None), Answer.question_key.in_(single)).group_by(
+        *columns, *answer_keys)
+    counts = finish(pd.DataFrame.from_records(
+        db.session.execute(counted).all(), columns=[*attributes, *COUNT_COLUMNS]))
+
+    if multi:
+        per_response = (
+            select(Answer.response_id, Answer.question_key, Answer.row_key, _joined_codes().label("combo"))
+            .join(Response, Response.id == Answer.response_id)
+            .where(*conditions, Answer.code.is_not(None), Answer.question_key.in_(multi))
+            .group_by(Answer.response_id, Answer.question_key, Answer.row_key)
+            .subquery()
+        )
+        combo_keys = (per_response.c.question_key, per_response.c.row_key, per_response.c.combo)
+        combos = joined(
+            select(*columns, *combo_keys, func.count())
+            .select_from(per_response).join(Response, Response.id == per_response.c.response_id)
+        ).group_by(*columns, *combo_keys)
+        combo_frame = finish(pd.DataFrame.from_records(
+            db.session.execute(combos).all(), columns=[*attributes, "question", "row", "combo", "count"]))
+        combo_frame = combo_frame.assign(total=0.0, total_sq=0.0, numbers=0)
+        counts = pd.concat([counts, combo_frame], ignore_index=True) if len(counts) else combo_frame
+
+    counts = _with_profile(counts, profiles, attributes)
+    if counts.empty:
+        counts = empty_counts()
+    else:
+        counts = counts[["profile", *COUNT_COLUMNS]].astype(
+            {"count": "int64", "total": "float64", "total_sq": "float64", "numbers": "int64"})
+        counts["total"] = counts["total"].fillna(0.0)
+        counts["total_sq"] = counts["total_sq"].fillna(0.0)
+        counts = normalise_combos(counts)
+
+    ratings = _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles)
+
+    background = ()
+    if questionnaire.uses_participant_code:
+        from .register import background_questions
+
+        background = tuple(background_questions().values())
+    return Cells(
+        questionnaire=questionnaire,
+        rounds=tuple(r.name for r in selected),
+        profiles=profiles,
+        counts=counts,
+        ratings=ratings,
+        round_starts=tuple(r.start for r in selected),
+        background=background,
+    )
+
+
+def _joined_codes():
+    """The codes of one answer joined by commas (their order is set afterwards)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(Answer.code, literal_column("','"))
+    return func.group_concat(Answer.code, ",")
+
+
+def _attribute_columns(questionnaire, attributes: Sequence[str], organisation_ids: Collection[int] | None):
+    """The SQL expression of each attribute, and a function adding the joins they need to a
+    query over responses. The register is read only for the selected organisations, as
+    :func:`frames.register_frame` reads it."""
+    background = answered_background(questionnaire, attributes)
+    aliases = {name: aliased(Answer, name=f"background_{question.key}")
+               for name, question in background.items()}
+    needs_register = any(
+        a in attributes for a in (*NUMERIC_ATTRIBUTES, *(register_attribute(k) for k in BACKGROUND)))
+    columns = []
+    for attribute in attributes:
+        if attribute == "round":
+            columns.append(Response.round_id)
+        elif attribute == "organisation":
+            columns.append(Response.organisation_id)
+        elif attribute in ("role", "channel"):
+            columns.append(getattr(Response, attribute))
+        elif attribute in aliases:
+            columns.append(aliases[attribute].code)
+        elif attribute == "enrolled_year":
+            columns.append(extract("year", ParticipantCode.enrolled_on))
+        elif attribute == "enrolled_month":
+            columns.append(extract("month", ParticipantCode.enrolled_on))
+        elif attribute == "days_in_project":
+            columns.append(_days_between(ParticipantCode.enrolled_on, Response.submitted_at))
+        else:
+            columns.append(getattr(ParticipantCode, attribute.removeprefix("register_")))
+    labelled = [c.label(f"attribute_{i}") for i, c in enumerate(columns)]
+
+    def joined(query):
+        for name, alias in aliases.items():
+            question = background[name]
+            query = query.outerjoin(alias, and_(
+                alias.response_id == Response.id,
+                alias.question_key == question.key,
+                alias.row_key == "",
+                alias.code.not_in(question.not_applicable_codes),
+            ))
+        if needs_register:
+            registered = [ParticipantCode.code == Response.participant_code]
+            if organisation_ids is not None:
+                registered.append(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+            query = query.outerjoin(ParticipantCode, and_(*registered))
+        return query
+
+    return labelled, joined
+
+
+def _days_between(first, submitted_at):
+    """Whole days from ``first`` to the day of ``submitted_at``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(submitted_at, Date) - first
+    return cast(func.julianday(func.date(submitted_at)) - func.julianday(first), Integer)
+
+
+def _readable(frame: pd.DataFrame, attributes: Sequence[str], round_names: dict[int, str]) -> pd.DataFrame:
+    """Rounds and organisations by name, whole numbers as int, missing values as None."""
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    if "round" in attributes:
+        frame["round"] = frame["round"].map(round_names)
+    if "organisation" in attributes:
+        ids = [int(i) for i in frame["organisation"].dropna().unique()]
+        names = dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                        .where(Organisation.id.in_(ids))).all()) if ids else {}
+        frame["organisation"] = frame["organisation"].map(names)
+    for attribute in attributes:
+        values = frame[attribute].astype(object)
+        if attribute in NUMERIC_ATTRIBUTES:
+            values = [None if v is None or pd.isna(v) else int(v) for v in values]
+        else:
+            values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+        frame[attribute] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+def _with_profile(frame: pd.DataFrame, profiles: pd.DataFrame, attributes: Sequence[str]) -> pd.DataFrame:
+    """Gives each row its profile number, by its attributes."""
+    if frame.empty:
+        return frame.assign(profile=pd.Series(dtype="int64"))
+    numbers = {tuple(row): i for i, row in enumerate(profiles[list(attributes)].itertuples(index=False))}
+    keys = frame[list(attributes)].itertuples(index=False)
+    return frame.assign(profile=[numbers[tuple(key)] for key in keys])
+
+
+def _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles):
+    """The paired items' ratings: one row per response and item, not-applicable codes left out."""
+    paired = [i for i in items if has_ratings(questionnaire, i)]
+    if not paired:
+        return {}
+    number_keys = (Answer.question_key, Answer.row_key)
+    rows = db.session.execute(
+        joined(
+            select(Response.id, Response.participant_code, Response.round_id, Response.submitted_at,
+                   Answer.number, *number_keys, *columns)
+            .select_from(Answer).join(Response, Response.id == Answer.response_id)
+        ).where(
+            *conditions,
+            Response.participant_code.is_not(None),
+            Answer.number.is_not(None),
+            Answer.question_key.in_(sorted({i.question.key for i in paired})),
+        )
+    ).all()
+    frame = pd.DataFrame.from_records(
+        rows, columns=["response_id", "participant_code", "round_id", "submitted_at", "number", "question",
+                       "row", *attributes])
+    frame = _readable(frame, attributes, round_names)
+    frame = _with_profile(frame, profiles, attributes)
+    ratings = {}
+    for item in paired:
+        # not-applicable codes carry no number, so the query has left them out
+        mine = frame[(frame["question"] == item.question.key) & (frame["row"] == item.row_key)] if len(
+            frame) else frame
+        if mine.empty:
+            ratings[item.key] = empty_ratings()
+            continue
+        mine = mine.drop_duplicates("response_id").assign(round=mine["round_id"].map(round_names))
+        mine = mine.astype({"response_id": "int64", "number": "float64", "profile": "int64"})
+        mine["submitted_at"] = pd.to_datetime(mine["submitted_at"])
+        ratings[item.key] = mine[list(RATING_COLUMNS)].reset_index(drop=True)
+    return ratings
