@@ -1,91 +1,198 @@
-"""How long a large report takes: builds N generated samverkan responses in two rounds (and
-N/2 avslutningsenkät responses), then times build_report and the Excel summary.
+"""Reports at scale on PostgreSQL: the JSON, the report page and the Excel summary of N generated
+avslutningsenkät responses (by kön and födelseregion), each in its own process with its wall
+time and peak memory, beside one hand-written SQL query that computes the same counts (a GROUP BY
+at the finest cell with GROUPING SETS for the breakdowns).
 
-    .venv/bin/python benchmarks/report_benchmark.py [N]      (default 20000)
+    .venv/bin/python benchmarks/report_benchmark.py [N ...]   (default 100000; e.g. 100000 1000000)
+    .venv/bin/python benchmarks/report_benchmark.py --sqlite N   (the embedded default, no SQL side)
 
-No database is involved: the frames are generated the way services/frames.py returns them.
+A private PostgreSQL cluster is started in a temporary folder (benchmarks/pgcluster.py) and
+removed at the end. Ratios are surveyapp ÷ SQL for the same N.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from surveyapp.analysis.data import AnswerData, normalise  # noqa: E402
-from surveyapp.analysis.report import build_report  # noqa: E402
-from surveyapp.exports.xlsx import write_xlsx  # noqa: E402
-from surveyapp.questionnaire import load_directory  # noqa: E402
+from benchmarks.pgcluster import PrivatePostgres  # noqa: E402
 
-ORGANISATIONS = ("Mariestad", "Skövde", "Lidköping", "Falköping", "Töreboda", "Gullspång")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+SURVEYAPP = str(ROOT / ".venv" / "bin" / "surveyapp")
+KEY = "avslutningsenkat"
+ROUNDS = ("Avslut vår", "Avslut höst")
+CHUNK = 100_000
+
+LOAD = """
+import sys
+sys.path.insert(0, {root!r})
+from benchmarks.generated import generate, store
+from surveyapp.app import create_app
+from surveyapp.extensions import db
+from surveyapp.services.questionnaires import current_version, definition_of
+from sqlalchemy import func, select
+from surveyapp.models import Response
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}}})
+with app.app_context():
+    q = definition_of(current_version({key!r}))
+    first = (db.session.scalar(select(func.max(Response.id))) or 0) + 1
+    store({key!r}, generate(q, {n}, {rounds!r}, seed=first, first_id=first))
+"""
+
+#: one step of the report, in its own process
+STEPS = {
+    "JSON (surveyapp report --json)": None,
+    "report page (GET /reports/…)": """
+import sys, time
+sys.path.insert(0, {root!r})
+from surveyapp.app import create_app
+from surveyapp.extensions import db
+from surveyapp.services.accounts import create_account
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}, "SERVER_NAME": "bench.test", "SECRET_KEY": "bench"}})
+with app.app_context():
+    account = create_account(f"pl{{time.time_ns()}}@bench.test", "projektledning")
+    db.session.commit()
+    user_id = account.get_id()
+client = app.test_client()
+with client.session_transaction() as session:
+    session["_user_id"] = user_id
+    session["_fresh"] = True
+    session["staff_seen"] = int(time.time())
+response = client.get("/reports/{key}?by=kon&by=fodelseregion")
+assert response.status_code == 200, response.status_code
+print(len(response.data), "bytes", file=sys.stderr)
+""",
+    "Excel summary (no answer sheet)": """
+import sys, tempfile
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from surveyapp.analysis.report import build_report
+from surveyapp.app import create_app
+from surveyapp.exports.xlsx import write_xlsx
+from surveyapp.services.cells import load_cells
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}}})
+with app.app_context(), tempfile.TemporaryDirectory() as directory:
+    dims = ["kon", "fodelseregion"]
+    report = build_report(load_cells({key!r}, dimensions=dims), dimensions=dims)
+    path = write_xlsx(report, Path(directory) / "summary.xlsx")
+    print(path.stat().st_size, "bytes", file=sys.stderr)
+""",
+}
+
+#: the same counts as the report: every item's codes with n, sum and sum of squares, per
+#: round, kön and födelseregion, with the totals and each breakdown as grouping sets; and the
+#: respondents of the multiple-choice question (one may give several codes), counted distinct
+HAND_WRITTEN = """
+WITH selected AS (
+  SELECT r.id, r.round_id, kon.code AS kon, region.code AS region
+  FROM responses r
+  LEFT JOIN answers kon ON kon.response_id = r.id AND kon.question_key = 'kon' AND kon.row_key = ''
+       AND kon.code <> 'ej_svar'
+  LEFT JOIN answers region ON region.response_id = r.id AND region.question_key = 'fodelseregion'
+       AND region.row_key = '' AND region.code <> 'ej_svar'
+  WHERE r.round_id IN (SELECT id FROM rounds WHERE questionnaire_key = '{key}')
+),
+cells AS (
+  SELECT s.round_id, s.kon, s.region, a.question_key, a.row_key, a.code,
+         count(*) AS n, sum(a.number) AS total, sum(a.number * a.number) AS total_sq
+  FROM answers a JOIN selected s ON s.id = a.response_id
+  WHERE a.code IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5, 6
+)
+SELECT round_id, kon, region, question_key, row_key, code, sum(n), sum(total), sum(total_sq)
+FROM cells
+GROUP BY GROUPING SETS ((question_key, row_key, code), (round_id, question_key, row_key, code),
+                        (kon, question_key, row_key, code), (region, question_key, row_key, code))
+UNION ALL
+SELECT s.round_id, s.kon, s.region, a.question_key, a.row_key, NULL, count(DISTINCT s.id), NULL, NULL
+FROM answers a JOIN selected s ON s.id = a.response_id
+WHERE a.question_key = 'diskriminering'
+GROUP BY GROUPING SETS ((a.question_key, a.row_key), (s.round_id, a.question_key, a.row_key),
+                        (s.kon, a.question_key, a.row_key), (s.region, a.question_key, a.row_key))
+"""
 
 
-def generate(key: str, n: int, rounds: tuple[str, ...], seed: int = 1) -> AnswerData:
-    """``n`` responses with every non-text question answered at random (conditions ignored:
-    shown or not, the analysis counts what is stored)."""
-    questionnaire = load_directory(ROOT / "questionnaires")[key][0]
-    rng = np.random.default_rng(seed)
-    ids = np.arange(1, n + 1)
-    start = np.datetime64("2026-01-01T08:00")
-    responses = pd.DataFrame({
-        "response_id": ids,
-        "uuid": [f"00000000-0000-4000-8000-{i:012d}" for i in ids],
-        "round": rng.choice(rounds, n),
-        "organisation": rng.choice(ORGANISATIONS, n),
-        "language": "sv",
-        "submitted_at": start + rng.integers(0, 300 * 24 * 60, n).astype("timedelta64[m]"),
-        "channel": rng.choice(["self", "assisted"], n, p=[0.8, 0.2]),
-        "participant_code": [f"P{i % (n // 2 or 1):05d}" for i in ids] if questionnaire.paired else None,
-        "role": rng.choice(questionnaire.role_codes, n) if questionnaire.roles else None,
-    })
-    parts = []
-    for q in questionnaire.questions:
-        if q.type == "text":
-            continue
-        for row in (q.rows or (None,)):
-            codes = rng.choice(q.option_codes, n)
-            number = None
-            if q.is_scale:
-                number = pd.to_numeric(pd.Series(codes), errors="coerce")
-            elif q.type == "band":
-                number = pd.Series(codes).map({c: i for i, c in enumerate(q.scale_codes)})
-            parts.append(pd.DataFrame({
-                "response_id": ids, "question": q.key, "row": row.key if row else "",
-                "code": codes, "number": number, "text": None,
-            }))
-    r, a = normalise(responses, pd.concat(parts, ignore_index=True))
-    return AnswerData(questionnaire, r, a, rounds)
-
-
-def timed(label: str, func):
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process."""
     began = time.perf_counter()
-    result = func()
-    print(f"{label:<46} {time.perf_counter() - began:7.2f} s")
-    return result
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - began
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb / 1024
+
+
+def python(code: str) -> list[str]:
+    return [PYTHON, "-c", code]
+
+
+def sql_seconds(url: str, key: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        # the settings surveyapp's counting uses (services/cells.py)
+        connection.execute("SET jit = off")
+        connection.execute("SET work_mem = '64MB'")
+        began = time.perf_counter()
+        rows = connection.execute(HAND_WRITTEN.format(key=key)).fetchall()
+        elapsed = time.perf_counter() - began
+    assert rows
+    return elapsed
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-    for key, count, rounds, dims in (
-        ("samverkan", n, ("Mättillfälle 1", "Mättillfälle 2"), ["role", "organisation"]),
-        ("avslutningsenkat", n // 2, ("Avslut",), ["kon", "fodelseregion", "organisation",
-                                                   "kon*fodelseregion"]),
-    ):
-        data = timed(f"{key}: generate {count} responses", lambda: generate(key, count, rounds))  # noqa: B023
-        print(f"{'':<4}{len(data.answers)} answer rows")
-        report = timed(f"{key}: build_report (by {', '.join(dims)})",
-                       lambda: build_report(data, dimensions=dims, answer_level=True))  # noqa: B023
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "summary.xlsx"
-            timed(f"{key}: write the Excel summary", lambda: write_xlsx(report, path))  # noqa: B023
-            print(f"{'':<4}{path.stat().st_size / 1e6:.1f} MB")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--sqlite", action="store_true", help="the embedded SQLite database instead")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each step (the best is printed)")
+    args = parser.parse_args()
+
+    cluster = None
+    with tempfile.TemporaryDirectory() as directory:
+        if args.sqlite:
+            url = f"sqlite:///{directory}/bench.db"
+        else:
+            cluster = PrivatePostgres()
+            cluster.init()
+            url = cluster.url.replace("postgresql://", "postgresql+psycopg://")
+        env = {**os.environ, "DATABASE_URL": url, "SURVEYAPP_SECRET_KEY": "bench"}
+        try:
+            subprocess.run([SURVEYAPP, "init"], env=env, check=True, capture_output=True)
+            stored = 0
+            print(f"{'responses':>10}  {'step':<34} {'seconds':>8} {'peak MB':>8} {'÷ SQL':>6}")
+            for size in sorted(args.sizes):
+                while stored < size:
+                    n = min(CHUNK, size - stored)
+                    code = LOAD.format(root=str(ROOT), url=url, key=KEY, n=n, rounds=ROUNDS)
+                    subprocess.run(python(code), env=env, check=True)
+                    stored += n
+                sql = None
+                if cluster is not None:
+                    sql = min(sql_seconds(cluster.url, KEY) for _ in range(args.runs))
+                    print(f"{size:>10}  {'hand-written SQL':<34} {sql:>8.2f} {'':>8} {'1.00':>6}")
+                for step, code in STEPS.items():
+                    if code is None:
+                        command = [SURVEYAPP, "report", KEY, "--json", "--by", "kon", "--by", "fodelseregion"]
+                    else:
+                        command = python(code.format(root=str(ROOT), url=url, key=KEY))
+                    runs = [measured(command, env) for _ in range(args.runs)]
+                    seconds = min(r[0] for r in runs)
+                    peak = max(r[1] for r in runs)
+                    ratio = f"{seconds / sql:.2f}" if sql else "–"
+                    print(f"{size:>10}  {step:<34} {seconds:>8.2f} {peak:>8.0f} {ratio:>6}", flush=True)
+        finally:
+            if cluster is not None:
+                cluster.cleanup()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Integer, and_, cast, extract, func, literal_column, select
+from sqlalchemy import Date, Integer, and_, cast, extract, func, literal_column, select, text
 from sqlalchemy.orm import aliased
 
 from ..analysis.cells import (
@@ -65,6 +65,7 @@ def load_cells(
                               min_days=min_days, today=today)
         conditions.append(Response.participant_code.in_(list(kept["participant_code"])))
 
+    _for_counting()
     columns, joined = _attribute_columns(questionnaire, attributes, organisation_ids)
     round_names = {r.id: r.name for r in selected}
 
@@ -140,6 +141,14 @@ def load_cells(
         round_starts=tuple(r.start for r in selected),
         background=background,
     )
+
+
+def _for_counting() -> None:
+    """PostgreSQL: these few large aggregations are not worth compiling (JIT takes seconds
+    on them) and sort in memory with a larger work_mem; both only until the transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def _joined_codes():
