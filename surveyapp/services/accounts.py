@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -123,7 +124,7 @@ def authenticate(email: str, password: str) -> Account | None:
     account = find_account(email)
     if account is None or not account.password_hash:
         # spend the same time as a real check, so timing does not tell which e-mails exist
-        verify_secret(_DUMMY_HASH, password or "x")
+        verify_secret(_dummy_hash(), password or "x")
         return None
     if not account.active or not verify_secret(account.password_hash, password):
         return None
@@ -161,4 +162,8 @@ def account_for_reset(token: str, now: datetime | None = None) -> Account | None
     return account
 
 
-_DUMMY_HASH = hasher.hash("not a password of anyone")
+@cache
+def _dummy_hash() -> str:
+    """A hash of no one's password, made on the first login attempt rather than at import
+    (hashing takes a second and 64 MB that commands and workers never need)."""
+    return hasher.hash("not a password of anyone")
