@@ -47,44 +47,51 @@ with app.app_context():
     store({key!r}, generate(q, {n}, {rounds!r}, seed=first, first_id=first))
 """
 
-#: one step of the report, in its own process
-STEPS = {
-    "JSON (surveyapp report --json)": None,
-    "report page (GET /reports/…)": """
-import sys, time
-sys.path.insert(0, {root!r})
-from surveyapp.app import create_app
-from surveyapp.extensions import db
-from surveyapp.services.accounts import create_account
-app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}, "SERVER_NAME": "bench.test", "SECRET_KEY": "bench"}})
-with app.app_context():
-    account = create_account(f"pl{{time.time_ns()}}@bench.test", "projektledning")
-    db.session.commit()
-    user_id = account.get_id()
-client = app.test_client()
-with client.session_transaction() as session:
-    session["_user_id"] = user_id
-    session["_fresh"] = True
-    session["staff_seen"] = int(time.time())
-response = client.get("/reports/{key}?by=kon&by=fodelseregion")
-assert response.status_code == 200, response.status_code
-print(len(response.data), "bytes", file=sys.stderr)
-""",
-    "Excel summary (no answer sheet)": """
-import sys, tempfile
+#: one step of the report, in its own process that prints how long the step took (after the
+#: app has started); the JSON and the page ask for the breakdowns by kön and födelseregion
+STEP = """
+import sys, tempfile, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from surveyapp.analysis.report import build_report
 from surveyapp.app import create_app
-from surveyapp.exports.xlsx import write_xlsx
-from surveyapp.services.cells import load_cells
-app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}}})
-with app.app_context(), tempfile.TemporaryDirectory() as directory:
-    dims = ["kon", "fodelseregion"]
-    report = build_report(load_cells({key!r}, dimensions=dims), dimensions=dims)
-    path = write_xlsx(report, Path(directory) / "summary.xlsx")
-    print(path.stat().st_size, "bytes", file=sys.stderr)
-""",
+from surveyapp.extensions import db
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}, "SERVER_NAME": "bench.test", "SECRET_KEY": "bench"}})
+step = {step!r}
+if step == "page":
+    from surveyapp.services.accounts import create_account
+    with app.app_context():
+        account = create_account(f"pl{{time.time_ns()}}@bench.test", "projektledning")
+        db.session.commit()
+        user_id = account.get_id()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+        session["staff_seen"] = int(time.time())
+    began = time.perf_counter()
+    response = client.get("/reports/{key}?by=kon&by=fodelseregion")
+    assert response.status_code == 200, response.status_code
+else:
+    from click.testing import CliRunner
+    from surveyapp.analysis.report import build_report
+    from surveyapp.exports.xlsx import write_xlsx
+    from surveyapp.services.cells import load_cells
+    with app.app_context(), tempfile.TemporaryDirectory() as directory:
+        began = time.perf_counter()
+        if step == "json":
+            result = app.test_cli_runner().invoke(args=["report", {key!r}, "--json", "--by", "kon", "--by",
+                                                        "fodelseregion"])
+            assert result.exit_code == 0, result.output
+        else:
+            dims = ["kon", "fodelseregion"]
+            report = build_report(load_cells({key!r}, dimensions=dims), dimensions=dims)
+            write_xlsx(report, Path(directory) / "summary.xlsx")
+print("ELAPSED", time.perf_counter() - began, file=sys.stderr)
+"""
+STEPS = {
+    "JSON (surveyapp report --json)": "json",
+    "report page (GET /reports/…)": "page",
+    "Excel summary (no answer sheet)": "xlsx",
 }
 
 #: the same counts as the report: every item's codes with n, sum and sum of squares, per
@@ -121,14 +128,13 @@ GROUP BY GROUPING SETS ((a.question_key, a.row_key), (s.round_id, a.question_key
 
 
 def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one process."""
-    began = time.perf_counter()
+    """The seconds the step reported and the peak resident MB of its whole process."""
     result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - began
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
-    peak_kb = int(result.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kb / 1024
+    lines = result.stderr.strip().splitlines()
+    elapsed = next(float(line.split()[1]) for line in lines if line.startswith("ELAPSED"))
+    return elapsed, int(lines[-1]) / 1024
 
 
 def python(code: str) -> list[str]:
@@ -154,7 +160,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
     parser.add_argument("--sqlite", action="store_true", help="the embedded SQLite database instead")
-    parser.add_argument("--runs", type=int, default=2, help="runs of each step (the best is printed)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each step, each after one of the SQL")
     args = parser.parse_args()
 
     cluster = None
@@ -176,20 +182,25 @@ def main() -> None:
                     code = LOAD.format(root=str(ROOT), url=url, key=KEY, n=n, rounds=ROUNDS)
                     subprocess.run(python(code), env=env, check=True)
                     stored += n
-                sql = None
-                if cluster is not None:
-                    sql = min(sql_seconds(cluster.url, KEY) for _ in range(args.runs))
-                    print(f"{size:>10}  {'hand-written SQL':<34} {sql:>8.2f} {'':>8} {'1.00':>6}")
-                for step, code in STEPS.items():
-                    if code is None:
-                        command = [SURVEYAPP, "report", KEY, "--json", "--by", "kon", "--by", "fodelseregion"]
-                    else:
-                        command = python(code.format(root=str(ROOT), url=url, key=KEY))
-                    runs = [measured(command, env) for _ in range(args.runs)]
-                    seconds = min(r[0] for r in runs)
-                    peak = max(r[1] for r in runs)
-                    ratio = f"{seconds / sql:.2f}" if sql else "–"
-                    print(f"{size:>10}  {step:<34} {seconds:>8.2f} {peak:>8.0f} {ratio:>6}", flush=True)
+                for step, name in STEPS.items():
+                    command = python(STEP.format(root=str(ROOT), url=url, key=KEY, step=name))
+                    ratios, seconds, peaks = [], [], []
+                    for _ in range(args.runs):
+                        # runs taken in turns with the SQL, so that both meet the same load
+                        sql = sql_seconds(cluster.url, KEY) if cluster is not None else None
+                        elapsed, peak = measured(command, env)
+                        seconds.append(elapsed)
+                        peaks.append(peak)
+                        if sql:
+                            ratios.append(elapsed / sql)
+                            print(f"{size:>10}  {'hand-written SQL':<34} {sql:>8.2f}", flush=True)
+                        print(f"{size:>10}  {step:<34} {elapsed:>8.2f} {peak:>8.0f} "
+                              f"{f'{ratios[-1]:.2f}' if ratios else '–':>6}", flush=True)
+                    if ratios:
+                        ratios.sort()
+                        print(f"{size:>10}  {step:<34} ratio min/median/max {ratios[0]:.2f} / "
+                              f"{ratios[len(ratios) // 2]:.2f} / {ratios[-1]:.2f}; peak {max(peaks):.0f} MB",
+                              flush=True)
         finally:
             if cluster is not None:
                 cluster.cleanup()
