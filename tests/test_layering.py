@@ -61,10 +61,11 @@ def test_the_check_catches_a_forbidden_import(tmp_path):
     assert len(_forbidden("analysis", RULES["analysis"], tmp_path / "surveyapp")) == 2
 
 
-def test_only_the_analysis_and_the_frame_loader_use_pandas():
+def test_only_the_analysis_and_the_loaders_use_pandas():
     users = {
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
         if any(name.split(".")[0] == "pandas" for name in _imports(path, PACKAGE))
     }
-    assert {u for u in users if not u.startswith("analysis/")} <= {"services/frames.py"}
+    # the loaders: answer frames, and the answers counted per cell
+    assert {u for u in users if not u.startswith("analysis/")} <= {"services/frames.py", "services/cells.py"}
