@@ -102,8 +102,10 @@ def load_answers(
     since: date | None = None,
     until: date | None = None,
     covering: Collection[int] | None = None,
+    questions: Collection[str] | None = None,
 ) -> AnswerData:
-    """The answers of a selection (:func:`selection`), one row per response and per answer."""
+    """The answers of a selection (:func:`selection`), one row per response and per answer;
+    with ``questions``, only the answers to those questions (every response still)."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
         covering=covering,
@@ -117,6 +119,8 @@ def load_answers(
         .join(Organisation, Organisation.id == Response.organisation_id)
         .where(*conditions)
     ).all()
+    if questions is not None:
+        conditions = [*conditions, Answer.question_key.in_(list(questions))]
     answer_rows = db.session.execute(
         select(Answer.response_id, Answer.question_key, Answer.row_key, Answer.code, Answer.number,
                Answer.text)

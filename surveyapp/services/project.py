@@ -5,12 +5,14 @@ the avslutningsenkät answers and the uppföljningar done, put together by
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
+from ..analysis.groups import available
 from ..analysis.project import (
     DEFAULT_DIMENSIONS,
     TABLE_DIMENSIONS,
@@ -18,12 +20,14 @@ from ..analysis.project import (
     build_goal_table,
     exit_answers_of,
 )
+from ..analysis.records import answer_table
 from ..analysis.register import limit_enrolment, limit_register
 from ..analysis.report import build_report
 from ..extensions import db
 from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Response, Round
 from ..models._time import utcnow
 from ..questionnaire.project import Project, load_project
+from .cells import load_cells
 from .frames import load_answers, register_frame
 from .questionnaires import current_version, current_versions, definition_of
 
@@ -58,12 +62,18 @@ def goal_table(
     reports = {}
     exit_answers = None
     for key in keys:
-        data = load_answers(key, organisation_ids=organisation_ids)
-        data = limit_enrolment(data, enrolled_until=enrolled_until, min_days=min_days)
-        reports[key] = build_report(data, threshold=threshold, goal_dimensions=dims,
-                                    answer_level=answer_level)
+        limits = {"enrolled_until": enrolled_until, "min_days": min_days}
+        cells = load_cells(key, dimensions=[d for d in dims if d in available(definition_of(
+            current_version(key)))], organisation_ids=organisation_ids, **limits)
+        reports[key] = build_report(cells, threshold=threshold, goal_dimensions=dims)
+        if answer_level:
+            data = limit_enrolment(load_answers(key, organisation_ids=organisation_ids), **limits)
+            reports[key] = replace(reports[key], answers=answer_table(data))
         if key == "avslutningsenkat":
-            exit_answers = exit_answers_of(data, dims)
+            # each answer's kommun and background: the background questions' answers only
+            data = load_answers(key, organisation_ids=organisation_ids,
+                                questions=[d for d in dims if d != "organisation"])
+            exit_answers = exit_answers_of(limit_enrolment(data, **limits), dims)
     register = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
                               min_days=min_days)
     followed_up = set(db.session.scalars(
