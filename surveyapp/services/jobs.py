@@ -170,8 +170,9 @@ def set_worker_app(app: Flask) -> None:
 
 
 def perform(job_id: str) -> None:
-    """What an RQ worker runs: one job, in the worker's app."""
-    if has_app_context():
+    """What an RQ worker runs: one job, in the worker's app (in a process of its own)."""
+    forked = _worker_pid is not None and _worker_pid != os.getpid()
+    if has_app_context() and not forked:
         run_job(job_id)
         return
     app = _worker_app
@@ -181,7 +182,7 @@ def perform(job_id: str) -> None:
         app = create_app()
         set_worker_app(app)
     with app.app_context():
-        if _worker_pid != os.getpid():
+        if forked:
             # a forked work horse: the parent's pooled connections are not ours to use
             db.engine.dispose(close=False)
         try:
