@@ -154,10 +154,11 @@ def export(staff: Browser, action: str, fields: list, results: list) -> None:
     status, headers, _page = staff.request("POST", action, fields)
     assert status == 303, status
     job = urlsplit(headers["Location"]).path
+    deadline = time.monotonic() + 1800
     while True:
         status, _headers, body = staff.request("GET", job + "/status")
         state = json.loads(body)
-        if state["status"] in ("done", "failed"):
+        if state["status"] in ("done", "failed") or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     elapsed = time.perf_counter() - start
@@ -235,6 +236,7 @@ def main() -> None:
     parser.add_argument("--modes", default="rq,thread")
     parser.add_argument("--baseline-seconds", type=float, default=10)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     pg = PrivatePostgres()
     try:
         pg.init()

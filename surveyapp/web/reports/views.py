@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from ...analysis.groups import Label, dimension_label
 from ...exports.labels import STATUS
-from ...exports.words import Words
 from ...i18n import format_day, format_number, qtext, round_half_up
 from ...models import JobStatus
 from ...questionnaire import Questionnaire
@@ -45,11 +44,6 @@ def label(labels: tuple[Label, ...]) -> str:
         else:
             parts.append(lab.text)
     return " × ".join(parts)
-
-
-def staff_words() -> Words:
-    """The reader's language for files: the staff member's choice, Swedish by default."""
-    return Words(message=_, questionnaire=qtext, locale=str(get_locale()))
 
 
 def interval(ci) -> str:
