@@ -135,7 +135,7 @@ def form_latencies(port: int, token: str, stop: threading.Event, seconds: float 
 def open_report(port: int, email: str) -> tuple[Browser, str, list, float]:
     """A staff member logs in and opens the report page: their browser, the export form's
     address and fields, and how long the page took."""
-    staff = Browser(port)
+    staff = Browser(port, timeout=300)  # the first report page of a large dataset takes a while
     _status, _headers, page = staff.request("GET", "/login")
     login = {**dict(hidden_fields(page)), "email": email, "password": PASSWORD}
     status, _headers, _page = staff.request("POST", "/login", login)
@@ -178,7 +178,7 @@ def run(mode: str, pg: PrivatePostgres, token: str, baseline_seconds: float) -> 
     log = (pg.dir / f"{mode}.log").open("w")
     try:
         processes.append(subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--timeout", "30",
+            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--timeout", "300",
              "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
             env=env, cwd=ROOT, stdout=log, stderr=log))
         if mode == "rq":
