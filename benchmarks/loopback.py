@@ -19,13 +19,13 @@ HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 class Browser:
     """One participant's browser; each request on a connection of its own."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1"):
-        self.host, self.port = host, port
+    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 30):
+        self.host, self.port, self.timeout = host, port, timeout
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, str]:
         """The status, the headers and the text of the answer."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         data = None
         if body is not None:

@@ -45,11 +45,12 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import i18n
-    from .services import sessions
+    from .services import report_cache, sessions
     from .web import access, headers, input
 
     db.init_app(app)
     sessions.init_app(app)
+    report_cache.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

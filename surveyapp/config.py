@@ -65,6 +65,24 @@ def defaults(instance: Path) -> dict:
         "AUDIO_MAX_SECONDS": 120,
         # answers one address may store through one open link in an hour
         "OPEN_LINK_POSTS_PER_HOUR": 60,
+        # background jobs (Excel exports): an RQ queue on this Redis when set, else threads
+        # in the web process; Redis also holds the report cache then, shared by every server
+        "REDIS_URL": None,
+        # the prefix of this installation's queue and keys in Redis
+        "REDIS_PREFIX": "surveyapp",
+        # "thread", "rq" or "inline"; empty: "rq" with REDIS_URL, else "thread"
+        "JOB_RUNNER": None,
+        # job threads per web process (the in-process runner)
+        "JOB_THREADS": 2,
+        # a job and its file are deleted this many hours after it began
+        "JOB_KEEP_HOURS": 24,
+        # a job that has not reported for this long is shown as failed (its process ended)
+        "JOB_STALE_MINUTES": 30,
+        # an RQ worker stops a job after this long
+        "JOB_TIMEOUT_SECONDS": 3600,
+        # reports kept in the in-process cache (without Redis), and how long a cached report lives
+        "REPORT_CACHE_SIZE": 32,
+        "REPORT_CACHE_SECONDS": 3600,
     }
 
 
@@ -96,6 +114,15 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_AUDIO_MAX_BYTES", "AUDIO_MAX_BYTES", int),
         ("SURVEYAPP_AUDIO_MAX_SECONDS", "AUDIO_MAX_SECONDS", int),
         ("SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR", "OPEN_LINK_POSTS_PER_HOUR", int),
+        ("SURVEYAPP_REDIS_URL", "REDIS_URL", str),
+        ("SURVEYAPP_REDIS_PREFIX", "REDIS_PREFIX", str),
+        ("SURVEYAPP_JOB_RUNNER", "JOB_RUNNER", str),
+        ("SURVEYAPP_JOB_THREADS", "JOB_THREADS", int),
+        ("SURVEYAPP_JOB_KEEP_HOURS", "JOB_KEEP_HOURS", float),
+        ("SURVEYAPP_JOB_STALE_MINUTES", "JOB_STALE_MINUTES", float),
+        ("SURVEYAPP_JOB_TIMEOUT_SECONDS", "JOB_TIMEOUT_SECONDS", int),
+        ("SURVEYAPP_REPORT_CACHE_SIZE", "REPORT_CACHE_SIZE", int),
+        ("SURVEYAPP_REPORT_CACHE_SECONDS", "REPORT_CACHE_SECONDS", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

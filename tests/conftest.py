@@ -119,7 +119,8 @@ def app(backend, request, tmp_path):
         return
 
     url = request.getfixturevalue("postgres_url")
-    application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    # the whole test is one transaction on one connection: a job cannot run in another thread
+    application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "JOB_RUNNER": "inline"})
     with application.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -99,3 +99,20 @@ def spoken(language: str, what, *args) -> str:
 
     with force_locale(language):
         return what(*args)
+
+
+def export(client, url: str, query_string=None):
+    """Starts an Excel export as the report page's button does, lets the job run to its end
+    and downloads the file: the file's response, or the response that refused to start."""
+    from flask import current_app
+
+    from surveyapp.services.jobs import wait_for_jobs
+
+    started = client.post(url, query_string=query_string)
+    if started.status_code != 303:
+        return started
+    page = started.headers["Location"]
+    wait_for_jobs(current_app._get_current_object())
+    state = client.get(page + "/status").get_json()
+    assert state["status"] == "done", state
+    return client.get(state["file"])

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import audio, goals, organisations, participants, purge, questionnaires, reports, setup, users
+from . import audio, goals, organisations, participants, purge, questionnaires, reports, setup, users, worker
 
 
 def _create_app(*args, **kwargs) -> Flask:
@@ -34,3 +34,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(participants.group)
     app.cli.add_command(goals.command)
     app.cli.add_command(goals.insatser_command)
+    app.cli.add_command(worker.command)

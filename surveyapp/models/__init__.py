@@ -4,6 +4,7 @@ from .accounts import Account, Role, account_organisations
 from .audit import AuditEvent
 from .drafts import AnswerDraft
 from .invitations import Invitation
+from .jobs import DataGeneration, Job, JobStatus
 from .kiosk import KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
@@ -28,9 +29,12 @@ __all__ = [
     "AuditEvent",
     "Answer",
     "Channel",
+    "DataGeneration",
     "FailedAttempt",
     "GoalAssessment",
     "Invitation",
+    "Job",
+    "JobStatus",
     "KioskTally",
     "Organisation",
     "OrganisationKind",

@@ -62,7 +62,7 @@ def test_report_page_with_goals_breakdowns_and_shift(live_server, browser, tmp_p
     page.locator("section.matrix").screenshot(path=str(SCREENSHOTS / "report-samverkan-matrix.png"))
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner Excel").click()
+        page.get_by_role("button", name="Ladda ner Excel").click()
     assert download.value.suggested_filename.startswith("samverkan-")
 
     _import(tmp_path, "progressionskort", progressionskort_rows(60), "Löpande")

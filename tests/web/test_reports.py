@@ -107,7 +107,7 @@ def test_a_samordnare_sees_only_their_own_organisation(client, avslutningsenkat)
     assert 'data-row="organisation:Mariestad"' in page.text
     assert "Skövde" not in page.text and "Lidköping" not in page.text
     assert client.get(URL, query_string={"organisation": _org_id("Skövde")}).status_code == 404
-    download = client.get(URL + ".xlsx", query_string={"by": "organisation", "text": "1"})
+    download = factories.export(client, URL + ".xlsx", query_string={"by": "organisation", "text": "1"})
     workbook = load_workbook(io.BytesIO(download.data))
     # no answer-level rows for a samordnare: one kommun's rows could name the participant
     assert "Svar" not in workbook.sheetnames
@@ -116,7 +116,7 @@ def test_a_samordnare_sees_only_their_own_organisation(client, avslutningsenkat)
 
 
 def test_excel_download_is_logged(client, manager, avslutningsenkat):
-    response = client.get(URL + ".xlsx")
+    response = factories.export(client, URL + ".xlsx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -149,7 +149,7 @@ def test_index_lists_the_questionnaires(client, manager):
 def test_the_answer_sheet_of_projektledning_is_dated_to_the_day(client, manager, avslutningsenkat):
     from datetime import date, datetime
 
-    download = client.get(URL + ".xlsx")
+    download = factories.export(client, URL + ".xlsx")
     sheet = load_workbook(io.BytesIO(download.data))["Svar"]
     column = [c.value for c in sheet[1]].index("submitted_at") + 1
     cells = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1)]
@@ -163,7 +163,7 @@ def test_the_answer_sheet_of_projektledning_is_dated_to_the_day(client, manager,
 def test_excel_download_is_in_the_staff_members_language(client, manager, avslutningsenkat):
     manager.language = "en"
     db.session.commit()
-    download = client.get(URL + ".xlsx", query_string={"by": "kon"})
+    download = factories.export(client, URL + ".xlsx", query_string={"by": "kon"})
     assert download.status_code == 200
     workbook = load_workbook(io.BytesIO(download.data))
     assert workbook.sheetnames[:4] == ["Overview", "Background", "Background – charts", "Questions"]

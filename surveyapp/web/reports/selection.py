@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, current_app, request
+from flask import abort, request
 
 from ...analysis.groups import CROSS, UnknownDimension, available, parse
-from ...analysis.records import answer_table
-from ...analysis.report import Report, build_report
+from ...analysis.report import Report
 from ...models import Organisation
 from ...questionnaire import Questionnaire
-from ...services.cells import load_cells
-from ...services.frames import SelectionError, load_answers, ordered_rounds
-from ...services.rates import with_response_rates
+from ...services.frames import SelectionError, ordered_rounds
+from ...services.report_cache import cached_report
+from ...services.reports import ReportParams
 from ..access import visible_organisation_ids, visible_organisations
 
 
@@ -117,33 +116,33 @@ def select(questionnaire: Questionnaire) -> Selection:
     )
 
 
-def build(selection: Selection, answer_level: bool = False, include_text: bool = False) -> Report:
+def report_params(selection: Selection, answer_level: bool = False,
+                  include_text: bool = False) -> ReportParams:
     """The report of a selection, over the organisations the user may see and no others."""
     visible = visible_organisation_ids()
     chosen = {o.id for o in selection.organisations}
     organisation_ids = chosen or visible
     if visible is not None and organisation_ids is not None:
         organisation_ids = set(organisation_ids) & set(visible)
-    chosen_answers = {
-        "rounds": selection.rounds,
-        "organisation_ids": organisation_ids,
-        "since": selection.since,
-        "until": selection.until,
-        "covering": visible,
-    }
-    try:
-        cells = load_cells(selection.questionnaire.key, dimensions=selection.dimensions, **chosen_answers)
-    except SelectionError:
-        abort(404)
-    report = build_report(
-        cells,
+    return ReportParams(
+        questionnaire_key=selection.questionnaire.key,
+        rounds=selection.rounds,
+        organisation_ids=None if organisation_ids is None else tuple(sorted(organisation_ids)),
+        covering=None if visible is None else tuple(sorted(visible)),
+        since=selection.since.isoformat() if selection.since else None,
+        until=selection.until.isoformat() if selection.until else None,
         dimensions=selection.dimensions,
         shift_from=selection.shift_from,
         shift_to=selection.shift_to,
-        threshold=current_app.config["SMALL_CELL_THRESHOLD"],
         filters=selection.filters(),
+        answer_level=answer_level,
+        include_text=include_text,
     )
-    if answer_level:
-        data = load_answers(selection.questionnaire.key, **chosen_answers)
-        report = replace(report, answers=answer_table(data, include_text))
-    return with_response_rates(report, organisation_ids)
+
+
+def build(selection: Selection) -> Report:
+    """The report a page shows (from the report cache when the data has not changed)."""
+    try:
+        return cached_report(report_params(selection))
+    except SelectionError:
+        abort(404)

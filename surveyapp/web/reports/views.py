@@ -1,30 +1,28 @@
-"""The report page of a questionnaire and its Excel download."""
+"""The report page of a questionnaire, and its Excel file made as a job with a progress page."""
 
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
 from babel.lists import format_list
-from flask import abort, g, render_template, request, send_file, url_for
+from flask import abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...analysis.groups import Label, dimension_label
 from ...exports.labels import STATUS
-from ...exports.words import Words
-from ...exports.xlsx import describe, write_xlsx
-from ...extensions import db
 from ...i18n import format_day, format_number, qtext, round_half_up
+from ...models import JobStatus
 from ...questionnaire import Questionnaire
-from ...services.audit import record_audit
+from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.questionnaires import current_version, current_versions, definition_of
+from ..access import visible_organisation_ids
 from . import blueprint
 from .charts import bar_svg
 from .drawings import item_drawings, matrix_drawings, paired_drawing
-from .selection import build, select
+from .selection import build, report_params, select
 
 
 def _questionnaire(key: str) -> Questionnaire:
@@ -46,11 +44,6 @@ def label(labels: tuple[Label, ...]) -> str:
         else:
             parts.append(lab.text)
     return " × ".join(parts)
-
-
-def staff_words() -> Words:
-    """The reader's language for files: the staff member's choice, Swedish by default."""
-    return Words(message=_, questionnaire=qtext, locale=str(get_locale()))
 
 
 def interval(ci) -> str:
@@ -160,22 +153,74 @@ def _query(args: list[tuple[str, str]]) -> str:
     return "?" + urlencode(args) if args else ""
 
 
-@blueprint.get("/<key>.xlsx")
+@blueprint.post("/<key>.xlsx")
 def download(key: str):
+    """Starts the Excel file of the selection as a job and shows its progress."""
     selection = select(_questionnaire(key))
     # answer-level rows only for those who see every kommun: in one kommun's rows a
     # samordnare could tell who answered (see README, Security)
     answer_level = current_user.sees_all_organisations
     include_text = answer_level and request.args.get("text") == "1"
-    report = build(selection, answer_level=answer_level, include_text=include_text)
-    with tempfile.TemporaryDirectory() as directory:
-        path = write_xlsx(report, Path(directory) / "report.xlsx", staff_words())
-        content = io.BytesIO(path.read_bytes())
-    record_audit(current_user._get_current_object(), "export.responses", describe(report))
-    db.session.commit()
-    return send_file(
-        content,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"{key}-{report.generated_at:%Y-%m-%d}.xlsx",
+    params = report_params(selection, answer_level=answer_level, include_text=include_text)
+    back = url_for("reports.report_page", key=key) + _query(selection.query())
+    job = start_job(
+        "report_xlsx",
+        {"report": params.to_json(), "locale": str(get_locale()), "back": back},
+        current_user._get_current_object(),
+        visible_organisation_ids(),
     )
+    return redirect(url_for("reports.job_page", job_id=job.id), 303)
+
+
+JOB_ERRORS = {
+    NOT_FOUND: _l("Urvalet finns inte längre: ett mättillfälle eller formulär har tagits bort."),
+    FAILED: _l("Filen kunde inte skapas. Försök igen; händer det igen, kontakta administratören."),
+    STOPPED: _l("Arbetet avbröts innan filen blev klar. Försök igen."),
+    QUEUE_DOWN: _l("Arbetskön svarar inte just nu. Försök igen om en stund."),
+}
+JOB_STATUS = {
+    JobStatus.QUEUED: _l("Väntar på sin tur …"),
+    JobStatus.RUNNING: _l("Filen skapas …"),
+    JobStatus.DONE: _l("Filen är klar."),
+    JobStatus.FAILED: _l("Filen kunde inte skapas."),
+}
+
+
+def _job(job_id: str):
+    job = job_for(job_id, current_user._get_current_object(), visible_organisation_ids())
+    if job is None:
+        abort(404)
+    return job
+
+
+def _job_state(job) -> dict:
+    done = job.status == JobStatus.DONE
+    return {
+        "status": job.status,
+        "progress": job.progress,
+        "text": str(JOB_STATUS[JobStatus(job.status)]),
+        "error": (str(JOB_ERRORS.get(job.error, JOB_ERRORS[FAILED]))
+                  if job.status == JobStatus.FAILED else None),
+        "file": url_for("reports.job_file", job_id=job.id) if done else None,
+    }
+
+
+@blueprint.get("/jobs/<job_id>")
+def job_page(job_id: str):
+    job = _job(job_id)
+    return render_template("reports/job.html", job=job, state=_job_state(job),
+                           back=job.params.get("back") or url_for("reports.index"))
+
+
+@blueprint.get("/jobs/<job_id>/status")
+def job_status(job_id: str):
+    return jsonify(_job_state(_job(job_id)))
+
+
+@blueprint.get("/jobs/<job_id>/file")
+def job_file(job_id: str):
+    job = _job(job_id)
+    if job.status != JobStatus.DONE or job.result is None:
+        abort(404)
+    return send_file(io.BytesIO(job.result), mimetype=job.mimetype, as_attachment=True,
+                     download_name=job.filename)

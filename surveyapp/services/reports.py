@@ -1,0 +1,143 @@
+"""A report and its Excel file from a set of plain parameters.
+
+The page, the background job and the cache all describe a report by :class:`ReportParams`
+(JSON-safe, so a job can carry it to another process); :func:`compute_report` and
+:func:`report_xlsx` are the only places that turn them into figures and a file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+
+from ..analysis.records import answer_table
+from ..analysis.report import Report, build_report
+from ..exports.words import Words
+from ..exports.xlsx import write_xlsx
+from .cells import load_cells
+from .frames import load_answers
+from .rates import with_response_rates
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Everything a report depends on besides the data: which answers, which breakdowns."""
+
+    questionnaire_key: str
+    rounds: tuple[str, ...] = ()
+    #: the organisations whose answers count; None: all of them
+    organisation_ids: tuple[int, ...] | None = None
+    #: the organisations the reader may see (rounds of others do not exist); None: all
+    covering: tuple[int, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    dimensions: tuple[str, ...] = ()
+    shift_from: str | None = None
+    shift_to: str | None = None
+    #: what the report was limited to, as shown to the reader
+    filters: dict[str, str] = field(default_factory=dict)
+    answer_level: bool = False
+    include_text: bool = False
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportParams:
+        def tup(value):
+            return None if value is None else tuple(value)
+
+        return cls(
+            questionnaire_key=data["questionnaire_key"],
+            rounds=tuple(data.get("rounds") or ()),
+            organisation_ids=tup(data.get("organisation_ids")),
+            covering=tup(data.get("covering")),
+            since=data.get("since"),
+            until=data.get("until"),
+            dimensions=tuple(data.get("dimensions") or ()),
+            shift_from=data.get("shift_from"),
+            shift_to=data.get("shift_to"),
+            filters=dict(data.get("filters") or {}),
+            answer_level=bool(data.get("answer_level")),
+            include_text=bool(data.get("include_text")),
+        )
+
+
+Progress = Callable[[int], None]
+
+
+def _quiet(_percent: int) -> None:
+    pass
+
+
+def compute_report(params: ReportParams, progress: Progress = _quiet) -> Report:
+    """The report of ``params`` (raises :class:`~.frames.SelectionError` for an unknown
+    questionnaire or round)."""
+    day = date.fromisoformat
+    chosen_answers = {
+        "rounds": params.rounds,
+        "organisation_ids": params.organisation_ids,
+        "since": day(params.since) if params.since else None,
+        "until": day(params.until) if params.until else None,
+        "covering": params.covering,
+    }
+    cells = load_cells(params.questionnaire_key, dimensions=params.dimensions, **chosen_answers)
+    progress(30)
+    report = build_report(
+        cells,
+        dimensions=params.dimensions,
+        shift_from=params.shift_from,
+        shift_to=params.shift_to,
+        threshold=current_app.config["SMALL_CELL_THRESHOLD"],
+        filters=params.filters,
+    )
+    if params.answer_level:
+        data = load_answers(params.questionnaire_key, **chosen_answers)
+        report = replace(report, answers=answer_table(data, params.include_text))
+    progress(60)
+    return with_response_rates(report, params.organisation_ids)
+
+
+def report_xlsx(params: ReportParams, words: Words, progress: Progress = _quiet) -> tuple[bytes, Report]:
+    """The Excel file of ``params`` in ``words``' language, and the report it shows."""
+    report = compute_report(params, progress)
+    with tempfile.TemporaryDirectory() as directory:
+        path = write_xlsx(report, Path(directory) / "report.xlsx", words)
+        progress(90)
+        return path.read_bytes(), report
+
+
+def xlsx_filename(report: Report) -> str:
+    return f"{report.questionnaire.key}-{report.generated_at:%Y-%m-%d}.xlsx"
+
+
+def run_report_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
+    """The ``report_xlsx`` job: the Excel file in the starter's language, logged as an export."""
+    from flask_babel import force_locale, gettext
+
+    from ..exports.xlsx import describe
+    from ..extensions import db
+    from ..i18n import qtext
+    from ..models import Account
+    from .audit import record_audit
+    from .frames import SelectionError
+    from .jobs import NOT_FOUND, JobError
+
+    params = ReportParams.from_json(job.params["report"])
+    locale = job.params.get("locale") or "sv"
+    account_id = job.account_id
+    with force_locale(locale):
+        words = Words(message=gettext, questionnaire=qtext, locale=locale)
+        try:
+            content, report = report_xlsx(params, words, progress)
+        except SelectionError as exc:
+            raise JobError(NOT_FOUND, str(exc))
+    record_audit(db.session.get(Account, account_id), "export.responses", describe(report))
+    return content, xlsx_filename(report), XLSX_MIMETYPE

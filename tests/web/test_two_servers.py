@@ -1,0 +1,183 @@
+"""Two app servers on one PostgreSQL database work as one, over real HTTP: a login made on
+one is a login on the other, failed logins are counted across both, and an export started on
+one is followed and downloaded on the other."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import suppress
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from benchmarks.loopback import Browser, hidden_fields
+from surveyapp import create_app
+from surveyapp.extensions import db
+from tests.conftest import BASE_CONFIG, PG_SERVER, ROOT, _migrate, _pg_admin_engine, _postgres_available
+from tests.exports.dataset import avslutningsenkat_rows, import_rows
+
+PASSWORD = "ett långt lösenord för test"
+EMAIL = "pl@projekt.example"
+#: another account, whose logins the throttle test leaves alone
+EXPORTER = "export@projekt.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """A private database with an account and answers; dropped afterwards."""
+    reason = _postgres_available()
+    if reason:
+        pytest.skip(f"two-server test skipped: {reason}")
+    name = f"surveyapp_two_servers_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    try:
+        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            from surveyapp.services.accounts import create_account
+
+            create_account(EMAIL, "projektledning", [], password=PASSWORD)
+            create_account(EXPORTER, "projektledning", [], password=PASSWORD)
+            db.session.commit()
+            import_rows(app.test_cli_runner(), tmp_path_factory.mktemp("rows"), "avslutningsenkat",
+                        avslutningsenkat_rows(40), "Avslut 2026")
+            db.session.remove()
+            db.engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def servers(database, tmp_path_factory):
+    """Two gunicorn servers (one sync worker each, jobs in their own threads) on the database."""
+    logs = tmp_path_factory.mktemp("servers")
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "shared-secret-of-both-servers"}
+    env.pop("SURVEYAPP_REDIS_URL", None)
+    processes, ports, logfiles = [], [], []
+    try:
+        for name in ("a", "b"):
+            port = _free_port()
+            log = (logs / f"{name}.log").open("w")
+            logfiles.append(log)
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                 "--chdir", str(ROOT), "wsgi:app"], env=env, stdout=log, stderr=subprocess.STDOUT,
+            ))
+            ports.append(port)
+        for port, process in zip(ports, processes, strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                with suppress(OSError):
+                    if Browser(port).request("GET", "/login")[0] == 200:
+                        break
+                assert process.poll() is None, (logs / "a.log").read_text() + (logs / "b.log").read_text()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+        for log in logfiles:
+            log.close()
+
+
+def _on(browser: Browser, port: int) -> Browser:
+    """The same browser (its cookies) talking to another server."""
+    browser.port = port
+    return browser
+
+
+def _login(browser: Browser, password: str, email: str = EMAIL) -> tuple[int, str]:
+    status, _headers, page = browser.request("GET", "/login")
+    assert status == 200
+    fields = dict(hidden_fields(page))
+    body = {**fields, "email": email, "password": password}
+    status, _headers, page = browser.request("POST", "/login", body)
+    return status, page
+
+
+def test_a_login_on_one_server_is_a_login_on_the_other(servers):
+    a, b = servers
+    browser = Browser(a)
+    status, _page = _login(browser, PASSWORD)
+    assert status == 302
+    status, _headers, page = _on(browser, b).request("GET", "/reports/")
+    assert status == 200 and EMAIL in page
+    # the form the login page of A gave is accepted by B: its CSRF token is in the shared session
+    status, _headers, page = _on(browser, a).request("GET", "/reports/avslutningsenkat")
+    assert status == 200
+
+
+def test_failed_logins_are_counted_across_both_servers(servers):
+    a, b = servers
+    browser = Browser(a)
+    results = []
+    for port in (a, b, a, b):
+        status, page = _login(_on(browser, port), "fel lösenord")
+        results.append(status)
+    # three free failures, spread over A and B; the fourth must wait, on whichever server
+    assert results == [401, 401, 401, 429]
+    status, page = _login(_on(browser, a), PASSWORD)
+    assert status == 429 and "För många misslyckade försök" in page
+
+
+def test_an_export_started_on_one_server_is_downloaded_on_the_other(servers):
+    a, b = servers
+    browser = Browser(a)
+    assert _login(browser, PASSWORD, EXPORTER)[0] == 302
+    status, _headers, page = browser.request("GET", "/reports/avslutningsenkat?by=kon")
+    assert status == 200
+    action = re.search(r'<form method="post" action="([^"]*\.xlsx[^"]*)"', page).group(1)
+    action = action.replace("&amp;", "&")
+    status, headers, _page = browser.request("POST", action, hidden_fields(page))
+    assert status == 303
+    job_page = re.sub(r"^https?://[^/]+", "", headers["Location"])
+
+    _on(browser, b)
+    deadline = time.monotonic() + 120
+    while True:
+        status, _headers, body = browser.request("GET", job_page + "/status")
+        assert status == 200
+        if '"done"' in body or '"failed"' in body:
+            break
+        assert time.monotonic() < deadline, body
+        time.sleep(0.5)
+    assert '"done"' in body
+    status, _headers, page = browser.request("GET", job_page)
+    assert status == 200 and "Ladda ner Excel-filen" in page
+    conn = http.client.HTTPConnection("127.0.0.1", b, timeout=30)
+    conn.request("GET", job_page + "/file",
+                 headers={"Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    assert response.status == 200
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames[0] == "Översikt"
+    # and someone without the login gets nothing from either server
+    for port in (a, b):
+        assert Browser(port).request("GET", job_page + "/file")[0] == 302
