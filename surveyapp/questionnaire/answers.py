@@ -62,9 +62,8 @@ def code_answers(
     for q in questionnaire.questions:
         qtype = question_type(q)
         names = qtype.input_names(q)
-        answered = any(v.strip() for name in names for v in raw.get(name, ()))
         if not is_shown(q, given, role):
-            if answered:
+            if any(v.strip() for name in names for v in raw.get(name, ())):
                 errors[q.key] = Message(m.NOT_SHOWN)
             continue
         answers, error = qtype.code(q, raw)

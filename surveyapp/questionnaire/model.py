@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class RespondentKind(StrEnum):
@@ -73,15 +74,15 @@ class Question:
     #: True for the shared background questions (kön, ålder, födelseregion)
     background: bool = False
 
-    @property
+    @cached_property
     def option_codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options)
 
-    @property
+    @cached_property
     def not_applicable_codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options if o.not_applicable)
 
-    @property
+    @cached_property
     def scale_codes(self) -> tuple[str, ...]:
         """Codes of a scale or band that carry a value, in their order."""
         return tuple(o.code for o in self.options if not o.not_applicable)
