@@ -18,6 +18,7 @@ from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
 from ..extensions import db
 from ..models import Organisation
+from ..services.answer_rows import answer_rows
 from ..services.audit import record_audit
 from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
@@ -99,15 +100,18 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
             shift_to=shift_to,
             threshold=current_app.config["SMALL_CELL_THRESHOLD"],
             filters=_filters(organisations, since, until, enrolled_until, min_days),
-            answer_level=xlsx_path is not None,
-            include_text=with_text,
         )
+        answers = None
+        if xlsx_path is not None:
+            answers = answer_rows(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
+                                  since=since, until=until, include_text=with_text,
+                                  enrolled_until=enrolled_until, min_days=min_days)
     except (SelectionError, UnknownDimension, ValueError) as exc:
         fail(str(exc.args[0]))
     result = with_response_rates(result, organisation_ids)
     if xlsx_path is not None:
-        write_xlsx(result, xlsx_path)
-        record_audit(None, "export.responses", f"{describe(result)} → {xlsx_path.name}")
+        write_xlsx(result, xlsx_path, answers=answers)
+        record_audit(None, "export.responses", f"{describe(result, answers)} → {xlsx_path.name}")
         db.session.commit()
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:

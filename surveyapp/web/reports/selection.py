@@ -8,9 +8,11 @@ from datetime import date
 from flask import abort, current_app, request
 
 from ...analysis.groups import CROSS, UnknownDimension, available, parse
+from ...analysis.records import AnswerRows
 from ...analysis.report import Report, build_report
 from ...models import Organisation
 from ...questionnaire import Questionnaire
+from ...services.answer_rows import answer_rows
 from ...services.frames import SelectionError, load_answers, ordered_rounds
 from ...services.rates import with_response_rates
 from ..access import visible_organisation_ids, visible_organisations
@@ -115,13 +117,19 @@ def select(questionnaire: Questionnaire) -> Selection:
     )
 
 
-def build(selection: Selection, answer_level: bool = False, include_text: bool = False) -> Report:
-    """The report of a selection, over the organisations the user may see and no others."""
+def _organisation_ids(selection: Selection):
+    """(the organisations chosen and visible, None for all; those visible, None for all)"""
     visible = visible_organisation_ids()
     chosen = {o.id for o in selection.organisations}
     organisation_ids = chosen or visible
     if visible is not None and organisation_ids is not None:
         organisation_ids = set(organisation_ids) & set(visible)
+    return organisation_ids, visible
+
+
+def build(selection: Selection, answer_level: bool = False, include_text: bool = False) -> Report:
+    """The report of a selection, over the organisations the user may see and no others."""
+    organisation_ids, visible = _organisation_ids(selection)
     try:
         data = load_answers(
             selection.questionnaire.key,
@@ -144,3 +152,21 @@ def build(selection: Selection, answer_level: bool = False, include_text: bool =
         include_text=include_text,
     )
     return with_response_rates(report, organisation_ids)
+
+
+def answers_of(selection: Selection, include_text: bool = False) -> AnswerRows:
+    """The answer-level rows of a selection (streamed when read), over the organisations the
+    user may see and no others."""
+    organisation_ids, visible = _organisation_ids(selection)
+    try:
+        return answer_rows(
+            selection.questionnaire.key,
+            rounds=selection.rounds,
+            organisation_ids=organisation_ids,
+            since=selection.since,
+            until=selection.until,
+            covering=visible,
+            include_text=include_text,
+        )
+    except SelectionError:
+        abort(404)

@@ -24,7 +24,7 @@ from ...services.questionnaires import current_version, current_versions, defini
 from . import blueprint
 from .charts import bar_svg
 from .drawings import item_drawings, matrix_drawings, paired_drawing
-from .selection import build, select
+from .selection import answers_of, build, select
 
 
 def _questionnaire(key: str) -> Questionnaire:
@@ -167,11 +167,12 @@ def download(key: str):
     # samordnare could tell who answered (see README, Security)
     answer_level = current_user.sees_all_organisations
     include_text = answer_level and request.args.get("text") == "1"
-    report = build(selection, answer_level=answer_level, include_text=include_text)
+    report = build(selection)
+    answers = answers_of(selection, include_text) if answer_level else None
     with tempfile.TemporaryDirectory() as directory:
-        path = write_xlsx(report, Path(directory) / "report.xlsx", staff_words())
+        path = write_xlsx(report, Path(directory) / "report.xlsx", staff_words(), answers)
         content = io.BytesIO(path.read_bytes())
-    record_audit(current_user._get_current_object(), "export.responses", describe(report))
+    record_audit(current_user._get_current_object(), "export.responses", describe(report, answers))
     db.session.commit()
     return send_file(
         content,
