@@ -23,11 +23,8 @@ class InvalidAnswers(Exception):
         self.errors = errors
 
 
-def input_names(questionnaire: Questionnaire) -> set[str]:
-    names: set[str] = set()
-    for q in questionnaire.questions:
-        names.update(question_type(q).input_names(q))
-    return names
+def input_names(questionnaire: Questionnaire) -> frozenset[str]:
+    return questionnaire.input_names
 
 
 def code_answers(

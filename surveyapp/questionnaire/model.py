@@ -129,6 +129,13 @@ class Questionnaire:
                 return q
         raise KeyError(key)
 
+    @cached_property
+    def input_names(self) -> frozenset[str]:
+        """Every form or import column name a question reads (``QUESTION.ROW`` for matrix rows)."""
+        from .types import question_type
+
+        return frozenset(name for q in self.questions for name in question_type(q).input_names(q))
+
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(q.key for q in self.questions)

@@ -94,7 +94,8 @@ def _rows(layout: AnswerLayout, conditions: list, codes: frozenset[str] | None) 
     )
     position = {"language": 4, "organisation": 5, "channel": 6, "role": 7, "participant_code": 8}
     extra = [position[c] for c in layout.meta[3:]]
-    result = db.session.execute(query)
+    # Core rows, not ORM ones: plain tuples, fetched FETCH at a time from a server-side cursor
+    result = db.session.connection().execute(query)
     try:
         for _id, group in groupby(result, key=lambda row: row[0]):
             rows = list(group)
