@@ -136,6 +136,12 @@ class Questionnaire:
 
         return frozenset(name for q in self.questions for name in question_type(q).input_names(q))
 
+    @cached_property
+    def condition_keys(self) -> frozenset[str]:
+        """The questions whose answers decide whether another question is shown."""
+        return frozenset(c.key for q in self.questions if q.show_if for c in q.show_if.any_of
+                         if c.source != "role")
+
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(q.key for q in self.questions)

@@ -4,10 +4,12 @@ all rows stored in one go or none at all."""
 from __future__ import annotations
 
 import csv
+import gc
 import re
 import uuid as uuidlib
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -289,9 +291,23 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
         raise ImportFailed([RowError(1, "file", Message(UNREADABLE, {"reason": str(exc)}))]) from exc
 
     try:
-        return _import_rows(questionnaire_key, version, round_name, header, rows)
+        with _collector_paused():
+            return _import_rows(questionnaire_key, version, round_name, header, rows)
     finally:
         close()
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while rows are checked and stored: checking makes almost
+    no reference cycles, and its passes over every object of the app took a third of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _import_rows(questionnaire_key: str, version, round_name: str, header: list[str],
@@ -320,9 +336,11 @@ def _import_rows(questionnaire_key: str, version, round_name: str, header: list[
         for number, values, problems in rows:
             row_errors: dict[str, Message] = dict(problems)
             text = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-            unstorable = [k for k, v in text.items() if isinstance(v, str) and has_forbidden_character(v)]
-            for column in unstorable:  # such text must not reach the database
-                row_errors[column] = Message(CONTROL_CHARACTER)
+            strings = [v for v in text.values() if isinstance(v, str)]
+            if has_forbidden_character("".join(strings)):  # one look at the row, then which field
+                unstorable = [k for k, v in text.items() if isinstance(v, str) and has_forbidden_character(v)]
+                for column in unstorable:  # such text must not reach the database
+                    row_errors[column] = Message(CONTROL_CHARACTER)
             if row_errors:
                 store.fail([RowError(number, k, m) for k, m in row_errors.items()])
                 continue
