@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from itertools import groupby
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 
 from ..analysis.records import AnswerLayout, AnswerRows, answer_layout, answer_row
 from ..analysis.register import limit_register
@@ -17,8 +16,8 @@ from ..models import Answer, Organisation, Response, Round
 from .frames import SelectionError, ordered_rounds, register_frame
 from .questionnaires import current_version, definition_of
 
-#: rows fetched from the cursor at a time
-FETCH = 5000
+#: responses fetched from the cursor at a time, and whose answers one query reads
+FETCH = 1000
 
 
 def answer_rows(
@@ -73,37 +72,47 @@ def answer_rows(
 
 
 def _rows(layout: AnswerLayout, conditions: list, codes: frozenset[str] | None) -> Iterator[tuple]:
+    connection = db.session.connection()
     uuid = Response.uuid
-    if db.session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         uuid = uuid.collate("C")  # the order Python sorts strings in, whatever the database's locale
-    query = (
+    responses = (
         select(
             Response.id, Response.uuid, Round.name, Response.submitted_at, Response.language,
             Organisation.name, Response.channel, Response.role, Response.participant_code,
-            Answer.question_key, Answer.row_key, Answer.code, Answer.text,
         )
         .join(Round, Round.id == Response.round_id)
         .join(Organisation, Organisation.id == Response.organisation_id)
-        .outerjoin(Answer, and_(Answer.response_id == Response.id,
-                                Answer.question_key.in_(sorted(layout.questions) or [""])))
         .where(*conditions)
-        # a response's answers together, the responses by day and random id: neither a time
-        # nor the order of the rows points to the participant who answered
-        .order_by(func.date(Response.submitted_at), uuid, Response.id, Answer.id)
+        # by day and random id: neither a time nor the order of the rows points to the
+        # participant who answered
+        .order_by(func.date(Response.submitted_at), uuid, Response.id)
         .execution_options(yield_per=FETCH)
     )
+    questions = sorted(layout.questions) or [""]
+    answers_of = select(Answer.response_id, Answer.question_key, Answer.row_key, Answer.code, Answer.text)
+    if connection.dialect.name == "postgresql":
+        # one array parameter: the same statement, prepared once, for every part
+        answers_of = answers_of.where(Answer.response_id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    else:
+        answers_of = answers_of.where(Answer.response_id.in_(bindparam("ids", expanding=True)))
+    answers_of = answers_of.where(Answer.question_key.in_(questions)).order_by(Answer.response_id, Answer.id)
     position = {"language": 4, "organisation": 5, "channel": 6, "role": 7, "participant_code": 8}
     extra = [position[c] for c in layout.meta[3:]]
-    # Core rows, not ORM ones: plain tuples, fetched FETCH at a time from a server-side cursor
-    result = db.session.connection().execute(query)
+    # Core rows, not ORM ones: plain tuples, FETCH at a time from a server-side cursor; the
+    # answers of each FETCH responses are read with one query on the answers' index
+    result = connection.execute(responses)
     try:
-        for _id, group in groupby(result, key=lambda row: row[0]):
-            rows = list(group)
-            first = rows[0]
-            if codes is not None and first[8] not in codes:
-                continue
-            meta = (first[1], first[2], first[3], *(first[i] for i in extra))
-            answers = [tuple(row[9:]) for row in rows if row[9] is not None]
-            yield answer_row(layout, meta, answers)
+        for part in result.partitions():
+            if codes is not None:
+                part = [row for row in part if row[8] in codes]
+            answers: dict[int, list[tuple]] = {}
+            if part:
+                found = connection.execute(answers_of, {"ids": [row[0] for row in part]}).all()
+                for response_id, *answer in found:
+                    answers.setdefault(response_id, []).append(answer)
+            for row in part:
+                meta = (row[1], row[2], row[3], *(row[i] for i in extra))
+                yield answer_row(layout, meta, answers.get(row[0], ()))
     finally:
         result.close()
