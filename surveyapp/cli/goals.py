@@ -44,8 +44,7 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
             fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
         organisation_ids = {org.id for org in found}
     try:
-        table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
-                           answer_level=xlsx_path is not None)
+        table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days)
     except QuestionnaireError as exc:
         fail("\n".join(exc.problems))
     except UnknownTableDimension as exc:
@@ -53,8 +52,12 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
     written = assessments()
     if xlsx_path is not None:
         from ..exports.project_xlsx import write_project_xlsx
+        from ..services.answer_rows import answer_rows
 
-        write_project_xlsx(table, written, xlsx_path)
+        answers = {key: answer_rows(key, organisation_ids=organisation_ids, enrolled_until=enrolled_until,
+                                    min_days=min_days)
+                   for key in table.reports}
+        write_project_xlsx(table, written, xlsx_path, answers)
         what = ", ".join(organisations) or "all organisations"
         record_audit(None, "export.responses", f"goal table and answers ({what}) → {xlsx_path.name}")
         db.session.commit()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from sqlalchemy import select
 
 from ..analysis.beside import OWN_QUESTIONNAIRE, beside_dict, beside_own
 from ..analysis.groups import UnknownDimension
-from ..analysis.records import answer_table
 from ..analysis.register import limit_enrolment
 from ..analysis.report import build_report
 from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
 from ..extensions import db
 from ..models import Organisation
+from ..services.answer_rows import answer_rows
 from ..services.audit import record_audit
 from ..services.cells import load_cells
 from ..services.frames import SelectionError, load_answers
@@ -105,17 +104,20 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
             filters=_filters(organisations, since, until, enrolled_until, min_days),
         )
         data = None
-        if xlsx_path is not None or (as_json and questionnaire in OWN_QUESTIONNAIRE):
+        if as_json and questionnaire in OWN_QUESTIONNAIRE:
             data = limit_enrolment(load_answers(questionnaire, **chosen_answers),
                                    enrolled_until=enrolled_until, min_days=min_days)
+        answers = None
         if xlsx_path is not None:
-            result = replace(result, answers=answer_table(data, with_text))
+            answers = answer_rows(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
+                                  since=since, until=until, include_text=with_text,
+                                  enrolled_until=enrolled_until, min_days=min_days)
     except (SelectionError, UnknownDimension, ValueError) as exc:
         fail(str(exc.args[0]))
     result = with_response_rates(result, organisation_ids)
     if xlsx_path is not None:
-        write_xlsx(result, xlsx_path)
-        record_audit(None, "export.responses", f"{describe(result)} → {xlsx_path.name}")
+        write_xlsx(result, xlsx_path, answers=answers)
+        record_audit(None, "export.responses", f"{describe(result, answers)} → {xlsx_path.name}")
         db.session.commit()
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:

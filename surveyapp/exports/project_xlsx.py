@@ -11,6 +11,7 @@ from typing import Any
 
 from ..analysis.goals import GoalFigure
 from ..analysis.project import GoalTable, TableGoal
+from ..analysis.records import AnswerRows
 from .labels import DASH, MEASURES, STATUS, TOTAL
 from .words import SWEDISH
 from .xlsx import QuestionnaireSheets, cell_formats, new_workbook
@@ -40,16 +41,19 @@ def _columns(table: GoalTable) -> list[tuple[str | None, str | None]]:
 
 
 class ProjectWriter:
-    def __init__(self, table: GoalTable, assessments: Mapping[str, Any], path: Path):
+    def __init__(self, table: GoalTable, assessments: Mapping[str, Any], path: Path,
+                 answers: Mapping[str, AnswerRows] | None = None):
         self.table = table
         self.assessments = assessments
+        self.answers = answers or {}
         self.workbook = new_workbook(path, "Projektets måluppfyllelse")
         self.f = cell_formats(self.workbook)
 
     def write(self) -> None:
         self.goal_sheet()
         for key, report in self.table.reports.items():
-            QuestionnaireSheets(self.workbook, report, SWEDISH, prefix=sheet_prefix(key)).write()
+            QuestionnaireSheets(self.workbook, report, SWEDISH, prefix=sheet_prefix(key),
+                                answers=self.answers.get(key)).write()
         self.workbook.close()
 
     def put_figure(self, ws, row: int, col: int, goal: TableGoal, figure: GoalFigure | None,
@@ -165,13 +169,15 @@ class ProjectWriter:
                 row += 1
 
 
-def write_project_xlsx(table: GoalTable, assessments: Mapping[str, Any], path: str | Path) -> Path:
-    """Writes the project workbook to ``path`` (replaced whole, never left half-written)."""
+def write_project_xlsx(table: GoalTable, assessments: Mapping[str, Any], path: str | Path,
+                       answers: Mapping[str, AnswerRows] | None = None) -> Path:
+    """Writes the project workbook to ``path`` (replaced whole, never left half-written), with
+    each questionnaire's answer sheet when its rows are in ``answers`` (by questionnaire key)."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or None)
     os.close(fd)
     try:
-        ProjectWriter(table, assessments, Path(temporary)).write()
+        ProjectWriter(table, assessments, Path(temporary), answers).write()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..analysis.records import AnswerRows
 from ..analysis.report import Cell, ItemResult, Report
 from ..questionnaire.messages import N_
 from ..questionnaire.types import question_type
@@ -106,12 +107,16 @@ def _header_text(text: str) -> str:
 
 class QuestionnaireSheets(ChartSheets):
     """Writes one report's sheets into ``workbook``; ``prefix`` starts every sheet name, so
-    that several questionnaires share one workbook."""
+    that several questionnaires share one workbook. ``answers`` (read once, row by row) fill
+    the answer sheet; without them there is none."""
 
     def __init__(self, workbook: xlsxwriter.Workbook, report: Report, words: Words = SWEDISH,
-                 prefix: str = ""):
+                 prefix: str = "", answers: AnswerRows | None = None):
         self.workbook = workbook
         self.report = report
+        if answers is None and report.answers is not None:
+            answers = AnswerRows.of(report.answers)
+        self.answer_rows = answers
         self.words = words
         self.prefix = prefix
         self._ = words.message
@@ -198,7 +203,7 @@ class QuestionnaireSheets(ChartSheets):
         if r.response_rates:
             self.response_rates()
         self.codebook()
-        if r.answers is not None:
+        if self.answer_rows is not None:
             self.answers()
 
     def overview(self) -> None:
@@ -748,7 +753,8 @@ class QuestionnaireSheets(ChartSheets):
         ws.autofilter(0, 0, row - 1, len(columns) - 1)
 
     def answers(self) -> None:
-        table = self.report.answers
+        """The answer sheet, written row by row as the rows arrive."""
+        table = self.answer_rows
         widths = [38, 16, 17, 8, 18, 9] + [10] * (len(table.columns) - 6)
         ws = self.sheet(N_("Svar"), width=sum(widths))
         self.header(ws, 0, table.columns, widths)
@@ -757,27 +763,36 @@ class QuestionnaireSheets(ChartSheets):
         # as many pages wide as keep the print readable, the response id on each
         ws.fit_to_pages(-(-sum(widths) // ANSWER_PAGE_WIDTH), 0)
         ws.repeat_columns(0)
-        for row, values in enumerate(table.rows, start=1):
+        text, number, day = self.f["text"], self.f["int"], self.f["date"]
+        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        row = 0
+        for row, values in enumerate(table, start=1):
             for col, value in enumerate(values):
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    ws.write_string(row, col, value, self.f["text"])
+                    write_string(row, col, value, text)
                 elif isinstance(value, int):
-                    ws.write_number(row, col, value, self.f["int"])
+                    write_number(row, col, value, number)
                 else:
-                    ws.write_datetime(row, col, value, self.f["date"])
-        ws.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+                    write_datetime(row, col, value, day)
+        ws.autofilter(0, 0, max(row, 1), len(table.columns) - 1)
 
 
-def describe(report: Report) -> str:
-    """What an Excel file holds, for the audit log: questionnaire, rounds, selection, answers."""
+def describe(report: Report, answers: AnswerRows | None = None) -> str:
+    """What an Excel file holds, for the audit log: questionnaire, rounds, selection, answers
+    (``answers`` as written: their count is known once they have been read)."""
     scope = "; ".join(f"{k}: {v}" for k, v in report.filters.items()) or "alla"
-    answers = len(report.answers.rows) if report.answers is not None else 0
-    text = " med fritext" if report.answers is not None and any(
-        q.type == "text" and q.key in report.answers.columns for q in report.questionnaire.questions
+    columns: tuple[str, ...] = ()
+    count = 0
+    if answers is not None:
+        columns, count = answers.columns, answers.count
+    elif report.answers is not None:
+        columns, count = report.answers.columns, len(report.answers.rows)
+    text = " med fritext" if any(
+        q.type == "text" and q.key in columns for q in report.questionnaire.questions
     ) else ""
-    return f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {answers} svar{text})"
+    return f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {count} svar{text})"
 
 
 def title_of(report: Report, words: Words = SWEDISH) -> str:
@@ -786,14 +801,16 @@ def title_of(report: Report, words: Words = SWEDISH) -> str:
     return words.message(N_("%(title)s – sammanställning")) % {"title": title}
 
 
-def write_xlsx(report: Report, path: str | Path, words: Words = SWEDISH) -> Path:
-    """Writes the summary to ``path`` (replaced whole, never left half-written)."""
+def write_xlsx(report: Report, path: str | Path, words: Words = SWEDISH,
+               answers: AnswerRows | None = None) -> Path:
+    """Writes the summary to ``path`` (replaced whole, never left half-written), with an answer
+    sheet when ``answers`` are given (streamed: see services/answer_rows.py)."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or None)
     os.close(fd)
     try:
         workbook = new_workbook(temporary, title_of(report, words))
-        QuestionnaireSheets(workbook, report, words).write()
+        QuestionnaireSheets(workbook, report, words, answers=answers).write()
         workbook.close()
         os.replace(temporary, path)
     except BaseException:

@@ -23,11 +23,8 @@ class InvalidAnswers(Exception):
         self.errors = errors
 
 
-def input_names(questionnaire: Questionnaire) -> set[str]:
-    names: set[str] = set()
-    for q in questionnaire.questions:
-        names.update(question_type(q).input_names(q))
-    return names
+def input_names(questionnaire: Questionnaire) -> frozenset[str]:
+    return questionnaire.input_names
 
 
 def code_answers(
@@ -59,12 +56,11 @@ def code_answers(
             if any(v.strip() for v in raw[name]):
                 errors[name] = Message(m.UNKNOWN_QUESTION, {"key": name})
 
+    conditions = questionnaire.condition_keys
     for q in questionnaire.questions:
         qtype = question_type(q)
-        names = qtype.input_names(q)
-        answered = any(v.strip() for name in names for v in raw.get(name, ()))
-        if not is_shown(q, given, role):
-            if answered:
+        if q.show_if is not None and not is_shown(q, given, role):
+            if any(v.strip() for name in qtype.input_names(q) for v in raw.get(name, ())):
                 errors[q.key] = Message(m.NOT_SHOWN)
             continue
         answers, error = qtype.code(q, raw)
@@ -74,7 +70,8 @@ def code_answers(
         if not answers and q.required:
             errors[q.key] = Message(m.REQUIRED)
             continue
-        given[q.key] = {a.code for a in answers if a.code is not None}
+        if q.key in conditions:
+            given[q.key] = {a.code for a in answers if a.code is not None}
         coded += answers
 
     if errors:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class RespondentKind(StrEnum):
@@ -73,15 +74,15 @@ class Question:
     #: True for the shared background questions (kön, ålder, födelseregion)
     background: bool = False
 
-    @property
+    @cached_property
     def option_codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options)
 
-    @property
+    @cached_property
     def not_applicable_codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options if o.not_applicable)
 
-    @property
+    @cached_property
     def scale_codes(self) -> tuple[str, ...]:
         """Codes of a scale or band that carry a value, in their order."""
         return tuple(o.code for o in self.options if not o.not_applicable)
@@ -127,6 +128,19 @@ class Questionnaire:
             if q.key == key:
                 return q
         raise KeyError(key)
+
+    @cached_property
+    def input_names(self) -> frozenset[str]:
+        """Every form or import column name a question reads (``QUESTION.ROW`` for matrix rows)."""
+        from .types import question_type
+
+        return frozenset(name for q in self.questions for name in question_type(q).input_names(q))
+
+    @cached_property
+    def condition_keys(self) -> frozenset[str]:
+        """The questions whose answers decide whether another question is shown."""
+        return frozenset(c.key for q in self.questions if q.show_if for c in q.show_if.any_of
+                         if c.source != "role")
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -45,12 +45,17 @@ class QuestionType:
     def _single(
         self, q: Question, values: Sequence[str], row: str = ""
     ) -> tuple[list[CodedAnswer], Message | None]:
-        values = [v.strip() for v in values if v.strip()]
-        if not values:
-            return [], None
-        if len(set(values)) > 1:
-            return [], Message(m.TOO_MANY)
-        value = values[0]
+        if len(values) == 1:  # the usual case: one value
+            value = values[0].strip()
+            if not value:
+                return [], None
+        else:
+            values = [v for v in (v.strip() for v in values) if v]
+            if not values:
+                return [], None
+            if len(set(values)) > 1:
+                return [], Message(m.TOO_MANY)
+            value = values[0]
         if value not in q.option_codes:
             return [], Message(m.UNKNOWN_OPTION, {"value": value})
         return [CodedAnswer(q.key, row, value, self.number(q, value))], None

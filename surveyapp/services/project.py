@@ -5,7 +5,6 @@ the avslutningsenkät answers and the uppföljningar done, put together by
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from ..analysis.project import (
     build_goal_table,
     exit_answers_of,
 )
-from ..analysis.records import answer_table
 from ..analysis.register import limit_enrolment, limit_register
 from ..analysis.report import build_report
 from ..extensions import db
@@ -46,7 +44,6 @@ def goal_table(
     *,
     enrolled_until: date | None = None,
     min_days: int | None = None,
-    answer_level: bool = False,
 ) -> GoalTable:
     """The goal table limited to some organisations (None: all)."""
     dims = tuple(dict.fromkeys(dimensions)) or DEFAULT_DIMENSIONS
@@ -66,9 +63,6 @@ def goal_table(
         cells = load_cells(key, dimensions=[d for d in dims if d in available(definition_of(
             current_version(key)))], organisation_ids=organisation_ids, **limits)
         reports[key] = build_report(cells, threshold=threshold, goal_dimensions=dims)
-        if answer_level:
-            data = limit_enrolment(load_answers(key, organisation_ids=organisation_ids), **limits)
-            reports[key] = replace(reports[key], answers=answer_table(data))
         if key == "avslutningsenkat":
             # each answer's kommun and background: the background questions' answers only
             data = load_answers(key, organisation_ids=organisation_ids,

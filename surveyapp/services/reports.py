@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from flask import current_app
 
-from ..analysis.records import answer_table
+from ..analysis.records import AnswerRows
 from ..analysis.report import Report, build_report
 from ..exports.words import Words
 from ..exports.xlsx import write_xlsx
+from .answer_rows import answer_rows
 from .cells import load_cells
-from .frames import load_answers
 from .rates import with_response_rates
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +45,17 @@ class ReportParams:
     filters: dict[str, str] = field(default_factory=dict)
     answer_level: bool = False
     include_text: bool = False
+
+    def chosen_answers(self) -> dict:
+        """The answers chosen, as the loaders take them."""
+        day = date.fromisoformat
+        return {
+            "rounds": self.rounds,
+            "organisation_ids": self.organisation_ids,
+            "since": day(self.since) if self.since else None,
+            "until": day(self.until) if self.until else None,
+            "covering": self.covering,
+        }
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -80,15 +91,7 @@ def _quiet(_percent: int) -> None:
 def compute_report(params: ReportParams, progress: Progress = _quiet) -> Report:
     """The report of ``params`` (raises :class:`~.frames.SelectionError` for an unknown
     questionnaire or round)."""
-    day = date.fromisoformat
-    chosen_answers = {
-        "rounds": params.rounds,
-        "organisation_ids": params.organisation_ids,
-        "since": day(params.since) if params.since else None,
-        "until": day(params.until) if params.until else None,
-        "covering": params.covering,
-    }
-    cells = load_cells(params.questionnaire_key, dimensions=params.dimensions, **chosen_answers)
+    cells = load_cells(params.questionnaire_key, dimensions=params.dimensions, **params.chosen_answers())
     progress(30)
     report = build_report(
         cells,
@@ -98,20 +101,23 @@ def compute_report(params: ReportParams, progress: Progress = _quiet) -> Report:
         threshold=current_app.config["SMALL_CELL_THRESHOLD"],
         filters=params.filters,
     )
-    if params.answer_level:
-        data = load_answers(params.questionnaire_key, **chosen_answers)
-        report = replace(report, answers=answer_table(data, params.include_text))
     progress(60)
     return with_response_rates(report, params.organisation_ids)
 
 
-def report_xlsx(params: ReportParams, words: Words, progress: Progress = _quiet) -> tuple[bytes, Report]:
-    """The Excel file of ``params`` in ``words``' language, and the report it shows."""
+def report_xlsx(params: ReportParams, words: Words,
+                progress: Progress = _quiet) -> tuple[bytes, Report, AnswerRows | None]:
+    """The Excel file of ``params`` in ``words``' language, the report it shows and the answer
+    rows it holds (read)."""
     report = compute_report(params, progress)
+    answers = None
+    if params.answer_level:  # streamed from the database as the sheet is written
+        answers = answer_rows(params.questionnaire_key, include_text=params.include_text,
+                              **params.chosen_answers())
     with tempfile.TemporaryDirectory() as directory:
-        path = write_xlsx(report, Path(directory) / "report.xlsx", words)
+        path = write_xlsx(report, Path(directory) / "report.xlsx", words, answers)
         progress(90)
-        return path.read_bytes(), report
+        return path.read_bytes(), report, answers
 
 
 def xlsx_filename(report: Report) -> str:
@@ -136,8 +142,8 @@ def run_report_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
     with force_locale(locale):
         words = Words(message=gettext, questionnaire=qtext, locale=locale)
         try:
-            content, report = report_xlsx(params, words, progress)
+            content, report, answers = report_xlsx(params, words, progress)
         except SelectionError as exc:
             raise JobError(NOT_FOUND, str(exc))
-    record_audit(db.session.get(Account, account_id), "export.responses", describe(report))
+    record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers))
     return content, xlsx_filename(report), XLSX_MIMETYPE

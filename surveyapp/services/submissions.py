@@ -19,6 +19,7 @@ from ..questionnaire import InvalidAnswers, Message, code_answers
 from ..questionnaire.messages import N_
 from .questionnaires import definition_of
 
+CHANNELS = frozenset(c.value for c in Channel)
 PARTICIPANT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 
 ROUND_CLOSED = N_("Mättillfället är stängt och tar inte emot svar.")
@@ -88,7 +89,7 @@ def check(sub: Submission) -> tuple[str, list]:
         errors["organisation"] = Message(UNKNOWN_ORGANISATION, {"value": ""})
     if sub.language not in LANGUAGES:
         errors["language"] = Message(BAD_LANGUAGE, {"value": sub.language})
-    if sub.channel not in {c.value for c in Channel}:
+    if sub.channel not in CHANNELS:
         errors["channel"] = Message(BAD_CHANNEL, {"value": sub.channel})
     if questionnaire.uses_participant_code:
         code = (sub.participant_code or "").strip().upper()

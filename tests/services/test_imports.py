@@ -230,3 +230,23 @@ def test_a_broken_xlsx_is_refused(runner, tmp_path):
     result = runner.invoke(args=["import", "avslutningsenkat", str(path), "--round", "Avslut"])
     assert result.exit_code == 1
     assert "row 1, file: Filen går inte att läsa:" in result.stderr
+
+
+def test_rows_another_import_stored_meanwhile_are_skipped_and_the_others_stored(runner, tmp_path,
+                                                                                monkeypatch):
+    _organisations()
+    rows = avslutningsenkat_rows(40)
+    first = write_csv(tmp_path / "first.csv", rows[:15])
+    result = runner.invoke(args=["import", "avslutningsenkat", str(first), "--round", "Avslut 2026"])
+    assert result.exit_code == 0, result.output
+    # as if another import stored those 15 between the look-up and the INSERT: the bulk INSERT
+    # meets the unique response id, and the batch is stored row by row, skipping them
+    monkeypatch.setattr(imports, "_stored_rounds", lambda uuids: {})
+    whole = write_csv(tmp_path / "whole.csv", rows)
+    result = runner.invoke(args=["import", "avslutningsenkat", str(whole), "--round", "Avslut 2026"])
+    assert result.exit_code == 0, result.output
+    assert "25 response(s) stored" in result.output
+    assert _count(Response) == 40
+    assert db.session.scalar(select(func.count()).select_from(Response).where(~Response.answers.any())) == 0
+    stored = db.session.scalars(select(Response.uuid)).all()
+    assert sorted(stored) == sorted(r["response_id"] for r in rows)
