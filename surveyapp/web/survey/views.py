@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.exceptions import Gone, NotFound
@@ -116,13 +116,24 @@ def _context(token: str, language: str) -> AnsweringContext:
     )
 
 
+#: what the service worker keeps of a link, by (app, link, languages, script root)
+_offline_of: dict[tuple, dict] = {}
+
+
 def _offline(token: str, questionnaire) -> dict:
     """What the service worker keeps of this link for a tablet without network."""
     languages = available_languages(questionnaire)
-    return {"urls": [url_for("survey.choose_language", token=token)]
-            + [url_for("survey.answer", token=token, language=code) for code in languages]
-            + [url_for("survey.saved", language=code) for code in languages]
-            + offline_assets()}
+    key = (id(current_app), token, tuple(languages), request.script_root)
+    kept = _offline_of.get(key)
+    if kept is None:
+        kept = {"urls": [url_for("survey.choose_language", token=token)]
+                + [url_for("survey.answer", token=token, language=code) for code in languages]
+                + [url_for("survey.saved", language=code) for code in languages]
+                + offline_assets()}
+        if len(_offline_of) >= 1024:
+            _offline_of.clear()
+        _offline_of[key] = kept
+    return {"urls": list(kept["urls"])}
 
 
 @blueprint.get("/<token>")
