@@ -388,7 +388,11 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     """
     if ctx.language not in available_languages(ctx.questionnaire):
         abort(404)  # nothing is stored in a language the questionnaire is not offered in
-    form = make_form(ctx)
+    # the answers are read from the post itself: the form checks the CSRF token, and gives
+    # the response id (a new one when none was posted)
+    form = SurveyForm()
+    if not form.response_uuid.data:
+        form.response_uuid.data = str(uuid4())
     if not form.validate():
         # only the CSRF token has a validator: a stale or forged form
         abort(400)
