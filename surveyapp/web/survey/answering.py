@@ -39,10 +39,11 @@ from flask.globals import request_ctx
 from flask.sessions import NullSession
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms import ValidationError
 
 from ...extensions import db
 from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language, qtext
@@ -388,18 +389,19 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     """
     if ctx.language not in available_languages(ctx.questionnaire):
         abort(404)  # nothing is stored in a language the questionnaire is not offered in
-    # the answers are read from the post itself: the form checks the CSRF token, and gives
-    # the response id (a new one when none was posted)
-    form = SurveyForm()
-    if not form.response_uuid.data:
-        form.response_uuid.data = str(uuid4())
-    if not form.validate():
-        # only the CSRF token has a validator: a stale or forged form
-        abort(400)
+    # the answers are read from the post itself; no form object is built for it: the CSRF
+    # token is checked (CSRFProtect has done so already for every post), a missing response
+    # id gets a new one
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not g.get("csrf_valid"):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            abort(400)  # a stale or forged form
+    response_uuid = request.form.get("response_uuid") or str(uuid4())
     posted_turn = request.form.get("turn")
     raw = answers_of(request.form)
     if posted_turn and posted_turn not in (OFFLINE_TURN, session.get(TURN)):
-        if CHANGE_LANGUAGE not in request.form and already_stored(ctx, raw, form.response_uuid.data or ""):
+        if CHANGE_LANGUAGE not in request.form and already_stored(ctx, raw, response_uuid):
             return None  # a double tap or a retry whose first post ended the turn: thanked again
         return render_earlier_person(ctx)
     page_url = ctx.page_url or (lambda _language: ctx.action_url)
@@ -409,7 +411,7 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
         db.session.commit()
         return redirect(_with_draft(page_url(ctx.language), draft_id))
     try:
-        response = record(submission_of(ctx, raw, form.response_uuid.data or ""))
+        response = record(submission_of(ctx, raw, response_uuid))
         if on_stored is not None:
             on_stored(response)
     except SubmissionError:
