@@ -11,10 +11,13 @@ answers into surveyapp's own tables. Concurrent clients then answer through each
 - bare: GET ``/form``, POST the answers → 302.
 
 It prints flows per second for each turn, the ratio surveyapp/bare (min/median/max over the pairs
-of turns) and the SQL statements of one surveyapp GET and POST (counted in-process with a
-SQLAlchemy event, against the test client on the same database).
+of turns), the SQL statements of one surveyapp GET and POST (counted in-process with a
+SQLAlchemy event, against the test client on the same database) and the CPU time of one flow in
+this process (the Flask test client, 8 browsers taking turns, the database's own work not
+counted), for surveyapp and for the bare app, in runs taken in turns.
 
     .venv/bin/python benchmarks/participant_flow.py [--clients 8] [--seconds 8] [--turns 3]
+        [--cpu-flows 200]
 
 Loopback only; bounded in time and count; everything it started is stopped at the end.
 """
@@ -192,11 +195,53 @@ def statements_per_request(database_url: str, token: str) -> tuple[int, int]:
     return get_count, post_count
 
 
+def cpu_per_flow(database_url: str, token: str, flows: int, runs: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of this process's CPU per flow, surveyapp and bare app, ``runs`` each in turns.
+
+    The same flows as over HTTP, through the Flask test client: 8 browsers (cookie jars) take
+    turns, as the clients of a turn do.
+    """
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["BARE_TOKEN"] = token
+    sys.path.insert(0, str(ROOT))
+    from surveyapp import create_app
+
+    app = create_app({"OPEN_LINK_POSTS_PER_HOUR": 10**9})
+    bare = make_bare_app()
+
+    def surveyapp_once(client) -> None:
+        client.get(f"/s/{token}")
+        page = client.get(f"/s/{token}/sv").get_data(as_text=True)
+        response = client.post(f"/s/{token}/sv", data={**dict(hidden_fields(page)), **ANSWERS})
+        assert response.status_code == 302, response.status_code
+
+    def bare_once(client) -> None:
+        page = client.get("/form").get_data(as_text=True)
+        response = client.post("/form", data={**dict(hidden_fields(page)), **ANSWERS})
+        assert response.status_code == 302, response.status_code
+
+    def measure(flask_app, once) -> float:
+        browsers = [flask_app.test_client() for _ in range(8)]
+        for browser in browsers:  # warm-up: imports, first connections, kept pages
+            once(browser)
+        start = time.process_time()
+        for number in range(flows):
+            once(browsers[number % len(browsers)])
+        return (time.process_time() - start) / flows * 1000
+
+    app_cpu, bare_cpu = [], []
+    for _ in range(runs):
+        app_cpu.append(measure(app, surveyapp_once))
+        bare_cpu.append(measure(bare, bare_once))
+    return app_cpu, bare_cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--turns", type=int, default=3, help="turns of each app")
+    parser.add_argument("--cpu-flows", type=int, default=200, help="flows per in-process CPU run (0: none)")
     args = parser.parse_args()
 
     pg = PrivatePostgres()
@@ -245,6 +290,12 @@ def main() -> None:
         get_count, post_count = statements_per_request(pg.url, token)
         print(f"SQL statements (BEGIN/COMMIT not counted): form GET {get_count}, POST {post_count}; "
               "the bare app: GET 0, POST 1 INSERT + 1 executemany")
+        if args.cpu_flows:
+            app_cpu, bare_cpu = cpu_per_flow(pg.url, token, args.cpu_flows, args.turns)
+            print(f"CPU per flow in-process ({args.cpu_flows} flows, {args.turns} runs in turns): "
+                  f"surveyapp {min(app_cpu):.1f}/{statistics.median(app_cpu):.1f}/{max(app_cpu):.1f} ms, "
+                  f"bare {min(bare_cpu):.2f}/{statistics.median(bare_cpu):.2f}/{max(bare_cpu):.2f} ms "
+                  "(min/median/max)")
     finally:
         for server in servers:
             server.terminate()

@@ -139,11 +139,52 @@ def language_gap(directory: str | Path, language: str, questionnaire: Questionna
                        total=len(respondent_texts(questionnaire)))
 
 
-def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> list[str]:
-    """The languages ``questionnaire`` can be answered in, Swedish first."""
+def _catalog_files(directory: str | Path) -> tuple[str, ...]:
+    """The .po and .mo files of every language's questionnaires catalog (as strings, for stat)."""
     from .i18n import LANGUAGES
 
-    return [lang for lang in LANGUAGES if language_gap(directory, lang, questionnaire) is None]
+    files = _catalog_files_of.get(str(directory))
+    if files is None:
+        files = _catalog_files_of[str(directory)] = tuple(
+            str(catalog_path(directory, lang).with_suffix(suffix))
+            for lang in LANGUAGES for suffix in (".po", ".mo"))
+    return files
+
+
+def _stamps(files: tuple[str, ...]) -> tuple:
+    stamps = []
+    for name in files:
+        try:
+            stamps.append(os.stat(name).st_mtime_ns)
+        except FileNotFoundError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+#: complete languages by (catalog folder, id of the questionnaire), each kept with its
+#: questionnaire (so that the id is not reused) and the catalog files' times it was worked out at
+_complete: dict[tuple[str, int], tuple[Questionnaire, tuple, list[str]]] = {}
+_catalog_files_of: dict[str, tuple[str, ...]] = {}
+
+
+def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> list[str]:
+    """The languages ``questionnaire`` can be answered in, Swedish first.
+
+    Worked out once per questionnaire and process, and again when a catalog file changes.
+    """
+    from .i18n import LANGUAGES
+
+    key = (str(directory), id(questionnaire))
+    stamps = _stamps(_catalog_files(directory))
+    cached = _complete.get(key)
+    if cached is not None and cached[0] is questionnaire and cached[1] == stamps:
+        return list(cached[2])
+    languages = [lang for lang in LANGUAGES if language_gap(directory, lang, questionnaire) is None]
+    with _lock:
+        if len(_complete) >= 256:
+            _complete.clear()
+        _complete[key] = (questionnaire, stamps, languages)
+    return list(languages)
 
 
 def language_gaps(directory: str | Path, questionnaire: Questionnaire) -> dict[str, LanguageGap]:

@@ -121,6 +121,22 @@ def published_audio(language: str) -> dict[str, str]:
     return cache[language]
 
 
+def published_recordings_of(texts: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """``{(language, text_hash): content_hash}`` of the published recordings among ``texts``
+    (pairs of language and text hash), in one query."""
+    if not texts:
+        return {}
+    rows = db.session.execute(
+        select(Recording.language, Recording.text_hash, Recording.content_hash).where(
+            Recording.status == RecordingStatus.PUBLISHED.value,
+            Recording.language.in_({language for language, _ in texts}),
+            Recording.text_hash.in_({digest for _, digest in texts}),
+        )
+    )
+    wanted = set(texts)
+    return {(language, digest): content for language, digest, content in rows if (language, digest) in wanted}
+
+
 def find_audio(content_hash: str) -> Recording | None:
     return db.session.scalars(
         select(Recording).filter_by(content_hash=content_hash).limit(1)

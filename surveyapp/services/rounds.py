@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from ..extensions import db
-from ..models import Organisation, Round, SurveyLink
+from ..models import Organisation, QuestionnaireVersion, Round, SurveyLink
 
 
 def find_round(questionnaire_key: str, name: str) -> Round | None:
@@ -47,3 +47,32 @@ def find_link(token: str) -> SurveyLink | None:
         .filter_by(token=token)
         .options(joinedload(SurveyLink.round), joinedload(SurveyLink.organisation))
     )
+
+
+def find_link_and_version(token: str) -> tuple[SurveyLink | None, QuestionnaireVersion | None]:
+    """The link with its round and organisation, and the current version of its round's
+    questionnaire, in one query (the version's definition is read only when it is needed:
+    a version's built questionnaire is kept per process)."""
+    row = db.session.execute(_link_and_version(), {"token": token}).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+_link_and_version_query = None
+
+
+def _link_and_version():
+    """The query of :func:`find_link_and_version`, built once per process (asked on every
+    answer page)."""
+    global _link_and_version_query
+    if _link_and_version_query is None:
+        _link_and_version_query = (
+            select(SurveyLink, QuestionnaireVersion)
+            .join(SurveyLink.round)
+            .outerjoin(QuestionnaireVersion,
+                       (QuestionnaireVersion.questionnaire_key == Round.questionnaire_key)
+                       & QuestionnaireVersion.is_current)
+            .where(SurveyLink.token == bindparam("token"))
+            .options(contains_eager(SurveyLink.round), joinedload(SurveyLink.organisation),
+                     defer(QuestionnaireVersion.definition))
+        )
+    return _link_and_version_query

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from ..errors import DATABASE_UNAVAILABLE
 from ..extensions import db
@@ -71,12 +71,16 @@ class ServerSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 128:
             return ServerSession()
-        row = db.session.get(StoredSession, _digest(token))
+        # a plain row, not an ORM object: read on every request
+        table = StoredSession.__table__
+        row = db.session.execute(
+            select(table.c.account_id, table.c.data, table.c.expires_at).where(table.c.id == _digest(token))
+        ).first()
         if row is None:
             return ServerSession()
         if row.expires_at <= utcnow():
             staff = row.account_id is not None
-            db.session.delete(row)
+            db.session.execute(delete(table).where(table.c.id == _digest(token)))
             db.session.commit()
             return ServerSession(expired=staff)
         try:
@@ -144,11 +148,11 @@ class ServerSessionInterface(SessionInterface):
         else:
             # one UPDATE, no read first: a row ended meanwhile (a new password elsewhere)
             # matches nothing and is not revived
+            table = StoredSession.__table__
             updated = db.session.execute(
-                update(StoredSession)
-                .where(StoredSession.id == _digest(session.token))
+                update(table)
+                .where(table.c.id == _digest(session.token))
                 .values(data=data, account_id=account_id, expires_at=expires_at)
-                .execution_options(synchronize_session=False)
             )
             if updated.rowcount == 0:
                 db.session.commit()

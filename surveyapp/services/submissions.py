@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -121,29 +122,74 @@ def record(sub: Submission) -> Response | None:
     when ``sub.new_uuid_when_changed`` (forms: nobody is thanked for answers that were not
     stored), else nothing (imports).
 
-    Raises :class:`SubmissionError` and stores nothing when anything is wrong. Runs in a
-    savepoint so that a concurrent duplicate leaves the caller's transaction usable.
+    Raises :class:`SubmissionError` and stores nothing when anything is wrong. A used uuid
+    leaves the caller's transaction usable: on PostgreSQL and SQLite the response is stored
+    with ``INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id`` and its answers with one
+    multi-row INSERT (two statements, no savepoint); elsewhere in a savepoint.
     """
     uuid, answers = check(sub)
+    dialect_insert = _insert_ignoring_used_uuid()
     for _attempt in range(3):
         # the unique uuid answers whether it was stored before: no look-up ahead of the INSERT
-        response = new_response(sub, uuid, answers)
-        try:
-            with db.session.begin_nested():
-                db.session.add(response)
-                db.session.flush()
-        except IntegrityError:
-            if response in db.session:
-                db.session.expunge(response)
-            existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
-            if existing is None:
-                continue  # not a duplicate uuid after all; try again
-            if not sub.new_uuid_when_changed or _same(existing, sub, answers):
-                return None
-            uuid = str(uuidlib.uuid4())
-            continue
-        return response
+        if dialect_insert is not None:
+            response = _insert(dialect_insert, sub, uuid, answers)
+            if response is not None:
+                return response
+        else:
+            response = new_response(sub, uuid, answers)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(response)
+                    db.session.flush()
+            except IntegrityError:
+                if response in db.session:
+                    db.session.expunge(response)
+            else:
+                return response
+        existing = db.session.scalar(select(Response).filter_by(uuid=uuid))
+        if existing is None:
+            continue  # not a duplicate uuid after all; try again
+        if not sub.new_uuid_when_changed or _same(existing, sub, answers):
+            return None
+        uuid = str(uuidlib.uuid4())
     raise SubmissionError({"response_id": Message(BAD_UUID, {"value": uuid})})
+
+
+def _insert_ignoring_used_uuid():
+    """The dialect's ``insert`` with ``on_conflict_do_nothing``, if it has one."""
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    return insert
+
+
+def _insert(dialect_insert, sub: Submission, uuid: str, answers: list) -> Response | None:
+    """Stores the response and its answers; None (nothing written) when the uuid is used.
+
+    Returns the stored response as a persistent object of the session, read from nothing:
+    its columns are the ones just written, its relationships load when asked for.
+    """
+    values = _response_values(sub, uuid)
+    response_id = db.session.execute(
+        dialect_insert(Response.__table__).values(**values)
+        .on_conflict_do_nothing(index_elements=["uuid"]).returning(Response.__table__.c.id)
+    ).scalar()
+    if response_id is None:
+        return None
+    if answers:
+        db.session.execute(insert(Answer.__table__), [
+            {"response_id": response_id, "question_key": a.question, "row_key": a.row, "code": a.code,
+             "number": a.number, "text": a.text}
+            for a in answers
+        ])
+    response = Response(id=response_id, **values)
+    make_transient_to_detached(response)
+    db.session.add(response)
+    return response
 
 
 def is_stored(sub: Submission) -> bool:
@@ -164,6 +210,20 @@ def _same(stored: Response, sub: Submission, answers: list) -> bool:
         and stored.participant_code == ((sub.participant_code or "").strip().upper() or None)
         and stored.role == (sub.role or None)
     )
+
+
+def _response_values(sub: Submission, uuid: str) -> dict:
+    return {
+        "uuid": uuid,
+        "round_id": sub.round.id,
+        "version_id": sub.version.id,
+        "organisation_id": sub.organisation.id,
+        "language": sub.language,
+        "submitted_at": sub.submitted_at or utcnow(),
+        "channel": sub.channel,
+        "role": sub.role or None,
+        "participant_code": (sub.participant_code or "").strip().upper() or None,
+    }
 
 
 def new_response(sub: Submission, uuid: str, answers: list) -> Response:

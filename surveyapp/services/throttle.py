@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from ..extensions import db
 from ..models import FailedAttempt
@@ -151,6 +152,12 @@ class LoginThrottle:
         self.addresses.discard(attempt.address)
 
 
+#: a rate limit deletes its scope's expired rows (which count no more) at most this often per
+#: process, not with every event
+PURGE_SECONDS = 60
+_purged_at: dict[str, float] = {}
+
+
 class RateLimit(Throttle):
     """At most ``limit`` events per value within the window; an event is added only once it
     has happened (a stored answer), in the caller's transaction."""
@@ -163,9 +170,13 @@ class RateLimit(Throttle):
 
     def add(self, value: str, now: datetime | None = None) -> None:
         now = now or utcnow()
-        db.session.execute(delete(FailedAttempt).where(FailedAttempt.scope == self.scope,
-                                                       FailedAttempt.at <= now - self.window))
-        db.session.add(FailedAttempt(scope=self.scope, key=self._key(value), at=now))
+        last = _purged_at.get(self.scope)
+        if last is None or time.monotonic() - last >= PURGE_SECONDS:
+            db.session.execute(delete(FailedAttempt).where(FailedAttempt.scope == self.scope,
+                                                           FailedAttempt.at <= now - self.window))
+            _purged_at[self.scope] = time.monotonic()
+        db.session.execute(insert(FailedAttempt.__table__).values(scope=self.scope, key=self._key(value),
+                                                                  at=now))
 
 
 def pin_throttle(secret: str) -> Throttle:

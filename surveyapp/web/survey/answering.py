@@ -22,6 +22,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from flask import (
     Blueprint,
@@ -38,9 +39,11 @@ from flask.globals import request_ctx
 from flask.sessions import NullSession
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms import ValidationError
 
 from ...extensions import db
 from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language, qtext
@@ -50,11 +53,15 @@ from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
 from ...services.submissions import Submission, SubmissionError, check, is_stored, record
 from ..forms import SurveyForm, attribute, make_survey_form
+from .media import language_name_recordings, media_state
+from .pagecache import PLACEHOLDERS, render_cached
 
 #: the field of the "Byt språk" buttons: the post changes the language, it stores nothing
 CHANGE_LANGUAGE = "change_language"
 #: the session key of the current turn
 TURN = "answering_turn"
+#: the session key that says the current turn has saved drafts
+TURN_DRAFTS = "answering_turn_drafts"
 #: the turn of a form that the offline copy of a page carries: it never held anyone's answers
 OFFLINE_TURN = "offline"
 #: the request header of the service worker when it fetches a page to keep for offline use
@@ -97,6 +104,9 @@ class AnsweringContext:
     kiosk_tally: bool = False
     #: the open link whose per-address limit the answer counts against (None: not limited)
     rate_limited_link: str | None = None
+    #: what, besides the version and the language, this way in's empty form is made from;
+    #: given, the page is rendered once per process and completed per request (pagecache.py)
+    page_key: tuple | None = None
 
 
 # ---- turns ---------------------------------------------------------------------------
@@ -132,6 +142,7 @@ def keep_session_for_offline_copy() -> None:
 
 
 def current_turn() -> str:
+    """This browser's turn; a new one when it has none (a form is about to be shown)."""
     turn = session.get(TURN)
     if not turn:
         turn = session[TURN] = secrets.token_urlsafe(12)
@@ -139,18 +150,28 @@ def current_turn() -> str:
 
 
 def end_turn() -> None:
-    """The person has finished or left: their drafts go, and their forms are refused from now."""
-    old = session.get(TURN)
-    if old:
+    """The person has finished or left: their drafts go, and their forms are refused from now.
+
+    The turn is removed; the next form shown starts a new one. A browser without a turn has
+    shown no form since the last turn ended, so there is nothing to end (and nothing to write).
+    """
+    if TURN not in session:
+        return
+    old = session.pop(TURN)
+    if session.pop(TURN_DRAFTS, False):
         discard_drafts(old)
-    session[TURN] = secrets.token_urlsafe(12)
+
+
+def turn_has_drafts() -> None:
+    """A draft of this turn is being saved: the turn's end deletes them."""
+    if not session.get(TURN_DRAFTS):
+        session[TURN_DRAFTS] = True
 
 
 def start_new_person() -> None:
     """A page where a new person starts (language picker): whatever came before has ended."""
     if not offline_copy():
         end_turn()
-        db.session.commit()
 
 
 # ---- tickets for answers that waited in the browser ----------------------------------
@@ -187,25 +208,41 @@ def offline_assets() -> list[str]:
 
 
 def render_language_choice(questionnaire: Questionnaire, language_url: Callable[[str], str],
-                           template: str = "survey/language.html", **values):
+                           template: str = "survey/language.html", page_key: tuple | None = None,
+                           lazy_values: Callable[[], dict] | None = None, **values):
     """The first screen: every language the questionnaire is complete in, the browser's first.
 
     A new person starts here, so the turn before ends. The page itself speaks the browser's
-    language; the respondent still chooses.
+    language; the respondent still chooses. With ``page_key`` (what the page is made from
+    besides the questionnaire's languages and their order) the page is rendered once per
+    process and completed per request with its nonce (pagecache.py); ``lazy_values`` are
+    template values needed only when the page is rendered.
     """
     start_new_person()
     languages = available_languages(questionnaire)
     preferred = preferred_language(languages)
     g.language = preferred
     refresh()
-    return render_template(
-        template,
-        questionnaire=questionnaire,
-        languages=[preferred] + [code for code in languages if code != preferred],
-        preferred=preferred,
-        language_url=language_url,
-        **values,
-    )
+    ordered = [preferred] + [code for code in languages if code != preferred]
+
+    def render() -> str:
+        return render_template(
+            template,
+            questionnaire=questionnaire,
+            languages=ordered,
+            preferred=preferred,
+            language_url=language_url,
+            **(lazy_values() if lazy_values else {}),
+            **values,
+        )
+
+    if page_key is not None:
+        key = ("picker", id(current_app), page_key, template, tuple(ordered),
+               language_name_recordings(ordered), request.script_root)
+        page = render_cached(key, render, {})
+        if page is not None:
+            return page
+    return render()
 
 
 def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
@@ -219,9 +256,42 @@ def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
 
 def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
                 errors: dict[str, Message] | None = None, status: int = 200):
+    if form is None and not errors and ctx.page_key is not None:
+        page = _kept_empty_form(ctx)
+        if page is not None:
+            return page, status
     form = form or make_form(ctx, formdata=None)
     form.turn.data = OFFLINE_TURN if offline_copy() else current_turn()
     form.ticket.data = queue_ticket(ctx) if ctx.queueable else ""
+    return _render_form_page(ctx, form, errors), status
+
+
+def _kept_empty_form(ctx: AnsweringContext) -> str | None:
+    """The empty form, rendered once per process and completed with this request's CSRF
+    token, turn, response id, ticket and nonce (None: it cannot be kept)."""
+    with_csrf = bool(current_app.config.get("WTF_CSRF_ENABLED", True))
+    key = ("form", id(current_app), with_csrf, ctx.page_key, ctx.version.id, ctx.version.content_hash,
+           ctx.language, tuple(available_languages(ctx.questionnaire)), media_state(ctx.language),
+           request.script_root)
+
+    def render() -> str:
+        form = make_form(ctx, formdata=None)
+        if with_csrf:
+            form.csrf_token.current_token = PLACEHOLDERS["csrf"]
+        form.response_uuid.data = PLACEHOLDERS["uuid"]
+        form.turn.data = PLACEHOLDERS["turn"]
+        form.ticket.data = PLACEHOLDERS["ticket"] if ctx.queueable else ""
+        return _render_form_page(ctx, form, None)
+
+    return render_cached(key, render, {
+        "csrf": generate_csrf() if with_csrf else "",
+        "uuid": str(uuid4()),
+        "turn": OFFLINE_TURN if offline_copy() else current_turn(),
+        "ticket": queue_ticket(ctx) if ctx.queueable else "",
+    })
+
+
+def _render_form_page(ctx: AnsweringContext, form: SurveyForm, errors: dict[str, Message] | None) -> str:
     errors = errors or {}
     role = ctx.role or (form.role.data if "role" in form else None)
     given = {}
@@ -230,7 +300,7 @@ def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
         given[q.key] = set(data if isinstance(data, list) else [data] if data else [])
     shown = {q.key: is_shown(q, given, role) for q in ctx.questionnaire.questions}
     messages = {key: message.render(_) for key, message in errors.items()}
-    page = render_template(
+    return render_template(
         "survey/form.html",
         ctx=ctx,
         questionnaire=ctx.questionnaire,
@@ -244,7 +314,6 @@ def render_form(ctx: AnsweringContext, form: SurveyForm | None = None,
         digits=native_digits("0123456789", ctx.language),
         **ctx.extra,
     )
-    return page, status
 
 
 def show_form(ctx: AnsweringContext):
@@ -320,27 +389,34 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     """
     if ctx.language not in available_languages(ctx.questionnaire):
         abort(404)  # nothing is stored in a language the questionnaire is not offered in
-    form = make_form(ctx)
-    if not form.validate():
-        # only the CSRF token has a validator: a stale or forged form
-        abort(400)
+    # the answers are read from the post itself; no form object is built for it: the CSRF
+    # token is checked (CSRFProtect has done so already for every post), a missing response
+    # id gets a new one
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not g.get("csrf_valid"):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            abort(400)  # a stale or forged form
+    response_uuid = request.form.get("response_uuid") or str(uuid4())
     posted_turn = request.form.get("turn")
     raw = answers_of(request.form)
-    if posted_turn and posted_turn not in (OFFLINE_TURN, current_turn()):
-        if CHANGE_LANGUAGE not in request.form and already_stored(ctx, raw, form.response_uuid.data or ""):
+    if posted_turn and posted_turn not in (OFFLINE_TURN, session.get(TURN)):
+        if CHANGE_LANGUAGE not in request.form and already_stored(ctx, raw, response_uuid):
             return None  # a double tap or a retry whose first post ended the turn: thanked again
         return render_earlier_person(ctx)
     page_url = ctx.page_url or (lambda _language: ctx.action_url)
     if CHANGE_LANGUAGE in request.form:
+        turn_has_drafts()
         draft_id = save_draft(current_turn(), ctx.round, raw, with_errors=False)
         db.session.commit()
         return redirect(_with_draft(page_url(ctx.language), draft_id))
     try:
-        response = record(submission_of(ctx, raw, form.response_uuid.data or ""))
+        response = record(submission_of(ctx, raw, response_uuid))
         if on_stored is not None:
             on_stored(response)
     except SubmissionError:
         db.session.rollback()
+        turn_has_drafts()
         draft_id = save_draft(current_turn(), ctx.round, raw, with_errors=True)
         db.session.commit()
         return redirect(_with_draft(page_url(ctx.language), draft_id) + "#error-summary")

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from ...i18n import LANGUAGES
 from ...questionnaire.loader import PICTURE_TYPES
 from ...readaloud import spoken_intro, spoken_option, spoken_question, text_hash
-from ...services.recordings import find_audio, published_audio
+from ...services.recordings import find_audio, published_audio, published_recordings_of
 from . import blueprint
 
 #: a day: pictures change with a questionnaire edit, rarely
@@ -66,6 +66,26 @@ def recording_url(text: str, language: str | None = None) -> str | None:
         return None
     content_hash = published.get(text_hash(text))
     return url_for("survey.recording", content_hash=content_hash) if content_hash else None
+
+
+def media_state(language: str) -> tuple:
+    """What the pictures and read-aloud buttons of a page in ``language`` are made from: the
+    pictures folder's listing and the language's published recordings (a kept page is kept
+    under it)."""
+    folder = _folder("pictures")
+    try:
+        mtime = folder.stat().st_mtime
+    except (FileNotFoundError, NotADirectoryError):
+        mtime = None
+    return mtime, frozenset(published_audio(language).items()) if language in LANGUAGES else None
+
+
+def language_name_recordings(languages: list[str]) -> tuple:
+    """The published recordings of each language's own name, in one query (a language picker's
+    read-aloud buttons; a kept picker is kept under them)."""
+    names = [(code, text_hash(LANGUAGES[code])) for code in languages if code in LANGUAGES]
+    found = published_recordings_of(names)
+    return tuple(found.get(pair) for pair in names)
 
 
 def picture_url(filename: str | None) -> str | None:

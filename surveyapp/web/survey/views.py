@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.exceptions import Gone, NotFound
@@ -13,8 +13,8 @@ from ...extensions import csrf, db
 from ...i18n import LANGUAGES, available_languages, preferred_language
 from ...models import Organisation, QuestionnaireVersion, Round
 from ...services.kiosk import count_kiosk_answer
-from ...services.questionnaires import current_version, definition_of
-from ...services.rounds import find_link
+from ...services.questionnaires import definition_of
+from ...services.rounds import find_link, find_link_and_version
 from ...services.submissions import SubmissionError, record
 from . import blueprint
 from .answering import (
@@ -83,10 +83,9 @@ def filled_in_by_staff() -> NotFound:
 
 def _open_link(token: str):
     """The link, its current questionnaire version and definition; 404 or 410 otherwise."""
-    link = find_link(token)
+    link, version = find_link_and_version(token)
     if link is None:
         raise not_found()
-    version = current_version(link.round.questionnaire_key)
     if version is None:
         raise not_found()
     questionnaire = definition_of(version)
@@ -112,25 +111,38 @@ def _context(token: str, language: str) -> AnsweringContext:
         page_url=lambda code: url_for("survey.answer", token=token, language=code),
         queueable=True,
         rate_limited_link=token,
+        page_key=("open link", token, link.role),
         extra={"offline": _offline(token, questionnaire)},
     )
+
+
+#: what the service worker keeps of a link, by (app, link, languages, script root)
+_offline_of: dict[tuple, dict] = {}
 
 
 def _offline(token: str, questionnaire) -> dict:
     """What the service worker keeps of this link for a tablet without network."""
     languages = available_languages(questionnaire)
-    return {"urls": [url_for("survey.choose_language", token=token)]
-            + [url_for("survey.answer", token=token, language=code) for code in languages]
-            + [url_for("survey.saved", language=code) for code in languages]
-            + offline_assets()}
+    key = (id(current_app), token, tuple(languages), request.script_root)
+    kept = _offline_of.get(key)
+    if kept is None:
+        kept = {"urls": [url_for("survey.choose_language", token=token)]
+                + [url_for("survey.answer", token=token, language=code) for code in languages]
+                + [url_for("survey.saved", language=code) for code in languages]
+                + offline_assets()}
+        if len(_offline_of) >= 1024:
+            _offline_of.clear()
+        _offline_of[key] = kept
+    return {"urls": list(kept["urls"])}
 
 
 @blueprint.get("/<token>")
 def choose_language(token: str):
-    _link, _version, questionnaire = _open_link(token)
+    _link, version, questionnaire = _open_link(token)
     return render_language_choice(
         questionnaire, lambda code: url_for("survey.answer", token=token, language=code),
-        offline=_offline(token, questionnaire),
+        page_key=("open link", token, version.id, version.content_hash),
+        lazy_values=lambda: {"offline": _offline(token, questionnaire)},
     )
 
 
