@@ -83,6 +83,9 @@ def defaults(instance: Path) -> dict:
         # reports kept in the in-process cache (without Redis), and how long a cached report lives
         "REPORT_CACHE_SIZE": 32,
         "REPORT_CACHE_SECONDS": 3600,
+        # a report page over a questionnaire with at least this many answers is computed as a
+        # job (a progress page, then the report), not within the request
+        "REPORT_JOB_RESPONSES": 200_000,
     }
 
 
@@ -123,6 +126,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_JOB_TIMEOUT_SECONDS", "JOB_TIMEOUT_SECONDS", int),
         ("SURVEYAPP_REPORT_CACHE_SIZE", "REPORT_CACHE_SIZE", int),
         ("SURVEYAPP_REPORT_CACHE_SECONDS", "REPORT_CACHE_SECONDS", int),
+        ("SURVEYAPP_REPORT_JOB_RESPONSES", "REPORT_JOB_RESPONSES", int),
     ):
         if env.get(name):
             settings[key] = kind(env[name])

@@ -44,9 +44,9 @@ Handler = Callable[[Job, Callable[[int], None]], tuple[bytes, str, str]]
 
 
 def _handlers() -> dict[str, Handler]:
-    from .reports import run_report_xlsx
+    from .reports import run_report_page, run_report_xlsx
 
-    return {"report_xlsx": run_report_xlsx}
+    return {"report_xlsx": run_report_xlsx, "report_page": run_report_page}
 
 
 class JobError(Exception):

@@ -147,20 +147,35 @@ def cache_key(params: ReportParams, version: tuple[int, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def kept_report(params: ReportParams) -> tuple[Report | None, int]:
+    """The report of ``params`` if the same data gave it before (else None), and how many
+    answers the questionnaire has."""
+    backend, counters = _state(current_app._get_current_object())
+    version = data_version(params.questionnaire_key)
+    report = backend.get(cache_key(params, version))
+    if report is not None:
+        counters.hits += 1
+    return report, version[0]
+
+
+def keep_report(params: ReportParams, report: Report, version: tuple[int, ...] | None = None) -> None:
+    """Keeps a report computed elsewhere (a job) for the data it was computed from."""
+    backend, counters = _state(current_app._get_current_object())
+    counters.computed += 1
+    backend.set(cache_key(params, version or data_version(params.questionnaire_key)), report)
+
+
 def cached_report(params: ReportParams) -> Report:
     """The report of ``params``, computed unless the same data gave it before. Reports with
     answer-level rows are never kept."""
     if params.answer_level:
         return compute_report(params)
-    backend, counters = _state(current_app._get_current_object())
-    key = cache_key(params, data_version(params.questionnaire_key))
-    report = backend.get(key)
+    report, _ = kept_report(params)
     if report is not None:
-        counters.hits += 1
         return report
+    version = data_version(params.questionnaire_key)
     report = compute_report(params)
-    counters.computed += 1
-    backend.set(key, report)
+    keep_report(params, report, version)
     return report
 
 

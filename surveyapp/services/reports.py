@@ -24,6 +24,8 @@ from .cells import load_cells
 from .rates import with_response_rates
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: a computed report kept in a job (never sent to a browser)
+REPORT_MIMETYPE = "application/x-surveyapp-report"
 
 
 @dataclass(frozen=True)
@@ -147,3 +149,22 @@ def run_report_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
             raise JobError(NOT_FOUND, str(exc))
     record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers))
     return content, xlsx_filename(report), XLSX_MIMETYPE
+
+
+def run_report_page(job, progress: Progress) -> tuple[bytes, str, str]:
+    """The ``report_page`` job: a large report computed off the request, kept in the report
+    cache and in the job (the page that started it shows it from there)."""
+    import pickle
+
+    from .frames import SelectionError
+    from .jobs import NOT_FOUND, JobError
+    from .report_cache import data_version, keep_report
+
+    params = ReportParams.from_json(job.params["report"])
+    version = data_version(params.questionnaire_key)
+    try:
+        report = compute_report(params, progress)
+    except SelectionError as exc:
+        raise JobError(NOT_FOUND, str(exc))
+    keep_report(params, report, version)
+    return pickle.dumps(report, pickle.HIGHEST_PROTOCOL), "report", REPORT_MIMETYPE

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import pickle
 
 from babel.lists import format_list
-from flask import abort, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,8 @@ from ...models import JobStatus
 from ...questionnaire import Questionnaire
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.questionnaires import current_version, current_versions, definition_of
+from ...services.report_cache import keep_report, kept_report
+from ...services.reports import ReportParams
 from ..access import visible_organisation_ids
 from . import blueprint
 from .charts import bar_svg
@@ -112,10 +115,34 @@ def index():
     return render_template("reports/index.html", questionnaires=questionnaires)
 
 
+#: the query parameter naming the job that computed a report page
+JOB_ARGUMENT = "jobb"
+
+
 @blueprint.get("/<key>")
 def report_page(key: str):
     selection = select(_questionnaire(key))
-    report = build(selection)
+    params = report_params(selection)
+    report, answers = kept_report(params)
+    if report is None:
+        page = url_for("reports.report_page", key=key) + _query(selection.query())
+        job = job_for(request.args.get(JOB_ARGUMENT, ""), current_user._get_current_object(),
+                      visible_organisation_ids())
+        if job is not None and (job.kind != "report_page"
+                                or ReportParams.from_json(job.params["report"]) != params):
+            job = None  # another report's job: this page starts its own
+        if job is not None and job.status == JobStatus.DONE:
+            report = pickle.loads(job.result)  # noqa: S301 - written by run_report_page
+            keep_report(params, report)
+        elif job is not None:
+            return redirect(url_for("reports.job_page", job_id=job.id), 303)
+        elif answers >= current_app.config["REPORT_JOB_RESPONSES"]:
+            # too many answers to count within one request: a job counts them meanwhile
+            job = start_job("report_page", {"report": params.to_json(), "back": page, "page": page},
+                            current_user._get_current_object(), visible_organisation_ids())
+            return redirect(url_for("reports.job_page", job_id=job.id), 303)
+        else:
+            report = build(selection)
     return render_template(
         "reports/report.html",
         report=report,
@@ -184,6 +211,13 @@ JOB_STATUS = {
     JobStatus.DONE: _l("Filen är klar."),
     JobStatus.FAILED: _l("Filen kunde inte skapas."),
 }
+#: what a report page's job says instead
+REPORT_JOB_STATUS = {
+    JobStatus.QUEUED: _l("Väntar på sin tur …"),
+    JobStatus.RUNNING: _l("Rapporten räknas fram …"),
+    JobStatus.DONE: _l("Rapporten är klar."),
+    JobStatus.FAILED: _l("Rapporten kunde inte räknas fram."),
+}
 
 
 def _job(job_id: str):
@@ -195,13 +229,17 @@ def _job(job_id: str):
 
 def _job_state(job) -> dict:
     done = job.status == JobStatus.DONE
+    texts, target = JOB_STATUS, url_for("reports.job_file", job_id=job.id)
+    if job.kind == "report_page":  # done: the report page, shown from the job
+        page = job.params.get("page") or url_for("reports.index")
+        texts, target = REPORT_JOB_STATUS, f"{page}{'&' if '?' in page else '?'}{JOB_ARGUMENT}={job.id}"
     return {
         "status": job.status,
         "progress": job.progress,
-        "text": str(JOB_STATUS[JobStatus(job.status)]),
+        "text": str(texts[JobStatus(job.status)]),
         "error": (str(JOB_ERRORS.get(job.error, JOB_ERRORS[FAILED]))
                   if job.status == JobStatus.FAILED else None),
-        "file": url_for("reports.job_file", job_id=job.id) if done else None,
+        "file": target if done else None,
     }
 
 
@@ -209,6 +247,7 @@ def _job_state(job) -> dict:
 def job_page(job_id: str):
     job = _job(job_id)
     return render_template("reports/job.html", job=job, state=_job_state(job),
+                           is_report=job.kind == "report_page",
                            back=job.params.get("back") or url_for("reports.index"))
 
 
@@ -220,7 +259,7 @@ def job_status(job_id: str):
 @blueprint.get("/jobs/<job_id>/file")
 def job_file(job_id: str):
     job = _job(job_id)
-    if job.status != JobStatus.DONE or job.result is None:
+    if job.status != JobStatus.DONE or job.result is None or job.kind != "report_xlsx":
         abort(404)
     return send_file(io.BytesIO(job.result), mimetype=job.mimetype, as_attachment=True,
                      download_name=job.filename)
