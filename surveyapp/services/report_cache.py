@@ -165,6 +165,26 @@ def keep_report(params: ReportParams, report: Report, version: tuple[int, ...] |
     backend.set(cache_key(params, version or data_version(params.questionnaire_key)), report)
 
 
+def finished_report_job(params: ReportParams, account, visible):
+    """A report page's job that ``account`` finished over the data as it is now, if any (so
+    that a server whose own cache does not hold the report finds it all the same)."""
+    from ..models import Job, JobStatus
+    from .jobs import job_for
+
+    version = list(data_version(params.questionnaire_key))
+    recent = db.session.scalars(
+        select(Job.id).where(Job.account_id == account.id, Job.kind == "report_page",
+                             Job.status == JobStatus.DONE.value)
+        .order_by(Job.created_at.desc()).limit(20)
+    ).all()
+    for job_id in recent:
+        job = job_for(job_id, account, visible)
+        if (job is not None and job.params.get("version") == version
+                and ReportParams.from_json(job.params["report"]) == params):
+            return job
+    return None
+
+
 def cached_report(params: ReportParams) -> Report:
     """The report of ``params``, computed unless the same data gave it before. Reports with
     answer-level rows are never kept."""

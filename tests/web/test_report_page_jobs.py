@@ -71,3 +71,25 @@ def test_a_small_report_page_is_counted_within_the_request(app, client, large):
     app.config["REPORT_JOB_RESPONSES"] = 10_000
     _login(client)
     assert client.get(URL, query_string={"by": "kon"}).status_code == 200
+
+
+def test_a_finished_job_serves_the_same_report_when_the_cache_does_not_hold_it(app, client, runner, large,
+                                                                              tmp_path):
+    from surveyapp.services import report_cache
+
+    _login(client)
+    client.get(URL, query_string={"by": "kon"})
+    wait_for_jobs(app)
+    # another server, whose cache is empty, finds the finished job
+    app.extensions.pop("surveyapp.report_cache", None)
+    assert client.get(URL, query_string={"by": "kon"}).status_code == 200
+    assert report_cache.stats(app).computed == 1
+    # new answers: counted anew, by a new job
+    rows = avslutningsenkat_rows(3)
+    for i, row in enumerate(rows):
+        row["response_id"] = f"00000000-0000-4000-8000-{900000 + i:012d}"
+    (tmp_path / "more").mkdir()
+    import_rows(runner, tmp_path / "more", "avslutningsenkat", rows, "Avslut 2026")
+    app.extensions.pop("surveyapp.report_cache", None)
+    assert client.get(URL, query_string={"by": "kon"}).status_code == 303
+    wait_for_jobs(app)

@@ -19,7 +19,7 @@ from ...models import JobStatus
 from ...questionnaire import Questionnaire
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.questionnaires import current_version, current_versions, definition_of
-from ...services.report_cache import keep_report, kept_report
+from ...services.report_cache import data_version, finished_report_job, keep_report, kept_report
 from ...services.reports import ReportParams
 from ..access import visible_organisation_ids
 from . import blueprint
@@ -126,20 +126,24 @@ def report_page(key: str):
     report, answers = kept_report(params)
     if report is None:
         page = url_for("reports.report_page", key=key) + _query(selection.query())
-        job = job_for(request.args.get(JOB_ARGUMENT, ""), current_user._get_current_object(),
-                      visible_organisation_ids())
+        account = current_user._get_current_object()
+        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible_organisation_ids())
         if job is not None and (job.kind != "report_page"
                                 or ReportParams.from_json(job.params["report"]) != params):
             job = None  # another report's job: this page starts its own
+        # the same report counted before over the same data (by a job another server ran)
+        job = job or finished_report_job(params, account, visible_organisation_ids())
         if job is not None and job.status == JobStatus.DONE:
             report = pickle.loads(job.result)  # noqa: S301 - written by run_report_page
-            keep_report(params, report)
+            if job.params.get("version") == list(data_version(params.questionnaire_key)):
+                keep_report(params, report)  # counted over the data as it is now
         elif job is not None:
             return redirect(url_for("reports.job_page", job_id=job.id), 303)
         elif answers >= current_app.config["REPORT_JOB_RESPONSES"]:
             # too many answers to count within one request: a job counts them meanwhile
-            job = start_job("report_page", {"report": params.to_json(), "back": page, "page": page},
-                            current_user._get_current_object(), visible_organisation_ids())
+            job = start_job("report_page", {"report": params.to_json(), "page": page,
+                                            "version": list(data_version(params.questionnaire_key))},
+                            account, visible_organisation_ids())
             return redirect(url_for("reports.job_page", job_id=job.id), 303)
         else:
             report = build(selection)
