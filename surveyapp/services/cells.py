@@ -115,7 +115,7 @@ def load_cells(
         combo_frame = combo_frame.assign(total=0.0, total_sq=0.0, numbers=0)
         counts = pd.concat([counts, combo_frame], ignore_index=True) if len(counts) else combo_frame
 
-    counts = _with_profile(counts, profiles, attributes)
+    counts, profiles = _with_profile(counts, profiles, attributes)
     if counts.empty:
         counts = empty_counts()
     else:
@@ -125,7 +125,8 @@ def load_cells(
         counts["total_sq"] = counts["total_sq"].fillna(0.0)
         counts = normalise_combos(counts)
 
-    ratings = _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles)
+    ratings, profiles = _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names,
+                                 profiles)
 
     background = ()
     if questionnaire.uses_participant_code:
@@ -235,20 +236,28 @@ def _readable(frame: pd.DataFrame, attributes: Sequence[str], round_names: dict[
     return frame
 
 
-def _with_profile(frame: pd.DataFrame, profiles: pd.DataFrame, attributes: Sequence[str]) -> pd.DataFrame:
-    """Gives each row its profile number, by its attributes."""
+def _with_profile(frame: pd.DataFrame, profiles: pd.DataFrame,
+                  attributes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gives each row its profile number, by its attributes. A profile the responses' count did
+    not see (its responses were stored or deleted between the two statements) is added with no
+    responses, so that a report read while answers arrive still adds up."""
     if frame.empty:
-        return frame.assign(profile=pd.Series(dtype="int64"))
+        return frame.assign(profile=pd.Series(dtype="int64")), profiles
     numbers = {tuple(row): i for i, row in enumerate(profiles[list(attributes)].itertuples(index=False))}
-    keys = frame[list(attributes)].itertuples(index=False)
-    return frame.assign(profile=[numbers[tuple(key)] for key in keys])
+    keys = [tuple(key) for key in frame[list(attributes)].itertuples(index=False)]
+    missing = list(dict.fromkeys(key for key in keys if key not in numbers))
+    if missing:
+        added = pd.DataFrame(missing, columns=list(attributes), dtype=object).assign(responses=0)
+        profiles = pd.concat([profiles, added], ignore_index=True)
+        numbers.update({key: len(numbers) + i for i, key in enumerate(missing)})
+    return frame.assign(profile=[numbers[key] for key in keys]), profiles
 
 
 def _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles):
     """The paired items' ratings: one row per response and item, not-applicable codes left out."""
     paired = [i for i in items if has_ratings(questionnaire, i)]
     if not paired:
-        return {}
+        return {}, profiles
     number_keys = (Answer.question_key, Answer.row_key)
     rows = db.session.execute(
         joined(
@@ -266,7 +275,7 @@ def _ratings(questionnaire, items, columns, joined, conditions, attributes, roun
         rows, columns=["response_id", "participant_code", "round_id", "submitted_at", "number", "question",
                        "row", *attributes])
     frame = _readable(frame, attributes, round_names)
-    frame = _with_profile(frame, profiles, attributes)
+    frame, profiles = _with_profile(frame, profiles, attributes)
     ratings = {}
     for item in paired:
         # not-applicable codes carry no number, so the query has left them out
@@ -279,4 +288,4 @@ def _ratings(questionnaire, items, columns, joined, conditions, attributes, roun
         mine = mine.astype({"response_id": "int64", "number": "float64", "profile": "int64"})
         mine["submitted_at"] = pd.to_datetime(mine["submitted_at"])
         ratings[item.key] = mine[list(RATING_COLUMNS)].reset_index(drop=True)
-    return ratings
+    return ratings, profiles

@@ -177,3 +177,35 @@ def test_enrolment_limits_count_only_the_kept_participants(app):
     by_frames = build_report(limit_enrolment(data, enrolled_until=date(2025, 6, 30)))
     assert 0 < limited.respondents == by_frames.respondents < 300
     assert _without_time(json_export.to_dict(limited)) == _without_time(json_export.to_dict(by_frames))
+
+
+def test_answers_stored_between_the_counting_statements_still_add_up(app):
+    """A response stored after the responses were counted and before its answers were (as a
+    submission may be, between two statements): its profile is added with no responses."""
+    from surveyapp.extensions import db
+    from surveyapp.services import cells as counting
+
+    _stored("avslutningsenkat", 60, seed=13)
+    real = counting._readable
+    calls = []
+
+    def readable(frame, attributes, round_names):
+        calls.append(1)
+        if len(calls) == 1:  # after the responses' count: a new kind of response arrives
+            extra = generate(definition_of(current_version("avslutningsenkat")), 1, ("Avslut vår",),
+                             seed=99, organisations=("Nyköping",), first_id=10_000)
+            store("avslutningsenkat", extra)
+            db.session.flush()
+        return real(frame, attributes, round_names)
+
+    counting._readable = readable
+    try:
+        cells = counting.load_cells("avslutningsenkat")
+    finally:
+        counting._readable = real
+    late = cells.profiles[cells.profiles["organisation"] == "Nyköping"]
+    assert list(late["responses"]) == [0]
+    counted = cells.counts[cells.counts["profile"] == late.index[0]]
+    assert counted["count"].sum() > 0  # its answers are counted, under a profile of their own
+    report = build_report(cells)
+    assert report.respondents == 60
