@@ -35,6 +35,11 @@ PUBLIC = {
     "kiosk.saved": "a running kiosk in the session",
     "kiosk.toggle_assisted": "a running kiosk in the session",
     "kiosk.end": "a running kiosk and the samordnare's PIN",
+    # a staff login (the blueprint's rule), and then only the account that started the job,
+    # while it still sees every organisation the job covered (tested in test_jobs)
+    "reports.job_page": "the job's owner",
+    "reports.job_status": "the job's owner",
+    "reports.job_file": "the job's owner",
 }
 ALL = ("admin", "projektledning", "samordnare")
 #: a participant's register entry as the Deltagare forms send it
@@ -156,7 +161,7 @@ RULES: dict[str, Rule] = {
         lambda w: url_for("reports.report_page", key="samverkan", organisation=w.other_code.organisation_id),
     ),
     "reports.download": Rule(
-        "GET", ALL,
+        "POST", ALL,
         lambda w: url_for("reports.download", key="samverkan", organisation=w.own_code.organisation_id),
         lambda w: url_for("reports.download", key="samverkan", organisation=w.other_code.organisation_id),
     ),
