@@ -1,6 +1,6 @@
-"""The answer-level table streamed from the database: one row per response, read through a
-server-side cursor and pivoted response by response, so that memory does not grow with the
-number of answers (the Excel summary's answer sheet)."""
+"""The answer-level table streamed from the database: the responses in sheet order through a
+server-side cursor, each thousand's answers with one query, pivoted response by response, so
+that memory does not grow with the number of answers (the Excel summary's answer sheet)."""
 
 from __future__ import annotations
 

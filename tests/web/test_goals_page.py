@@ -64,6 +64,14 @@ def test_page_json_and_workbook_show_the_same_goal_table(client, runner, tmp_pat
     # the project workbook goes on with each questionnaire's own sheets
     names = openpyxl.load_workbook(out).sheetnames
     assert names[0] == "Måluppfyllelse" and "avslut Översikt" in names
+    # with each questionnaire's answer sheet, streamed from the database, as the frames give it
+    from surveyapp.analysis.records import answer_table
+    from surveyapp.services.frames import load_answers
+
+    expected = answer_table(load_answers("avslut"))
+    answers = list(openpyxl.load_workbook(out)["avslut Svar"].iter_rows(values_only=True))
+    assert answers[0] == expected.columns
+    assert [row[0] for row in answers[1:]] == [row[0] for row in expected.rows]
     assert db.session.scalars(select(AuditEvent).filter_by(action="export.responses")).first() is not None
 
 
