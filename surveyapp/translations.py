@@ -140,15 +140,21 @@ def language_gap(directory: str | Path, language: str, questionnaire: Questionna
 
 
 def _catalog_files(directory: str | Path) -> tuple[str, ...]:
-    """The .po and .mo files of every language's questionnaires catalog (as strings, for stat)."""
+    """The .po and .mo files of every language's catalogs (as strings, for stat)."""
     from .i18n import LANGUAGES
 
     files = _catalog_files_of.get(str(directory))
     if files is None:
         files = _catalog_files_of[str(directory)] = tuple(
-            str(catalog_path(directory, lang).with_suffix(suffix))
-            for lang in LANGUAGES for suffix in (".po", ".mo"))
+            str(catalog_path(directory, lang, domain).with_suffix(suffix))
+            for lang in LANGUAGES for domain in DOMAINS for suffix in (".po", ".mo"))
     return files
+
+
+def catalog_stamps(directory: str | Path) -> tuple:
+    """The modification times of every catalog file: a page kept per process is kept under
+    them, so that a changed translation is shown as soon as the app reads it."""
+    return _stamps(_catalog_files(directory))
 
 
 def _stamps(files: tuple[str, ...]) -> tuple:
@@ -175,7 +181,7 @@ def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> l
     from .i18n import LANGUAGES
 
     key = (str(directory), id(questionnaire))
-    stamps = _stamps(_catalog_files(directory))
+    stamps = catalog_stamps(directory)
     cached = _complete.get(key)
     if cached is not None and cached[0] is questionnaire and cached[1] == stamps:
         return list(cached[2])

@@ -52,6 +52,7 @@ from ...questionnaire import Message, Question, Questionnaire, is_shown
 from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
 from ...services.submissions import Submission, SubmissionError, check, is_stored, record
+from ...translations import catalog_stamps
 from ..forms import SurveyForm, attribute, make_survey_form
 from .media import language_name_recordings, media_state
 from .pagecache import PLACEHOLDERS, render_cached
@@ -237,12 +238,18 @@ def render_language_choice(questionnaire: Questionnaire, language_url: Callable[
         )
 
     if page_key is not None:
-        key = ("picker", id(current_app), page_key, template, tuple(ordered),
-               language_name_recordings(ordered), request.script_root)
+        key = ("picker", _app_state(), page_key, template, tuple(ordered), language_name_recordings(ordered))
         page = render_cached(key, render, {})
         if page is not None:
             return page
     return render()
+
+
+def _app_state() -> tuple:
+    """What every kept page is kept under besides its own values: the app, its catalogs (a
+    changed translation) and the root the app is served under."""
+    return (id(current_app._get_current_object()),
+            catalog_stamps(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]), request.script_root)
 
 
 def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
@@ -270,9 +277,8 @@ def _kept_empty_form(ctx: AnsweringContext) -> str | None:
     """The empty form, rendered once per process and completed with this request's CSRF
     token, turn, response id, ticket and nonce (None: it cannot be kept)."""
     with_csrf = bool(current_app.config.get("WTF_CSRF_ENABLED", True))
-    key = ("form", id(current_app), with_csrf, ctx.page_key, ctx.version.id, ctx.version.content_hash,
-           ctx.language, tuple(available_languages(ctx.questionnaire)), media_state(ctx.language),
-           request.script_root)
+    key = ("form", _app_state(), with_csrf, ctx.page_key, ctx.version.id, ctx.version.content_hash,
+           ctx.language, tuple(available_languages(ctx.questionnaire)), media_state(ctx.language))
 
     def render() -> str:
         form = make_form(ctx, formdata=None)

@@ -123,7 +123,7 @@ _offline_of: dict[tuple, dict] = {}
 def _offline(token: str, questionnaire) -> dict:
     """What the service worker keeps of this link for a tablet without network."""
     languages = available_languages(questionnaire)
-    key = (id(current_app), token, tuple(languages), request.script_root)
+    key = (id(current_app._get_current_object()), token, tuple(languages), request.script_root)
     kept = _offline_of.get(key)
     if kept is None:
         kept = {"urls": [url_for("survey.choose_language", token=token)]
