@@ -9,8 +9,8 @@ Prints wall seconds and the child's peak resident memory of
 - ``surveyapp report avslutningsenkat --xlsx FILE``: the summary with the answer sheet streamed
   from a server-side cursor, as the command and the report page's download write it;
 - the answer sheet alone (streamed, beside a report of no answers): the part this streaming bounds;
-- the answer sheet built the old way, from the loaded frames (``answer_table`` in the report),
-  for comparison.
+- the summary and answer sheet built the old way, from the loaded frames (``answer_table``), for
+  comparison.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ import sys, time
 from datetime import date
 from pathlib import Path
 from surveyapp import create_app
+from surveyapp.analysis.records import AnswerRows, answer_table
 from surveyapp.analysis.report import build_report
 from surveyapp.exports.xlsx import write_xlsx
 from surveyapp.services.answer_rows import answer_rows
@@ -79,8 +80,8 @@ with app.app_context():
         write_xlsx(report, path, answers=answers)
         assert answers.count > 0
     else:
-        report = build_report(load_answers("avslutningsenkat"), answer_level=True, include_text=True)
-        write_xlsx(report, path)
+        data = load_answers("avslutningsenkat")
+        write_xlsx(build_report(data), path, answers=AnswerRows.of(answer_table(data, include_text=True)))
     print(time.perf_counter() - began)
 """
 

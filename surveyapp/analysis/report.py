@@ -17,7 +17,6 @@ from .figures import Figures, ItemCounts, figures_of, share_of
 from .goals import GoalFigure, GoalResult, share_figure, shift_figure
 from .groups import GOAL_DIMENSIONS, Dimension, assign, available, dimension, parse
 from .rates import ResponseRates
-from .records import AnswerTable, answer_table
 from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
 
 
@@ -64,7 +63,6 @@ class Report:
     generated_at: datetime
     #: what the report was limited to, as shown to the reader (name → value)
     filters: dict[str, str] = field(default_factory=dict)
-    answers: AnswerTable | None = None
     #: the selected rounds' response rates, when the caller added them (they come from the database)
     response_rates: tuple[ResponseRates, ...] = ()
 
@@ -92,8 +90,6 @@ def build_report(
     shift_to: str | None = None,
     threshold: int = 5,
     filters: Mapping[str, str] | None = None,
-    answer_level: bool = False,
-    include_text: bool = False,
     now: datetime | None = None,
     goal_dimensions: Sequence[str] = GOAL_DIMENSIONS,
 ) -> Report:
@@ -103,10 +99,7 @@ def build_report(
     ``threshold`` is the smallest group n shown."""
     q = source.questionnaire
     dimension_keys = tuple(dict.fromkeys(parse(q, d) for d in dimensions))
-    answers = None
     if isinstance(source, AnswerData):
-        if answer_level:
-            answers = answer_table(source, include_text)
         cells = cells_of(source, (*dimension_keys, *goal_dimensions))
     else:
         cells = source
@@ -178,7 +171,6 @@ def build_report(
         respondents=cells.respondents,
         generated_at=now or datetime.now().replace(microsecond=0),
         filters=dict(filters or {}),
-        answers=answers,
     )
 
 

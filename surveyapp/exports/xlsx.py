@@ -114,8 +114,6 @@ class QuestionnaireSheets(ChartSheets):
                  prefix: str = "", answers: AnswerRows | None = None):
         self.workbook = workbook
         self.report = report
-        if answers is None and report.answers is not None:
-            answers = AnswerRows.of(report.answers)
         self.answer_rows = answers
         self.words = words
         self.prefix = prefix
@@ -787,8 +785,6 @@ def describe(report: Report, answers: AnswerRows | None = None) -> str:
     count = 0
     if answers is not None:
         columns, count = answers.columns, answers.count
-    elif report.answers is not None:
-        columns, count = report.answers.columns, len(report.answers.rows)
     text = " med fritext" if any(
         q.type == "text" and q.key in columns for q in report.questionnaire.questions
     ) else ""
