@@ -42,7 +42,7 @@ from ..models import (
     RoundExpectation,
     RoundRole,
 )
-from .reports import ReportParams, compute_report
+from .reports import ReportParams
 
 log = logging.getLogger(__name__)
 
@@ -147,15 +147,15 @@ def cache_key(params: ReportParams, version: tuple[int, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def kept_report(params: ReportParams) -> tuple[Report | None, int]:
-    """The report of ``params`` if the same data gave it before (else None), and how many
-    answers the questionnaire has."""
+def kept_report(params: ReportParams) -> tuple[Report | None, tuple[int, int, int]]:
+    """The report of ``params`` if the same data gave it before (else None), and the data
+    version (its first number: how many answers the questionnaire has)."""
     backend, counters = _state(current_app._get_current_object())
     version = data_version(params.questionnaire_key)
     report = backend.get(cache_key(params, version))
     if report is not None:
         counters.hits += 1
-    return report, version[0]
+    return report, version
 
 
 def keep_report(params: ReportParams, report: Report, version: tuple[int, ...] | None = None) -> None:
@@ -165,13 +165,13 @@ def keep_report(params: ReportParams, report: Report, version: tuple[int, ...] |
     backend.set(cache_key(params, version or data_version(params.questionnaire_key)), report)
 
 
-def finished_report_job(params: ReportParams, account, visible):
-    """A report page's job that ``account`` finished over the data as it is now, if any (so
-    that a server whose own cache does not hold the report finds it all the same)."""
+def finished_report_job(params: ReportParams, account, visible, version: tuple[int, int, int]):
+    """A report page's job that ``account`` finished over the data as it is now (``version``),
+    if any (so that a server whose own cache does not hold the report finds it all the same)."""
     from ..models import Job, JobStatus
     from .jobs import job_for
 
-    version = list(data_version(params.questionnaire_key))
+    version = list(version)
     recent = db.session.scalars(
         select(Job.id).where(Job.account_id == account.id, Job.kind == "report_page",
                              Job.status == JobStatus.DONE.value)
@@ -183,20 +183,6 @@ def finished_report_job(params: ReportParams, account, visible):
                 and ReportParams.from_json(job.params["report"]) == params):
             return job
     return None
-
-
-def cached_report(params: ReportParams) -> Report:
-    """The report of ``params``, computed unless the same data gave it before. Reports with
-    answer-level rows are never kept."""
-    if params.answer_level:
-        return compute_report(params)
-    report, _ = kept_report(params)
-    if report is not None:
-        return report
-    version = data_version(params.questionnaire_key)
-    report = compute_report(params)
-    keep_report(params, report, version)
-    return report
 
 
 # -- the generation counter -----------------------------------------------------------------

@@ -8,11 +8,9 @@ from datetime import date
 from flask import abort, request
 
 from ...analysis.groups import CROSS, UnknownDimension, available, parse
-from ...analysis.report import Report
 from ...models import Organisation
 from ...questionnaire import Questionnaire
-from ...services.frames import SelectionError, ordered_rounds
-from ...services.report_cache import cached_report
+from ...services.frames import ordered_rounds
 from ...services.reports import ReportParams
 from ..access import visible_organisation_ids, visible_organisations
 
@@ -138,11 +136,3 @@ def report_params(selection: Selection, answer_level: bool = False,
         answer_level=answer_level,
         include_text=include_text,
     )
-
-
-def build(selection: Selection) -> Report:
-    """The report a page shows (from the report cache when the data has not changed)."""
-    try:
-        return cached_report(report_params(selection))
-    except SelectionError:
-        abort(404)

@@ -17,15 +17,16 @@ from ...exports.labels import STATUS
 from ...i18n import format_day, format_number, qtext, round_half_up
 from ...models import JobStatus
 from ...questionnaire import Questionnaire
+from ...services.frames import SelectionError
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.questionnaires import current_version, current_versions, definition_of
-from ...services.report_cache import data_version, finished_report_job, keep_report, kept_report
-from ...services.reports import ReportParams
+from ...services.report_cache import finished_report_job, keep_report, kept_report
+from ...services.reports import ReportParams, compute_report
 from ..access import visible_organisation_ids
 from . import blueprint
 from .charts import bar_svg
 from .drawings import item_drawings, matrix_drawings, paired_drawing
-from .selection import build, report_params, select
+from .selection import report_params, select
 
 
 def _questionnaire(key: str) -> Questionnaire:
@@ -123,7 +124,7 @@ JOB_ARGUMENT = "jobb"
 def report_page(key: str):
     selection = select(_questionnaire(key))
     params = report_params(selection)
-    report, answers = kept_report(params)
+    report, version = kept_report(params)
     if report is None:
         page = url_for("reports.report_page", key=key) + _query(selection.query())
         account = current_user._get_current_object()
@@ -132,21 +133,25 @@ def report_page(key: str):
                                 or ReportParams.from_json(job.params["report"]) != params):
             job = None  # another report's job: this page starts its own
         # the same report counted before over the same data (by a job another server ran)
-        job = job or finished_report_job(params, account, visible_organisation_ids())
+        job = job or finished_report_job(params, account, visible_organisation_ids(), version)
         if job is not None and job.status == JobStatus.DONE:
             report = pickle.loads(job.result)  # noqa: S301 - written by run_report_page
-            if job.params.get("version") == list(data_version(params.questionnaire_key)):
-                keep_report(params, report)  # counted over the data as it is now
+            if job.params.get("version") == list(version):
+                keep_report(params, report, version)  # counted over the data as it is now
         elif job is not None:
             return redirect(url_for("reports.job_page", job_id=job.id), 303)
-        elif answers >= current_app.config["REPORT_JOB_RESPONSES"]:
+        elif version[0] >= current_app.config["REPORT_JOB_RESPONSES"]:
             # too many answers to count within one request: a job counts them meanwhile
             job = start_job("report_page", {"report": params.to_json(), "page": page,
-                                            "version": list(data_version(params.questionnaire_key))},
+                                            "version": list(version)},
                             account, visible_organisation_ids())
             return redirect(url_for("reports.job_page", job_id=job.id), 303)
         else:
-            report = build(selection)
+            try:
+                report = compute_report(params)
+            except SelectionError:
+                abort(404)
+            keep_report(params, report, version)
     return render_template(
         "reports/report.html",
         report=report,
