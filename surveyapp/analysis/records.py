@@ -28,23 +28,8 @@ class AnswerTable:
 
 def answer_table(data: AnswerData, include_text: bool = False) -> AnswerTable:
     """Free-text answers are left out unless ``include_text``: they may name people."""
-    q = data.questionnaire
-    meta = ["response_id", "round", "submitted_at", "language", "organisation", "channel"]
-    if q.asks_role:
-        meta.append("role")
-    if q.uses_participant_code:
-        meta.append("participant_code")
-    names: list[str] = []
-    scale_names: set[str] = set()
-    for question in q.questions:
-        if question.type == "text" and not include_text:
-            continue
-        for name in question_type(question).input_names(question):
-            names.append(name)
-            if question.is_scale:
-                scale_names.add(name)
-
-    multi = {question.key for question in q.questions if question.type == "multi"}
+    layout = answer_layout(data.questionnaire, include_text)
+    meta, names, scale_names, multi = list(layout.meta), list(layout.names), layout.scale, layout.multi
     a = data.answers
     a = a.assign(name=a["question"].where(a["row"] == "", a["question"] + "." + a["row"]))
     a = a[a["name"].isin(names)]

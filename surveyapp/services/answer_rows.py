@@ -5,16 +5,14 @@ that memory does not grow with the number of answers (the Excel summary's answer
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 
 from ..analysis.records import AnswerLayout, AnswerRows, answer_layout, answer_row
-from ..analysis.register import limit_register
 from ..extensions import db
 from ..models import Answer, Organisation, Response, Round
-from .frames import SelectionError, ordered_rounds, register_frame
-from .questionnaires import current_version, definition_of
+from .frames import selection
 
 #: responses fetched from the cursor at a time, and whose answers one query reads
 FETCH = 1000
@@ -38,40 +36,15 @@ def answer_rows(
     the columns and order of :func:`~..analysis.records.answer_table`. The query runs when the
     rows are read, once; raises :class:`~.frames.SelectionError` at once for an unknown
     questionnaire or round."""
-    version = current_version(questionnaire_key)
-    if version is None:
-        raise SelectionError(f"no questionnaire {questionnaire_key!r}")
-    questionnaire = definition_of(version)
-    known = ordered_rounds(questionnaire_key, covering)
-    if rounds:
-        names = {r.name for r in known}
-        missing = [name for name in rounds if name not in names]
-        if missing:
-            raise SelectionError(
-                f"{questionnaire_key} has no round {', '.join(map(repr, missing))}; "
-                f"its rounds are: {', '.join(r.name for r in known) or 'none'}"
-            )
-        selected = [r for r in known if r.name in set(rounds)]
-    else:
-        selected = known
-
-    conditions = [Response.round_id.in_([r.id for r in selected])]
-    if organisation_ids is not None:
-        conditions.append(Response.organisation_id.in_(list(organisation_ids)))
-    if since is not None:
-        conditions.append(Response.submitted_at >= datetime.combine(since, time.min))
-    if until is not None:
-        conditions.append(Response.submitted_at < datetime.combine(until + timedelta(days=1), time.min))
-    codes = None
-    if questionnaire.uses_participant_code and (enrolled_until is not None or min_days is not None):
-        register = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
-                                  min_days=min_days)
-        codes = frozenset(register["participant_code"])
+    questionnaire, _, conditions = selection(
+        questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
+        covering=covering, enrolled_until=enrolled_until, min_days=min_days,
+    )
     layout = answer_layout(questionnaire, include_text)
-    return AnswerRows(layout.columns, _rows(layout, conditions, codes))
+    return AnswerRows(layout.columns, _rows(layout, conditions))
 
 
-def _rows(layout: AnswerLayout, conditions: list, codes: frozenset[str] | None) -> Iterator[tuple]:
+def _rows(layout: AnswerLayout, conditions: list) -> Iterator[tuple]:
     connection = db.session.connection()
     uuid = Response.uuid
     if connection.dialect.name == "postgresql":
@@ -104,8 +77,6 @@ def _rows(layout: AnswerLayout, conditions: list, codes: frozenset[str] | None) 
     result = connection.execute(responses)
     try:
         for part in result.partitions():
-            if codes is not None:
-                part = [row for row in part if row[8] in codes]
             answers: dict[int, list[tuple]] = {}
             if part:
                 found = connection.execute(answers_of, {"ids": [row[0] for row in part]}).all()

@@ -27,10 +27,10 @@ from ..analysis.cells import (
 )
 from ..analysis.data import items_of
 from ..analysis.groups import GOAL_DIMENSIONS, available, parse
-from ..analysis.register import BACKGROUND, limit_register
+from ..analysis.register import BACKGROUND
 from ..extensions import db
 from ..models import Answer, Organisation, ParticipantCode, Response
-from .frames import register_frame, selection
+from .frames import selection
 
 #: attributes whose values are whole numbers
 NUMERIC_ATTRIBUTES = ("enrolled_year", "enrolled_month", "days_in_project")
@@ -54,16 +54,11 @@ def load_cells(
     ``min_days`` leave out participants as :func:`register.limit_enrolment` does."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
-        covering=covering,
+        covering=covering, enrolled_until=enrolled_until, min_days=min_days, today=today,
     )
     keys = [parse(questionnaire, d) for d in dimensions]
     keys += [d for d in GOAL_DIMENSIONS if d in available(questionnaire)]
     attributes = attributes_for(questionnaire, keys)
-
-    if questionnaire.uses_participant_code and (enrolled_until is not None or min_days is not None):
-        kept = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
-                              min_days=min_days, today=today)
-        conditions.append(Response.participant_code.in_(list(kept["participant_code"])))
 
     _for_counting()
     columns, joined = _attribute_columns(questionnaire, attributes, organisation_ids)

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import exists, func, or_, select
 
 from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
-from ..analysis.register import REGISTER_COLUMNS
+from ..analysis.register import REGISTER_COLUMNS, limit_register
 from ..extensions import db
 from ..models import Answer, Organisation, ParticipantCode, Response, Round, round_organisations
 from ..questionnaire import Questionnaire
@@ -62,11 +62,16 @@ def selection(
     since: date | None = None,
     until: date | None = None,
     covering: Collection[int] | None = None,
+    enrolled_until: date | None = None,
+    min_days: int | None = None,
+    today: date | None = None,
 ) -> tuple[Questionnaire, list[RoundInfo], list]:
     """The questionnaire, the selected rounds in order and the conditions on responses that
     select the answers of the named rounds (default: all), limited to some organisations
     (None: all) and to answers submitted between two dates (inclusive, UTC). With
-    ``covering``, only rounds that cover one of those organisations exist."""
+    ``covering``, only rounds that cover one of those organisations exist. ``enrolled_until``
+    and ``min_days`` leave out participants as :func:`register.limit_enrolment` does (forms
+    with a participant code only)."""
     version = current_version(questionnaire_key)
     if version is None:
         raise SelectionError(f"no questionnaire {questionnaire_key!r}")
@@ -91,6 +96,10 @@ def selection(
         conditions.append(Response.submitted_at >= datetime.combine(since, time.min))
     if until is not None:
         conditions.append(Response.submitted_at < datetime.combine(until + timedelta(days=1), time.min))
+    if questionnaire.uses_participant_code and (enrolled_until is not None or min_days is not None):
+        kept = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
+                              min_days=min_days, today=today)
+        conditions.append(Response.participant_code.in_(list(kept["participant_code"])))
     return questionnaire, selected, conditions
 
 
