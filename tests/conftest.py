@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,22 +76,32 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throw-away PostgreSQL database for this run, migrated once; dropped at the end."""
+@contextmanager
+def private_postgres(prefix: str, skipped: str = "PostgreSQL tests skipped"):
+    """The URL of a new, migrated PostgreSQL database named ``prefix_<random>``, dropped at the
+    end; the test is skipped (``skipped``: why) when no server answers."""
     reason = _postgres_available()
     if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    name = f"surveyapp_test_{uuid.uuid4().hex[:10]}"
+        pytest.skip(f"{skipped}: {reason}")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = _pg_admin_engine()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throw-away PostgreSQL database for this run, migrated once; dropped at the end."""
+    with private_postgres("surveyapp_test") as url:
+        yield url
 
 
 class _JoinedSession(FlaskSession):
@@ -154,19 +165,5 @@ def runner(app):
 @pytest.fixture
 def committed_postgres():
     """A PostgreSQL database of its own, where requests really commit (for races)."""
-    reason = _postgres_available()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    name = f"surveyapp_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    try:
-        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        yield app
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with private_postgres("surveyapp_race") as url:
+        yield create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})

@@ -12,17 +12,15 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import suppress
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
 
 from benchmarks.loopback import Browser, hidden_fields
 from surveyapp import create_app
 from surveyapp.extensions import db
-from tests.conftest import BASE_CONFIG, PG_SERVER, ROOT, _migrate, _pg_admin_engine, _postgres_available
+from tests.conftest import BASE_CONFIG, ROOT, private_postgres
 from tests.exports.dataset import avslutningsenkat_rows, import_rows
 
 PASSWORD = "ett långt lösenord för test"
@@ -40,16 +38,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     """A private database with an account and answers; dropped afterwards."""
-    reason = _postgres_available()
-    if reason:
-        pytest.skip(f"two-server test skipped: {reason}")
-    name = f"surveyapp_two_servers_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    try:
-        _migrate(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+    with private_postgres("surveyapp_two_servers", "two-server test skipped") as url:
         app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             from surveyapp.services.accounts import create_account
@@ -62,10 +51,6 @@ def database(tmp_path_factory):
             db.session.remove()
             db.engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
