@@ -1,19 +1,25 @@
 """Participant flow: surveyapp against a bare Flask app doing the same INSERTs.
 
 Starts a private PostgreSQL cluster (see pgcluster.py) and, on loopback, gunicorn with 2 sync
-workers twice: surveyapp (``wsgi:app``) and the bare app of this file, on the same database. The
-bare app shows a form and stores a post as one INSERT of the response and one executemany of its
-answers into surveyapp's own tables. Concurrent clients then answer through each in turns
-(A, B, A, B…), as a browser does:
+workers three times: surveyapp (``wsgi:app``) and the two bare apps of this file, on the same
+database. The bare app shows a form and stores a post as one INSERT of the response and one
+executemany of its answers into surveyapp's own tables; the bare app with surveyapp's
+statements also does the rest of the database work of surveyapp's open link (a session row
+read on every request and written with each form shown and each answer, the link's round
+read on every request, the rate limit counted and added), and nothing else: no page, no CSRF
+token, no check of the answers. Concurrent clients then answer through each in turns, as a
+browser does:
 
-- surveyapp: GET ``/s/<token>`` (language picker), GET ``/s/<token>/sv`` (the form), POST the
-  answers with the form's hidden fields (csrf_token, response_uuid, turn, ticket) → 302 ``…/tack``;
-- bare: GET ``/form``, POST the answers → 302.
+- surveyapp, picker + form + post: GET ``/s/<token>`` (language picker), GET ``/s/<token>/sv``
+  (the form), POST the answers with the form's hidden fields (csrf_token, response_uuid, turn,
+  ticket) → 302 ``…/tack``;
+- surveyapp, form + post: the same without the picker (a tablet whose language is chosen);
+- the bare apps: GET ``/form``, POST the answers → 302.
 
-It prints flows per second for each turn, the ratio surveyapp/bare (min/median/max over the pairs
-of turns), the SQL statements of one surveyapp GET and POST (counted in-process with a
-SQLAlchemy event, against the test client on the same database) and the CPU time of one flow in
-this process (the Flask test client, 8 browsers taking turns, the database's own work not
+It prints flows per second for each turn, the ratios surveyapp/bare (min/median/max over the
+turns), the SQL statements of one surveyapp GET and POST (counted in-process with a SQLAlchemy
+event, against the test client on the same database) and the CPU time of one flow in this
+process (the Flask test client, 8 browsers taking turns, the database's own work not
 counted), for surveyapp and for the bare app, in runs taken in turns.
 
     .venv/bin/python benchmarks/participant_flow.py [--clients 8] [--seconds 8] [--turns 3]
@@ -103,8 +109,104 @@ def make_bare_app():
     return app
 
 
+def make_stateful_bare_app():
+    """The bare app, plus the database work surveyapp's open link does besides storing the
+    answers, and nothing else: a session row read on every request and written when a form is
+    shown (its turn) and when answered (the turn ends, in the answer's commit), the link's
+    round read on every request, and the open link's rate limit counted and added. No page, no
+    CSRF token, no checks of the answers."""
+    import hashlib
+    import json
+    import secrets
+    from datetime import datetime, timedelta
+
+    import psycopg
+    from flask import Flask, abort, make_response, redirect, request
+
+    app = Flask("bare_same")
+    url = os.environ["DATABASE_URL"]
+    token = os.environ["BARE_TOKEN"]
+    state: dict = {}
+
+    def connection():
+        if "conn" not in state:
+            state["conn"] = psycopg.connect(url)
+        return state["conn"]
+
+    def session_and_link(conn):
+        cookie = request.cookies.get("s")
+        sid = hashlib.sha256(cookie.encode()).hexdigest() if cookie else None
+        row = conn.execute("SELECT data FROM sessions WHERE id = %s AND expires_at > now()",
+                           (sid,)).fetchone() if sid else None
+        link = conn.execute(
+            "SELECT l.round_id, l.organisation_id, r.state, v.id FROM survey_links l"
+            " JOIN rounds r ON r.id = l.round_id JOIN questionnaire_versions v"
+            " ON v.questionnaire_key = r.questionnaire_key AND v.is_current WHERE l.token = %s",
+            (token,)).fetchone()
+        if link is None or link[2] != "open":
+            abort(410)
+        return sid, json.loads(row[0]) if row else None, link
+
+    def write_session(conn, sid, data) -> str | None:
+        expires = datetime.utcnow() + timedelta(hours=24)
+        if sid is not None:
+            conn.execute("UPDATE sessions SET data = %s, expires_at = %s WHERE id = %s",
+                         (json.dumps(data), expires, sid))
+            return None
+        cookie = secrets.token_urlsafe(32)
+        conn.execute("INSERT INTO sessions (id, data, created_at, expires_at) VALUES (%s, %s, now(), %s)",
+                     (hashlib.sha256(cookie.encode()).hexdigest(), json.dumps(data), expires))
+        return cookie
+
+    @app.get("/form")
+    def form():
+        conn = connection()
+        sid, data, _link = session_and_link(conn)
+        data = {**(data or {}), "turn": secrets.token_urlsafe(12)}
+        cookie = write_session(conn, sid, data)
+        conn.commit()
+        inputs = "".join(f'<input name="{k}">' for k in ANSWERS)
+        response = make_response(
+            f'<form method="post"><input type="hidden" name="response_uuid" value="{uuid.uuid4()}">'
+            f'<input type="hidden" name="turn" value="{data["turn"]}">{inputs}<button>Skicka</button></form>')
+        if cookie:
+            response.set_cookie("s", cookie, httponly=True)
+        return response
+
+    @app.post("/form")
+    def submit():
+        conn = connection()
+        sid, data, (round_id, organisation_id, _state, version_id) = session_and_link(conn)
+        if not data or data.get("turn") != request.form.get("turn"):
+            abort(409)
+        limited = hashlib.sha256(f"open_link:{token}\n{request.remote_addr}".encode()).hexdigest()
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM failed_attempts WHERE scope = 'open_link' AND key = %s"
+                        " AND at > now() - interval '1 hour'", (limited,))
+            cur.execute(
+                "INSERT INTO responses (uuid, round_id, version_id, organisation_id, language,"
+                " submitted_at, channel) VALUES (%s, %s, %s, %s, 'sv', now(), 'self') RETURNING id",
+                (request.form["response_uuid"], round_id, version_id, organisation_id))
+            response_id = cur.fetchone()[0]
+            cur.executemany(
+                "INSERT INTO answers (response_id, question_key, row_key, code, number, text)"
+                " VALUES (%s, %s, '', %s, %s, %s)",
+                [(response_id, key, None if key == "kommentar" else value,
+                  int(value) if value.isdigit() else None, value if key == "kommentar" else None)
+                 for key, value in request.form.items() if key in ANSWERS])
+            cur.execute("INSERT INTO failed_attempts (scope, key, at) VALUES ('open_link', %s, now())",
+                        (limited,))
+        data.pop("turn")
+        write_session(conn, sid, data)
+        conn.commit()
+        return redirect("/tack")
+
+    return app
+
+
 if os.environ.get("BARE_TOKEN"):
     bare_app = make_bare_app()
+    stateful_bare_app = make_stateful_bare_app()
 
 
 # ---- clients ---------------------------------------------------------------------------
@@ -112,6 +214,16 @@ if os.environ.get("BARE_TOKEN"):
 
 def surveyapp_flow(client: Browser, token: str) -> bool:
     client.request("GET", f"/s/{token}")
+    status, _headers, page = client.request("GET", f"/s/{token}/sv")
+    if status != 200:
+        return False
+    body = [*hidden_fields(page), *ANSWERS.items()]
+    status, headers, _text = client.request("POST", f"/s/{token}/sv", body)
+    return status == 302 and headers.get("Location", "").endswith("/tack")
+
+
+def surveyapp_form_flow(client: Browser, token: str) -> bool:
+    """The flow as the participant's tablet does it once it has chosen a language: form, post."""
     status, _headers, page = client.request("GET", f"/s/{token}/sv")
     if status != 200:
         return False
@@ -248,7 +360,7 @@ def main() -> None:
     servers: list[subprocess.Popen] = []
     try:
         pg.init()
-        app_port, bare_port = free_port(), free_port()
+        app_port, bare_port, same_port = free_port(), free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
                "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
                "SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR": str(10**9)}
@@ -263,26 +375,36 @@ def main() -> None:
         log = (pg.dir / "gunicorn.log").open("w")
         servers.append(subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{app_port}", "wsgi:app"],
                                         env=env, cwd=ROOT, stderr=log))
-        servers.append(subprocess.Popen(
-            [*gunicorn, "--bind", f"127.0.0.1:{bare_port}", "--chdir", str(ROOT / "benchmarks"),
-             "participant_flow:bare_app"], env={**env, "BARE_TOKEN": token}, cwd=ROOT, stderr=log))
-        wait_for(app_port)
-        wait_for(bare_port)
-        # one warm-up flow each (imports, first connections)
-        drive(app_port, surveyapp_flow, token, 1, 1)
-        drive(bare_port, bare_flow, token, 1, 1)
+        for port, name in ((bare_port, "bare_app"), (same_port, "stateful_bare_app")):
+            servers.append(subprocess.Popen(
+                [*gunicorn, "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT / "benchmarks"),
+                 f"participant_flow:{name}"], env={**env, "BARE_TOKEN": token}, cwd=ROOT, stderr=log))
+        runs = {  # name: (port, flow)
+            "surveyapp, picker + form + post": (app_port, surveyapp_flow),
+            "surveyapp, form + post": (app_port, surveyapp_form_flow),
+            "bare, form + post": (bare_port, bare_flow),
+            "bare with surveyapp's statements, form + post": (same_port, bare_flow),
+        }
+        for port, flow in runs.values():
+            wait_for(port)
+            drive(port, flow, token, 1, 1)  # one warm-up flow each (imports, first connections)
 
         print(f"{args.clients} clients, {args.seconds:g} s per turn, 2 sync gunicorn workers each, "
               f"{os.cpu_count()} cores")
-        ratios = []
+        rates: dict[str, list[float]] = {name: [] for name in runs}
         for turn in range(1, args.turns + 1):
-            app_rate, app_failed = drive(app_port, surveyapp_flow, token, args.clients, args.seconds)
-            bare_rate, bare_failed = drive(bare_port, bare_flow, token, args.clients, args.seconds)
-            ratios.append(app_rate / bare_rate)
-            print(f"  turn {turn}: surveyapp {app_rate:7.1f} flows/s ({app_failed} failed)   "
-                  f"bare {bare_rate:7.1f} flows/s ({bare_failed} failed)   ratio {ratios[-1]:.2f}")
-        print(f"ratio surveyapp/bare  min {min(ratios):.2f}  median {statistics.median(ratios):.2f}  "
-              f"max {max(ratios):.2f}")
+            line = []
+            for name, (port, flow) in runs.items():
+                rate, failed = drive(port, flow, token, args.clients, args.seconds)
+                rates[name].append(rate)
+                line.append(f"{name}: {rate:.1f}/s" + (f" ({failed} failed)" if failed else ""))
+            print(f"  turn {turn}: " + "; ".join(line))
+        for name, against in (("surveyapp, form + post", "bare, form + post"),
+                              ("surveyapp, picker + form + post", "bare, form + post"),
+                              ("surveyapp, form + post", "bare with surveyapp's statements, form + post")):
+            ratios = [a / b for a, b in zip(rates[name], rates[against], strict=True)]
+            print(f"ratio {name} / {against}:  min {min(ratios):.2f}  "
+                  f"median {statistics.median(ratios):.2f}  max {max(ratios):.2f}")
         for server in servers:
             server.terminate()
             server.wait(timeout=30)

@@ -153,8 +153,17 @@ def _catalog_files(directory: str | Path) -> tuple[str, ...]:
 
 def catalog_stamps(directory: str | Path) -> tuple:
     """The modification times of every catalog file: a page kept per process is kept under
-    them, so that a changed translation is shown as soon as the app reads it."""
-    return _stamps(_catalog_files(directory))
+    them, so that a changed translation is shown as soon as the app reads it. Read once per
+    request."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return _stamps(_catalog_files(directory))
+    read = request.environ.setdefault("surveyapp.catalog_stamps", {})
+    stamps = read.get(str(directory))
+    if stamps is None:
+        stamps = read[str(directory)] = _stamps(_catalog_files(directory))
+    return stamps
 
 
 def _stamps(files: tuple[str, ...]) -> tuple:

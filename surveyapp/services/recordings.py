@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..audio import EXTENSIONS, duration_ms, sniff_audio
 from ..extensions import db
@@ -110,31 +112,63 @@ def recordings_of(language: str) -> dict[tuple[str, str], Recording]:
     return {(r.text_hash, r.status): r for r in rows}
 
 
+#: how long a server process keeps the published recordings it read: a recording published or
+#: withdrawn through another process reaches this one's pages within this time, through this
+#: process at once
+PUBLISHED_SECONDS = 5.0
+_PUBLISHED = "surveyapp.published_recordings"
+
+
 def published_audio(language: str) -> dict[str, str]:
-    """``{text_hash: content_hash}`` of the published recordings of a language, once per request."""
-    # kept with the request, not in g: an app context can outlive many requests (tests, commands)
-    cache = request.environ.setdefault("surveyapp.published_audio", {}) if has_request_context() else {}
-    if language not in cache:
-        rows = db.session.execute(select(Recording.text_hash, Recording.content_hash).filter_by(
-            language=language, status=RecordingStatus.PUBLISHED.value))
-        cache[language] = {text: content for text, content in rows}
-    return cache[language]
+    """``{text_hash: content_hash}`` of the published recordings of a language.
+
+    Every answer page asks for them (its read-aloud buttons), so every language's are read in
+    one query and kept per app and process for :data:`PUBLISHED_SECONDS`, and dropped as soon
+    as this process changes a recording.
+    """
+    kept = current_app.extensions.get(_PUBLISHED)
+    now = time.monotonic()
+    if kept is None or now - kept[0] >= PUBLISHED_SECONDS:
+        rows = db.session.execute(select(Recording.language, Recording.text_hash, Recording.content_hash)
+                                  .filter_by(status=RecordingStatus.PUBLISHED.value))
+        by_language: dict[str, dict[str, str]] = {}
+        for lang, digest, content in rows:
+            by_language.setdefault(lang, {})[digest] = content
+        kept = current_app.extensions[_PUBLISHED] = (now, by_language)
+    return kept[1].get(language, {})
 
 
 def published_recordings_of(texts: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """``{(language, text_hash): content_hash}`` of the published recordings among ``texts``
-    (pairs of language and text hash), in one query."""
-    if not texts:
-        return {}
-    rows = db.session.execute(
-        select(Recording.language, Recording.text_hash, Recording.content_hash).where(
-            Recording.status == RecordingStatus.PUBLISHED.value,
-            Recording.language.in_({language for language, _ in texts}),
-            Recording.text_hash.in_({digest for _, digest in texts}),
-        )
-    )
-    wanted = set(texts)
-    return {(language, digest): content for language, digest, content in rows if (language, digest) in wanted}
+    (pairs of language and text hash)."""
+    found = {}
+    for lang, digest in texts:
+        content = published_audio(lang).get(digest)
+        if content is not None:
+            found[lang, digest] = content
+    return found
+
+
+def _note_recording_change(session: Session, *_args) -> None:
+    if any(isinstance(obj, Recording) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_PUBLISHED] = True
+
+
+def _note_recording_bulk_change(state) -> None:
+    if not state.is_select and any(m.class_ is Recording for m in state.all_mappers):
+        state.session.info[_PUBLISHED] = True
+
+
+def _forget_published(session: Session) -> None:
+    """A change of a recording is committed in this process: its pages read them anew."""
+    if session.info.pop(_PUBLISHED, False) and has_app_context():
+        current_app.extensions.pop(_PUBLISHED, None)
+
+
+if not event.contains(Session, "after_commit", _forget_published):
+    event.listen(Session, "before_flush", _note_recording_change)
+    event.listen(Session, "do_orm_execute", _note_recording_bulk_change)
+    event.listen(Session, "after_commit", _forget_published)
 
 
 def find_audio(content_hash: str) -> Recording | None:

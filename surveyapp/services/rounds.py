@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
+from flask import current_app
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager, defer, joinedload
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload
 
 from ..extensions import db
 from ..models import Organisation, QuestionnaireVersion, Round, SurveyLink
+from ..questionnaire import Questionnaire
+from .questionnaires import definition_of
 
 
 def find_round(questionnaire_key: str, name: str) -> Round | None:
@@ -76,3 +80,68 @@ def _link_and_version():
                      defer(QuestionnaireVersion.definition))
         )
     return _link_and_version_query
+
+
+#: answering links kept per app and process (see :func:`answering_link`); then it starts afresh
+MAX_KEPT_LINKS = 1024
+_KEPT_LINKS = "surveyapp.answering_links"
+_kept_lock = threading.Lock()
+_stamp_query = None
+
+
+def answering_link(token: str) -> tuple[SurveyLink, QuestionnaireVersion | None, Questionnaire | None] | None:
+    """The link of an answer page with its round and organisation, the current version of its
+    questionnaire and that version's questionnaire; None for an unknown token.
+
+    Every answer page asks for them, so they are kept per app and process and checked with one
+    row of plain columns per request: the link's round, organisation and role, the round's
+    state and dates, and the current version and its content. While the row is unchanged the
+    kept objects are returned, detached from the database session: read them, never change
+    them (staff pages use :func:`find_link_and_version`).
+    """
+    stamp = db.session.connection().execute(_link_stamp(), {"token": token}).first()
+    if stamp is None:
+        return None
+    kept_links = current_app.extensions.setdefault(_KEPT_LINKS, {})
+    kept = kept_links.get(token)
+    if kept is not None and kept[0] == tuple(stamp):
+        return kept[1]
+    # read through a session of their own on the same connection: the request's own objects
+    # (and its identity map) are not touched, and the kept ones belong to no session
+    with Session(bind=db.session.connection()) as reading:
+        row = reading.execute(_link_and_version(), {"token": token}).first()
+        if row is None:
+            return None
+        link, version = row
+        questionnaire = definition_of(version) if version is not None else None
+        reading.expunge_all()
+    found = (link, version, questionnaire)
+    with _kept_lock:
+        if len(kept_links) >= MAX_KEPT_LINKS:
+            kept_links.clear()
+        kept_links[token] = (_stamp_of(link, version), found)
+    return found
+
+
+def _stamp_of(link: SurveyLink, version: QuestionnaireVersion | None) -> tuple:
+    """The stamp row of :func:`_link_stamp` for loaded objects (what they were read as)."""
+    round_ = link.round
+    return (link.round_id, link.organisation_id, link.role, round_.questionnaire_key, round_.state,
+            round_.opens_on, round_.closes_on, version.id if version else None,
+            version.content_hash if version else None)
+
+
+def _link_stamp():
+    global _stamp_query
+    if _stamp_query is None:
+        _stamp_query = (
+            select(SurveyLink.round_id, SurveyLink.organisation_id, SurveyLink.role,
+                   Round.questionnaire_key, Round.state, Round.opens_on, Round.closes_on,
+                   QuestionnaireVersion.id, QuestionnaireVersion.content_hash)
+            .join(Round, Round.id == SurveyLink.round_id)
+            .outerjoin(QuestionnaireVersion,
+                       (QuestionnaireVersion.questionnaire_key == Round.questionnaire_key)
+                       & QuestionnaireVersion.is_current)
+            .where(SurveyLink.token == bindparam("token"))
+        )
+    return _stamp_query

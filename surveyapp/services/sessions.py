@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..errors import DATABASE_UNAVAILABLE
 from ..extensions import db
@@ -72,15 +72,12 @@ class ServerSessionInterface(SessionInterface):
         if not token or len(token) > 128:
             return ServerSession()
         # a plain row, not an ORM object: read on every request
-        table = StoredSession.__table__
-        row = db.session.execute(
-            select(table.c.account_id, table.c.data, table.c.expires_at).where(table.c.id == _digest(token))
-        ).first()
+        row = db.session.connection().execute(_READ, {"id": _digest(token)}).first()
         if row is None:
             return ServerSession()
         if row.expires_at <= utcnow():
             staff = row.account_id is not None
-            db.session.execute(delete(table).where(table.c.id == _digest(token)))
+            db.session.execute(delete(_table).where(_table.c.id == _digest(token)))
             db.session.commit()
             return ServerSession(expired=staff)
         try:
@@ -133,12 +130,7 @@ class ServerSessionInterface(SessionInterface):
             return
         now = utcnow()
         account_id = _account_id(user_key)
-        if account_id is None:
-            expires_at = now + timedelta(hours=app.config["SESSION_IDLE_HOURS"])
-        elif session.expires_at is not None and _account_id(session.login_key) == account_id:
-            expires_at = session.expires_at  # the same login goes on (a new password keeps its end)
-        else:
-            expires_at = now + timedelta(hours=app.config["STAFF_SESSION_HOURS"])
+        expires_at = _expiry(app, session, account_id, now)
         data = self.serializer.dumps(dict(session))
         if session.token is None:
             session.token = secrets.token_urlsafe(32)
@@ -148,12 +140,9 @@ class ServerSessionInterface(SessionInterface):
         else:
             # one UPDATE, no read first: a row ended meanwhile (a new password elsewhere)
             # matches nothing and is not revived
-            table = StoredSession.__table__
-            updated = db.session.execute(
-                update(table)
-                .where(table.c.id == _digest(session.token))
-                .values(data=data, account_id=account_id, expires_at=expires_at)
-            )
+            updated = db.session.connection().execute(_UPDATE, {
+                "session_id": _digest(session.token), "data": data, "account_id": account_id,
+                "expires_at": expires_at})
             if updated.rowcount == 0:
                 db.session.commit()
                 response.delete_cookie(name, domain=domain, path=path)
@@ -170,6 +159,44 @@ class ServerSessionInterface(SessionInterface):
             secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app),
         )
+
+
+_table = StoredSession.__table__
+#: the statements of every request, built once
+_READ = select(_table.c.account_id, _table.c.data, _table.c.expires_at).where(_table.c.id == bindparam("id"))
+#: (the columns to set come as parameters of their own names)
+_UPDATE = update(_table).where(_table.c.id == bindparam("session_id"))
+
+
+def _expiry(app: Flask, session: ServerSession, account_id: int | None, now: datetime) -> datetime:
+    if account_id is None:
+        return now + timedelta(hours=app.config["SESSION_IDLE_HOURS"])
+    if session.expires_at is not None and _account_id(session.login_key) == account_id:
+        return session.expires_at  # the same login goes on (a new password keeps its end)
+    return now + timedelta(hours=app.config["STAFF_SESSION_HOURS"])
+
+
+def write_in_transaction() -> None:
+    """Writes the changed session in the caller's transaction, so that one commit stores the
+    caller's rows and the session (the end of the request then writes nothing for it).
+
+    Only a stored session whose login stays the same is written so: a new session needs its
+    cookie, and a login, a logout or an emptied session are left to the end of the request.
+    """
+    from flask import current_app, session
+
+    if (not isinstance(session, ServerSession) or session.unavailable is not None
+            or session.token is None or not session.modified or session.ended or not session
+            or session.permanent or session.get(USER_KEY) != session.login_key):
+        return
+    account_id = _account_id(session.login_key)
+    expires_at = _expiry(current_app, session, account_id, utcnow())
+    updated = db.session.connection().execute(_UPDATE, {
+        "session_id": _digest(session.token), "data": ServerSessionInterface.serializer.dumps(dict(session)),
+        "account_id": account_id, "expires_at": expires_at})
+    if updated.rowcount:  # else ended meanwhile: the end of the request forgets its cookie
+        session.modified = False
+        session.expires_at = expires_at
 
 
 def request_had_cookie(name: str) -> bool:

@@ -167,6 +167,10 @@ def _insert_ignoring_used_uuid():
     return insert
 
 
+#: the response's INSERT of each dialect, built once (the columns come as parameters)
+_insert_statements: dict = {}
+
+
 def _insert(dialect_insert, sub: Submission, uuid: str, answers: list) -> Response | None:
     """Stores the response and its answers; None (nothing written) when the uuid is used.
 
@@ -174,10 +178,12 @@ def _insert(dialect_insert, sub: Submission, uuid: str, answers: list) -> Respon
     its columns are the ones just written, its relationships load when asked for.
     """
     values = _response_values(sub, uuid)
-    response_id = db.session.execute(
-        dialect_insert(Response.__table__).values(**values)
-        .on_conflict_do_nothing(index_elements=["uuid"]).returning(Response.__table__.c.id)
-    ).scalar()
+    statement = _insert_statements.get(dialect_insert)
+    if statement is None:
+        statement = _insert_statements[dialect_insert] = (
+            dialect_insert(Response.__table__).on_conflict_do_nothing(index_elements=["uuid"])
+            .returning(Response.__table__.c.id))
+    response_id = db.session.execute(statement, values).scalar()
     if response_id is None:
         return None
     if answers:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from ..extensions import db
 from ..models import FailedAttempt
@@ -164,9 +164,9 @@ class RateLimit(Throttle):
 
     def exceeded(self, value: str, now: datetime | None = None) -> bool:
         since = (now or utcnow()) - self.window
-        recent = select(func.count()).select_from(FailedAttempt).where(*self._where(value),
-                                                                       FailedAttempt.at > since)
-        return db.session.scalar(recent) >= self.limit
+        count = db.session.connection().execute(_RECENT, {"scope": self.scope, "key": self._key(value),
+                                                          "since": since, "limit": self.limit}).scalar()
+        return count >= self.limit
 
     def add(self, value: str, now: datetime | None = None) -> None:
         now = now or utcnow()
@@ -175,8 +175,17 @@ class RateLimit(Throttle):
             db.session.execute(delete(FailedAttempt).where(FailedAttempt.scope == self.scope,
                                                            FailedAttempt.at <= now - self.window))
             _purged_at[self.scope] = time.monotonic()
-        db.session.execute(insert(FailedAttempt.__table__).values(scope=self.scope, key=self._key(value),
-                                                                  at=now))
+        db.session.connection().execute(_ADD, {"scope": self.scope, "key": self._key(value), "at": now})
+
+
+#: a rate limit's statements, built once (asked with every answer through an open link); the
+#: count stops at the limit, however many rows there are
+_RECENT = select(func.count()).select_from(
+    select(FailedAttempt.id)
+    .where(FailedAttempt.scope == bindparam("scope"), FailedAttempt.key == bindparam("key"),
+           FailedAttempt.at > bindparam("since"))
+    .limit(bindparam("limit")).subquery())
+_ADD = insert(FailedAttempt.__table__)
 
 
 def pin_throttle(secret: str) -> Throttle:

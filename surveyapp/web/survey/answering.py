@@ -51,6 +51,7 @@ from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
 from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
+from ...services.sessions import write_in_transaction
 from ...services.submissions import Submission, SubmissionError, check, is_stored, record
 from ...translations import catalog_stamps
 from ..forms import SurveyForm, attribute, make_survey_form
@@ -343,7 +344,8 @@ def show_form(ctx: AnsweringContext):
             db.session.commit()
             return render_form(ctx, form, errors)
     page = render_form(ctx)
-    db.session.commit()  # a new turn, if this browser had none
+    write_in_transaction()  # a new turn, if this browser had none
+    db.session.commit()
     return page
 
 
@@ -427,6 +429,7 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
         db.session.commit()
         return redirect(_with_draft(page_url(ctx.language), draft_id) + "#error-summary")
     end_turn()
+    write_in_transaction()  # the answer and the turn's end in one commit
     db.session.commit()
     return None
 

@@ -14,7 +14,7 @@ from ...i18n import LANGUAGES, available_languages, preferred_language
 from ...models import Organisation, QuestionnaireVersion, Round
 from ...services.kiosk import count_kiosk_answer
 from ...services.questionnaires import definition_of
-from ...services.rounds import find_link, find_link_and_version
+from ...services.rounds import answering_link
 from ...services.submissions import SubmissionError, record
 from . import blueprint
 from .answering import (
@@ -83,12 +83,10 @@ def filled_in_by_staff() -> NotFound:
 
 def _open_link(token: str):
     """The link, its current questionnaire version and definition; 404 or 410 otherwise."""
-    link, version = find_link_and_version(token)
-    if link is None:
+    found = answering_link(token)
+    if found is None or found[1] is None:
         raise not_found()
-    if version is None:
-        raise not_found()
-    questionnaire = definition_of(version)
+    link, version, questionnaire = found
     if not questionnaire.answered_through_links:
         raise filled_in_by_staff()
     if not link.round.accepts_answers(date.today()):
@@ -174,7 +172,7 @@ def submit(token: str, language: str):
 
 @blueprint.get("/<token>/<language>/tack")
 def thanks(token: str, language: str):
-    if find_link(token) is None:
+    if answering_link(token) is None:
         raise not_found()
     return render_template("survey/thanks.html", again_url=url_for(".choose_language", token=token))
 
