@@ -59,6 +59,21 @@ ANSWERS = {**BASE_ANSWERS, "kommentar": "Bra stöd."}
 # ---- the bare app (run by gunicorn as ``participant_flow:bare_app``) ----------------------
 
 
+def store_response(cur, form, round_id: int, organisation_id: int, version_id: int) -> None:
+    """The bare apps' post: one INSERT of the response and one executemany of its answers."""
+    cur.execute(
+        "INSERT INTO responses (uuid, round_id, version_id, organisation_id, language,"
+        " submitted_at, channel) VALUES (%s, %s, %s, %s, 'sv', now(), 'self') RETURNING id",
+        (form["response_uuid"], round_id, version_id, organisation_id))
+    response_id = cur.fetchone()[0]
+    cur.executemany(
+        "INSERT INTO answers (response_id, question_key, row_key, code, number, text)"
+        " VALUES (%s, %s, '', %s, %s, %s)",
+        [(response_id, key, None if key == "kommentar" else value,
+          int(value) if value.isdigit() else None, value if key == "kommentar" else None)
+         for key, value in form.items() if key in ANSWERS])
+
+
 def make_bare_app():
     """A Flask app with nothing but a form page and the INSERTs of one response."""
     import psycopg
@@ -92,17 +107,7 @@ def make_bare_app():
         conn = connection()
         round_id, organisation_id, version_id = state["ids"]
         with conn.cursor() as cur:
-            cur.execute(
-                "INSERT INTO responses (uuid, round_id, version_id, organisation_id, language,"
-                " submitted_at, channel) VALUES (%s, %s, %s, %s, 'sv', now(), 'self') RETURNING id",
-                (request.form["response_uuid"], round_id, version_id, organisation_id))
-            response_id = cur.fetchone()[0]
-            cur.executemany(
-                "INSERT INTO answers (response_id, question_key, row_key, code, number, text)"
-                " VALUES (%s, %s, '', %s, %s, %s)",
-                [(response_id, key, None if key == "kommentar" else value,
-                  int(value) if value.isdigit() else None, value if key == "kommentar" else None)
-                 for key, value in request.form.items() if key in ANSWERS])
+            store_response(cur, request.form, round_id, organisation_id, version_id)
         conn.commit()
         return redirect("/tack")
 
@@ -183,17 +188,7 @@ def make_stateful_bare_app():
         with conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM failed_attempts WHERE scope = 'open_link' AND key = %s"
                         " AND at > now() - interval '1 hour'", (limited,))
-            cur.execute(
-                "INSERT INTO responses (uuid, round_id, version_id, organisation_id, language,"
-                " submitted_at, channel) VALUES (%s, %s, %s, %s, 'sv', now(), 'self') RETURNING id",
-                (request.form["response_uuid"], round_id, version_id, organisation_id))
-            response_id = cur.fetchone()[0]
-            cur.executemany(
-                "INSERT INTO answers (response_id, question_key, row_key, code, number, text)"
-                " VALUES (%s, %s, '', %s, %s, %s)",
-                [(response_id, key, None if key == "kommentar" else value,
-                  int(value) if value.isdigit() else None, value if key == "kommentar" else None)
-                 for key, value in request.form.items() if key in ANSWERS])
+            store_response(cur, request.form, round_id, organisation_id, version_id)
             cur.execute("INSERT INTO failed_attempts (scope, key, at) VALUES ('open_link', %s, now())",
                         (limited,))
         data.pop("turn")
@@ -213,13 +208,9 @@ if os.environ.get("BARE_TOKEN"):
 
 
 def surveyapp_flow(client: Browser, token: str) -> bool:
+    """The language picker, then the form and post."""
     client.request("GET", f"/s/{token}")
-    status, _headers, page = client.request("GET", f"/s/{token}/sv")
-    if status != 200:
-        return False
-    body = [*hidden_fields(page), *ANSWERS.items()]
-    status, headers, _text = client.request("POST", f"/s/{token}/sv", body)
-    return status == 302 and headers.get("Location", "").endswith("/tack")
+    return surveyapp_form_flow(client, token)
 
 
 def surveyapp_form_flow(client: Browser, token: str) -> bool:
