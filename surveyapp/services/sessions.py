@@ -140,10 +140,7 @@ class ServerSessionInterface(SessionInterface):
         else:
             # one UPDATE, no read first: a row ended meanwhile (a new password elsewhere)
             # matches nothing and is not revived
-            updated = db.session.connection().execute(_UPDATE, {
-                "session_id": _digest(session.token), "data": data, "account_id": account_id,
-                "expires_at": expires_at})
-            if updated.rowcount == 0:
+            if not _update(session, data, account_id, expires_at):
                 db.session.commit()
                 response.delete_cookie(name, domain=domain, path=path)
                 return
@@ -166,6 +163,13 @@ _table = StoredSession.__table__
 _READ = select(_table.c.account_id, _table.c.data, _table.c.expires_at).where(_table.c.id == bindparam("id"))
 #: (the columns to set come as parameters of their own names)
 _UPDATE = update(_table).where(_table.c.id == bindparam("session_id"))
+
+
+def _update(session: ServerSession, data: str, account_id: int | None, expires_at: datetime) -> bool:
+    """Writes a stored session's row; False when it has ended meanwhile (nothing is revived)."""
+    return bool(db.session.connection().execute(_UPDATE, {
+        "session_id": _digest(session.token), "data": data, "account_id": account_id,
+        "expires_at": expires_at}).rowcount)
 
 
 def _expiry(app: Flask, session: ServerSession, account_id: int | None, now: datetime) -> datetime:
@@ -191,10 +195,9 @@ def write_in_transaction() -> None:
         return
     account_id = _account_id(session.login_key)
     expires_at = _expiry(current_app, session, account_id, utcnow())
-    updated = db.session.connection().execute(_UPDATE, {
-        "session_id": _digest(session.token), "data": ServerSessionInterface.serializer.dumps(dict(session)),
-        "account_id": account_id, "expires_at": expires_at})
-    if updated.rowcount:  # else ended meanwhile: the end of the request forgets its cookie
+    data = ServerSessionInterface.serializer.dumps(dict(session))
+    # a row ended meanwhile is left to the end of the request, which forgets its cookie
+    if _update(session, data, account_id, expires_at):
         session.modified = False
         session.expires_at = expires_at
 
