@@ -138,17 +138,6 @@ def published_audio(language: str) -> dict[str, str]:
     return kept[1].get(language, {})
 
 
-def published_recordings_of(texts: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """``{(language, text_hash): content_hash}`` of the published recordings among ``texts``
-    (pairs of language and text hash)."""
-    found = {}
-    for lang, digest in texts:
-        content = published_audio(lang).get(digest)
-        if content is not None:
-            found[lang, digest] = content
-    return found
-
-
 def _note_recording_change(session: Session, *_args) -> None:
     if any(isinstance(obj, Recording) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info[_PUBLISHED] = True

@@ -44,28 +44,12 @@ def get_or_create_link(round_: Round, organisation: Organisation, role: str | No
     return link
 
 
-def find_link(token: str) -> SurveyLink | None:
-    """The link with its round and organisation, in one query (every answer page needs all three)."""
-    return db.session.scalar(
-        select(SurveyLink)
-        .filter_by(token=token)
-        .options(joinedload(SurveyLink.round), joinedload(SurveyLink.organisation))
-    )
-
-
-def find_link_and_version(token: str) -> tuple[SurveyLink | None, QuestionnaireVersion | None]:
-    """The link with its round and organisation, and the current version of its round's
-    questionnaire, in one query (the version's definition is read only when it is needed:
-    a version's built questionnaire is kept per process)."""
-    row = db.session.execute(_link_and_version(), {"token": token}).first()
-    return (None, None) if row is None else (row[0], row[1])
-
-
 _link_and_version_query = None
 
 
 def _link_and_version():
-    """The query of :func:`find_link_and_version`, built once per process (asked on every
+    """The link with its round and organisation, and the current version of its round's
+    questionnaire (its definition read only when needed), built once per process (asked on every
     answer page)."""
     global _link_and_version_query
     if _link_and_version_query is None:
@@ -97,14 +81,15 @@ def answering_link(token: str) -> tuple[SurveyLink, QuestionnaireVersion | None,
     row of plain columns per request: the link's round, organisation and role, the round's
     state and dates, and the current version and its content. While the row is unchanged the
     kept objects are returned, detached from the database session: read them, never change
-    them (staff pages use :func:`find_link_and_version`).
+    them.
     """
-    stamp = db.session.connection().execute(_link_stamp(), {"token": token}).first()
-    if stamp is None:
+    row = db.session.connection().execute(_link_stamp(), {"token": token}).first()
+    if row is None:
         return None
+    stamp = tuple(row)
     kept_links = current_app.extensions.setdefault(_KEPT_LINKS, {})
     kept = kept_links.get(token)
-    if kept is not None and kept[0] == tuple(stamp):
+    if kept is not None and kept[0] == stamp:
         return kept[1]
     # read through a session of their own on the same connection: the request's own objects
     # (and its identity map) are not touched, and the kept ones belong to no session
@@ -119,16 +104,8 @@ def answering_link(token: str) -> tuple[SurveyLink, QuestionnaireVersion | None,
     with _kept_lock:
         if len(kept_links) >= MAX_KEPT_LINKS:
             kept_links.clear()
-        kept_links[token] = (_stamp_of(link, version), found)
+        kept_links[token] = (stamp, found)
     return found
-
-
-def _stamp_of(link: SurveyLink, version: QuestionnaireVersion | None) -> tuple:
-    """The stamp row of :func:`_link_stamp` for loaded objects (what they were read as)."""
-    round_ = link.round
-    return (link.round_id, link.organisation_id, link.role, round_.questionnaire_key, round_.state,
-            round_.opens_on, round_.closes_on, version.id if version else None,
-            version.content_hash if version else None)
 
 
 def _link_stamp():

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from ...i18n import LANGUAGES
 from ...questionnaire.loader import PICTURE_TYPES
 from ...readaloud import spoken_intro, spoken_option, spoken_question, text_hash
-from ...services.recordings import find_audio, published_audio, published_recordings_of
+from ...services.recordings import find_audio, published_audio
 from . import blueprint
 
 #: a day: pictures change with a questionnaire edit, rarely
@@ -81,11 +81,10 @@ def media_state(language: str) -> tuple:
 
 
 def language_name_recordings(languages: list[str]) -> tuple:
-    """The published recordings of each language's own name, in one query (a language picker's
-    read-aloud buttons; a kept picker is kept under them)."""
-    names = [(code, text_hash(LANGUAGES[code])) for code in languages if code in LANGUAGES]
-    found = published_recordings_of(names)
-    return tuple(found.get(pair) for pair in names)
+    """The published recordings of each language's own name (a language picker's read-aloud
+    buttons; a kept picker is kept under them)."""
+    return tuple(published_audio(code).get(text_hash(LANGUAGES[code])) for code in languages
+                 if code in LANGUAGES)
 
 
 def picture_url(filename: str | None) -> str | None:
