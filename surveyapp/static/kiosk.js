@@ -1,5 +1,5 @@
 /* Kiosk mode: back to the language picker when the tablet is left alone (unfinished answers
-   are dropped with the page), after a visible countdown with "Jag är kvar" on the form; and
+   are dropped with the page), after a visible countdown with "Jag är kvar" on the form (its sentences can be listened to); and
    never show a page restored from the browser's memory. Touching, typing, scrolling and
    listening to read-aloud count as activity. */
 (function () {
@@ -16,16 +16,11 @@
 
   function goHome() { window.location.replace(home); }
 
-  function localDigits(n) {
-    var text = dialog.querySelector("[data-template]");
-    var digits = text.dataset.digits || "0123456789";
-    return String(n).replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
-  }
-
   function tick() {
     var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-    var text = dialog.querySelector("[data-template]");
-    text.textContent = text.dataset.template.replace("{n}", localDigits(left));
+    var countdown = document.getElementById("idle-countdown");
+    var digits = countdown.dataset.digits || "0123456789";
+    countdown.textContent = String(left).replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
     if (left === 0) goHome();
   }
 

@@ -4,6 +4,7 @@ without network wait in the tablet and are stored exactly once when it returns."
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -119,7 +120,11 @@ def test_idle_countdown_warns_and_jag_ar_kvar_keeps_the_answers(live_server, liv
     warning = tablet.get_by_role("alertdialog")
     expect(warning).to_be_visible(timeout=8000)
     expect(warning).to_contain_text("Är du kvar?")
-    expect(tablet.locator("#idle-warning-text")).to_contain_text("sekunder")
+    expect(tablet.locator("#idle-warning-text")).to_have_text(
+        "Enkäten börjar snart om. Svaren du har gett försvinner då.")
+    expect(tablet.locator("#idle-countdown")).to_have_text(re.compile(r"^[12]$"))
+    # every sentence of the warning has its speaker button
+    assert warning.locator("button.speak").count() == 3
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tablet.screenshot(path=str(SCREENSHOTS / "kiosk-idle-warning.png"))  # the viewport: the overlay is fixed
     tablet.get_by_role("button", name="Jag är kvar").click()

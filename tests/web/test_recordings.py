@@ -92,6 +92,41 @@ def test_every_speaker_button_on_the_participant_page_reads_a_listed_text(client
     assert spoken and spoken <= listed
 
 
+def test_the_kiosk_idle_warning_can_be_heard_sentence_by_sentence(client):
+    """A participant who cannot read hears the whole warning: every sentence of it is a text
+    to record, with its speaker button on the kiosk's form, and its recording plays there."""
+    from html import unescape
+
+    from surveyapp.services.accounts import set_pin
+
+    round_ = factories.round_("avslutningsenkat")
+    account = factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"])
+    set_pin(account, "2468")
+    db.session.commit()
+    factories.login(client, account)
+    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
+    page = client.get("/kiosk/ti").text
+    warning = page[page.index('id="idle-warning"'):page.index('id="idle-warning-stay"')]
+    spoken = [unescape(part.split('"', 1)[0]) for part in warning.split('data-speak="')[1:]]
+    listed = {t.source: t for t in spoken_texts(_questionnaire(), "ti")}
+    sentences = ["Är du kvar?", "Enkäten börjar snart om. Svaren du har gett försvinner då.",
+                 "Tryck på Jag är kvar för att fortsätta svara."]
+    assert spoken == [listed[source].text for source in sentences]
+    assert spoken[1] != sentences[1]  # in Tigrinya
+
+    # its recording, made on the recording page, plays in the warning
+    factories.login(client, factories.user("projektledning@example.org", "projektledning"))
+    url = "/staff/inlasning/avslutningsenkat/ti"
+    _upload(client, url, listed[sentences[1]].hash, wav())
+    client.post(url, data={"action": "publish", "text": listed[sentences[1]].hash})
+    recording = db.session.scalar(select(Recording))
+    factories.login(client, account)
+    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
+    warning = client.get("/kiosk/ti").text.split('id="idle-warning"', 1)[1]
+    assert warning.count("data-audio=") == 1
+    assert f'data-audio="/s/ljud/{recording.content_hash}"' in warning
+
+
 def test_an_uploaded_recording_plays_once_published_and_only_for_its_text(client):
     _staff(client)
     link = factories.link()

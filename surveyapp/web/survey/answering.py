@@ -470,6 +470,7 @@ def shared_tablet_hooks(blueprint: Blueprint) -> None:
             if language not in LANGUAGES:
                 abort(404)
             g.language = language
+            refresh()  # a locale looked up before this point is looked up again
 
     blueprint.before_request(keep_session_for_offline_copy)
 
