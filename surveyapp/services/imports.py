@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..exports.csv_text import restore
@@ -326,9 +326,8 @@ def _import_rows(questionnaire_key: str, version, round_name: str, header: list[
     round_, created = get_or_create_round(questionnaire_key, round_name.strip())
     organisations: dict[str, Organisation | None] = {}
     used_organisations: dict[int, Organisation] = {}
-    store = _Store(round_, questionnaire_key)
-    #: response ids the file gave, with their row (ids made up here are unique anyway)
-    seen_ids: dict[str, int] = {}
+    seen_ids = _SeenIds()
+    store = _Store(round_, questionnaire_key, seen_ids)
     without_id = 0
     valid = 0
 
@@ -396,10 +395,11 @@ def _import_rows(questionnaire_key: str, version, round_name: str, header: list[
             elif not created and not round_.covers(organisation.id):
                 row_errors["organisation"] = Message(NOT_IN_ROUND, {"round": round_.name, "value": name})
             if uuid is not None and given_id:
-                if uuid in seen_ids:
-                    row_errors["response_id"] = Message(DUPLICATE_ID, {"row": seen_ids[uuid]})
-                else:
-                    seen_ids[uuid] = number
+                duplicate = seen_ids.add(uuid, number)
+                if duplicate is not None:
+                    row_errors["response_id"] = duplicate
+                elif seen_ids.full:
+                    store.fail(seen_ids.flush())
             if row_errors:
                 store.fail([RowError(number, column, message) for column, message in row_errors.items()])
             else:
@@ -421,22 +421,83 @@ def _import_rows(questionnaire_key: str, version, round_name: str, header: list[
         # a round made by an import holds past answers: closed, and only for the file's kommuner
         round_.organisations = sorted(used_organisations.values(), key=lambda o: o.name)
         round_.close()
+    seen_ids.drop()
     db.session.flush()
     return ImportResult(round_, created, store.stored, valid - store.stored, without_id)
+
+
+class _SeenIds:
+    """The response ids the file gave, with their rows, so that an id given twice is an error
+    naming the first row. The last batch's ids are held here; the ones before it wait in a
+    temporary table of the import's own database session, so memory does not grow with the
+    file (ids made up for rows without one are unique anyway)."""
+
+    TABLE = "import_response_ids"
+
+    def __init__(self):
+        self.pending: dict[str, int] = {}
+        connection = db.session.connection()
+        connection.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE}"
+                                " (uuid TEXT PRIMARY KEY, line INTEGER NOT NULL)"))
+        connection.execute(text(f"DELETE FROM {self.TABLE}"))  # left by a failed import (SQLite)
+
+    def add(self, uuid: str, number: int) -> Message | None:
+        """The error of row ``number`` when an earlier row of this batch gave ``uuid``; the
+        rows of earlier batches are compared in :meth:`flush`."""
+        first = self.pending.setdefault(uuid, number)
+        return Message(DUPLICATE_ID, {"row": first}) if first != number else None
+
+    @property
+    def full(self) -> bool:
+        return len(self.pending) >= BATCH
+
+    def flush(self) -> list[RowError]:
+        """Moves the held ids to the table; returns the errors of those an earlier batch gave."""
+        pending, self.pending = self.pending, {}
+        if not pending:
+            return []
+        connection = db.session.connection()
+        uuids = list(pending)
+        earlier: dict[str, int] = {}
+        if connection.dialect.name == "postgresql":
+            # one array each way: a thousand parameters cost more than the lookup itself
+            earlier.update(connection.exec_driver_sql(
+                f"SELECT uuid, line FROM {self.TABLE} WHERE uuid = ANY(%(uuids)s)", {"uuids": uuids}).all())
+            first = [uuid for uuid in uuids if uuid not in earlier]
+            connection.exec_driver_sql(
+                f"INSERT INTO {self.TABLE} (uuid, line)"
+                " SELECT * FROM unnest(%(uuids)s::text[], %(lines)s::int[])",
+                {"uuids": first, "lines": [pending[uuid] for uuid in first]})
+        else:
+            find = text(f"SELECT uuid, line FROM {self.TABLE} WHERE uuid IN :uuids").bindparams(
+                bindparam("uuids", expanding=True))
+            for start in range(0, len(uuids), 500):
+                earlier.update(connection.execute(find, {"uuids": uuids[start:start + 500]}).all())
+            rows = [(uuid, number) for uuid, number in pending.items() if uuid not in earlier]
+            if rows:
+                connection.exec_driver_sql(f"INSERT INTO {self.TABLE} (uuid, line) VALUES (?, ?)", rows)
+        return [RowError(pending[uuid], "response_id", Message(DUPLICATE_ID, {"row": line}))
+                for uuid, line in earlier.items()]
+
+    def drop(self) -> None:
+        db.session.connection().execute(text(f"DROP TABLE {self.TABLE}"))
 
 
 class _Store:
     """Stores checked rows batch by batch until the first problem; from then on only counts."""
 
-    def __init__(self, round_: Round, questionnaire_key: str):
+    def __init__(self, round_: Round, questionnaire_key: str, seen_ids: _SeenIds):
         self.round = round_
         self.questionnaire_key = questionnaire_key
+        self.seen_ids = seen_ids
         self.pending: list[tuple[int, Submission, str, list, bool]] = []
         self.errors: list[RowError] = []
         self.unreported = 0
         self.stored = 0
 
     def fail(self, errors: list[RowError]) -> None:
+        if not errors:
+            return
         self.pending.clear()  # nothing more will be stored: the transaction is rolled back
         room = MAX_REPORTED - len(self.errors)
         self.errors += errors[:max(room, 0)]
@@ -450,12 +511,14 @@ class _Store:
             self.flush()
 
     def finish(self) -> None:
+        self.fail(self.seen_ids.flush())
         if not self.errors:
             self.flush()
 
     def flush(self) -> None:
         """Stores the pending rows: a response_id stored before in this round is skipped, one
-        stored in another round is an error."""
+        stored in another round is an error, as is one an earlier row of the file gave."""
+        self.fail(self.seen_ids.flush())
         batch, self.pending = self.pending, []
         if not batch:
             return
