@@ -1,6 +1,7 @@
 """Two app servers on one PostgreSQL database work as one, over real HTTP: a login made on
-one is a login on the other, failed logins are counted across both, and an export started on
-one is followed and downloaded on the other."""
+one is a login on the other, failed logins are counted across both, an export started on
+one is followed and downloaded on the other, and a kiosk started on one is answered and
+ended on either."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from contextlib import suppress
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import create_engine, text
 
-from benchmarks.loopback import Browser, hidden_fields
+from benchmarks.loopback import ANSWERS, Browser, hidden_fields
 from surveyapp import create_app
 from surveyapp.extensions import db
 from tests.conftest import BASE_CONFIG, ROOT, private_postgres
@@ -27,6 +29,9 @@ PASSWORD = "ett långt lösenord för test"
 EMAIL = "pl@projekt.example"
 #: another account, whose logins the throttle test leaves alone
 EXPORTER = "export@projekt.example"
+#: the samordnare who starts a kiosk, and the PIN that ends it
+SAMORDNARE = "samordnare@mariestad.example"
+PIN = "2468"
 
 
 def _free_port() -> int:
@@ -45,6 +50,11 @@ def database(tmp_path_factory):
 
             create_account(EMAIL, "projektledning", [], password=PASSWORD)
             create_account(EXPORTER, "projektledning", [], password=PASSWORD)
+            from surveyapp.services.accounts import set_pin
+            from tests import factories
+
+            set_pin(factories.user(SAMORDNARE, "samordnare", password=PASSWORD), PIN)
+            factories.round_("avslutningsenkat", "Mättillfälle 1")
             db.session.commit()
             import_rows(app.test_cli_runner(), tmp_path_factory.mktemp("rows"), "avslutningsenkat",
                         avslutningsenkat_rows(40), "Avslut 2026")
@@ -166,3 +176,50 @@ def test_an_export_started_on_one_server_is_downloaded_on_the_other(servers):
     # and someone without the login gets nothing from either server
     for port in (a, b):
         assert Browser(port).request("GET", job_page + "/file")[0] == 302
+
+
+def test_a_kiosk_started_on_one_server_is_answered_and_ended_on_either(servers, database):
+    a, b = servers
+    tablet = Browser(a)
+    assert _login(tablet, PASSWORD, SAMORDNARE)[0] == 302
+    status, _headers, page = tablet.request("GET", "/kiosk/starta")
+    assert status == 200
+    round_id = re.search(r'<option value="(\d+)"[^>]*>[^<]*Mättillfälle 1', page).group(1)
+    organisation_id = re.search(r'<select[^>]*name="organisation".*?<option value="(\d+)"', page,
+                                re.S).group(1)
+    body = {**dict(hidden_fields(page)), "round": round_id, "organisation": organisation_id}
+    status, headers, _page = tablet.request("POST", "/kiosk/starta", body)
+    assert status == 302 and headers["Location"].endswith("/kiosk/")
+
+    # the picker and the form come from B, the answer goes to A, the thanks from B
+    status, _headers, page = _on(tablet, b).request("GET", "/kiosk/")
+    assert status == 200 and 'href="/kiosk/sv"' in page
+    status, _headers, form = tablet.request("GET", "/kiosk/sv")
+    assert status == 200 and 'id="idle-warning"' in form
+    answered = [*hidden_fields(form), *ANSWERS.items()]
+    status, headers, _page = _on(tablet, a).request("POST", "/kiosk/sv", answered)
+    assert status == 302 and headers["Location"].endswith("/kiosk/tack")
+    status, _headers, page = _on(tablet, b).request("GET", "/kiosk/tack")
+    assert status == 200 and "Tack för dina svar" in page
+    # the same answer sent again through B (a lost reply, a double tap) is not stored twice
+    status, _headers, _page = tablet.request("POST", "/kiosk/sv", answered)
+    assert status in (302, 409)
+
+    # the samordnare's PIN ends the kiosk on A; B then shows it no more
+    status, _headers, page = _on(tablet, a).request("GET", "/kiosk/avsluta")
+    ending = {**dict(hidden_fields(page)), "pin": PIN}
+    status, _headers, _page = tablet.request("POST", "/kiosk/avsluta", ending)
+    assert status == 302
+    status, headers, _page = _on(tablet, b).request("GET", "/kiosk/sv")
+    assert status == 302 and headers["Location"].endswith("/login")
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text(
+                "SELECT count(*) FROM responses r JOIN rounds o ON o.id = r.round_id"
+                " WHERE o.name = 'Mättillfälle 1' AND r.channel = 'self'")).scalar()
+            tallied = connection.execute(text("SELECT coalesce(sum(answers), 0) FROM kiosk_tallies")).scalar()
+    finally:
+        engine.dispose()
+    assert (stored, tallied) == (1, 1)
