@@ -97,32 +97,24 @@ def test_the_kiosk_idle_warning_can_be_heard_sentence_by_sentence(client):
     to record, with its speaker button on the kiosk's form, and its recording plays there."""
     from html import unescape
 
-    from surveyapp.services.accounts import set_pin
+    from tests.web.test_shared_tablets import _start_kiosk
 
-    round_ = factories.round_("avslutningsenkat")
-    account = factories.user("s@mariestad.example", "samordnare", organisations=["Mariestad"])
-    set_pin(account, "2468")
-    db.session.commit()
-    factories.login(client, account)
-    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
-    page = client.get("/kiosk/ti").text
-    warning = page[page.index('id="idle-warning"'):page.index('id="idle-warning-stay"')]
-    spoken = [unescape(part.split('"', 1)[0]) for part in warning.split('data-speak="')[1:]]
     listed = {t.source: t for t in spoken_texts(_questionnaire(), "ti")}
     sentences = ["Är du kvar?", "Enkäten börjar snart om. Svaren du har gett försvinner då.",
                  "Tryck på Jag är kvar för att fortsätta svara."]
-    assert spoken == [listed[source].text for source in sentences]
-    assert spoken[1] != sentences[1]  # in Tigrinya
-
-    # its recording, made on the recording page, plays in the warning
-    factories.login(client, factories.user("projektledning@example.org", "projektledning"))
+    # the middle sentence recorded on the recording page
+    _staff(client)
     url = "/staff/inlasning/avslutningsenkat/ti"
     _upload(client, url, listed[sentences[1]].hash, wav())
     client.post(url, data={"action": "publish", "text": listed[sentences[1]].hash})
     recording = db.session.scalar(select(Recording))
-    factories.login(client, account)
-    client.post("/kiosk/starta", data={"round": round_.id, "organisation": factories.organisation().id})
-    warning = client.get("/kiosk/ti").text.split('id="idle-warning"', 1)[1]
+
+    _start_kiosk(client)
+    page = client.get("/kiosk/ti").text
+    warning = page[page.index('id="idle-warning"'):page.index('id="idle-warning-stay"')]
+    spoken = [unescape(part.split('"', 1)[0]) for part in warning.split('data-speak="')[1:]]
+    assert spoken == [listed[source].text for source in sentences]
+    assert spoken[1] != sentences[1]  # in Tigrinya
     assert warning.count("data-audio=") == 1
     assert f'data-audio="/s/ljud/{recording.content_hash}"' in warning
 

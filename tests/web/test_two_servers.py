@@ -115,6 +115,15 @@ def _login(browser: Browser, password: str, email: str = EMAIL) -> tuple[int, st
     return status, page
 
 
+def _logged_in(port: int, email: str, path: str) -> tuple[Browser, str]:
+    """A browser logged in as ``email`` on the server at ``port``, and the page at ``path``."""
+    browser = Browser(port)
+    assert _login(browser, PASSWORD, email)[0] == 302
+    status, _headers, page = browser.request("GET", path)
+    assert status == 200
+    return browser, page
+
+
 def test_a_login_on_one_server_is_a_login_on_the_other(servers):
     a, b = servers
     browser = Browser(a)
@@ -142,10 +151,7 @@ def test_failed_logins_are_counted_across_both_servers(servers):
 
 def test_an_export_started_on_one_server_is_downloaded_on_the_other(servers):
     a, b = servers
-    browser = Browser(a)
-    assert _login(browser, PASSWORD, EXPORTER)[0] == 302
-    status, _headers, page = browser.request("GET", "/reports/avslutningsenkat?by=kon")
-    assert status == 200
+    browser, page = _logged_in(a, EXPORTER, "/reports/avslutningsenkat?by=kon")
     action = re.search(r'<form method="post" action="([^"]*\.xlsx[^"]*)"', page).group(1)
     action = action.replace("&amp;", "&")
     status, headers, _page = browser.request("POST", action, hidden_fields(page))
@@ -180,10 +186,7 @@ def test_an_export_started_on_one_server_is_downloaded_on_the_other(servers):
 
 def test_a_kiosk_started_on_one_server_is_answered_and_ended_on_either(servers, database):
     a, b = servers
-    tablet = Browser(a)
-    assert _login(tablet, PASSWORD, SAMORDNARE)[0] == 302
-    status, _headers, page = tablet.request("GET", "/kiosk/starta")
-    assert status == 200
+    tablet, page = _logged_in(a, SAMORDNARE, "/kiosk/starta")
     round_id = re.search(r'<option value="(\d+)"[^>]*>[^<]*Mättillfälle 1', page).group(1)
     organisation_id = re.search(r'<select[^>]*name="organisation".*?<option value="(\d+)"', page,
                                 re.S).group(1)
