@@ -252,6 +252,11 @@ def test_insatser_share_per_kommun_and_outcome_with_chi_square(runner, tmp_path)
     assert outcome["caution"] is True
     # one participant with halsa: too few to compare
     assert table["halsa"]["outcome"] == {"suppressed": True}
+    # an unknown kommun is named, as by report and goals, a control character shown escaped
+    for command in (["insatser"], ["goals", "--json"]):
+        result = runner.invoke(args=[*command, "--organisation", "Mariestad", "--organisation", "Hjo\x01"])
+        assert result.exit_code == 1
+        assert "Unknown organisation 'Hjo\\x01'; known: " in result.stderr and "Mariestad" in result.stderr
 
     bad = [{"participant_code": "XX-99", "insats": "yoga", "started_on": "2025-05-01", "ended_on": ""}]
     result = runner.invoke(args=["participants", "import-insatser", str(_write(tmp_path / "bad.csv", bad))])

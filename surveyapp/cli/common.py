@@ -1,4 +1,5 @@
-"""What several commands share: failing with a message, reading a date, refusing an import."""
+"""What several commands share: failing with a message, reading a date, naming organisations,
+refusing an import."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from sqlalchemy import select
 
 from ..extensions import db
+from ..models import Organisation
 from ..services.imports import ImportFailed
+from ..services.organisations import find_organisation
 
 
 def fail(message: str) -> NoReturn:
@@ -26,6 +30,19 @@ def iso_date(ctx, param, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def organisations_named(names: tuple[str, ...]) -> set[int] | None:
+    """The ids of the organisations ``--organisation`` names (None: all); an unknown name fails,
+    listing the known ones."""
+    if not names:
+        return None
+    found = [find_organisation(name) for name in names]
+    unknown = [name for name, org in zip(names, found, strict=True) if org is None]
+    if unknown:
+        known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+        fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
+    return {org.id for org in found}
 
 
 def import_refused(exc: ImportFailed, file: Path) -> NoReturn:

@@ -6,16 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from ..exports import project_json
 from ..extensions import db
-from ..models import Organisation
 from ..questionnaire import QuestionnaireError
 from ..services.audit import record_audit
-from ..services.organisations import find_organisation
 from ..services.project import UnknownTableDimension, assessments, goal_table
-from .common import fail, iso_date
+from .common import fail, iso_date, organisations_named
 
 
 @click.command("goals")
@@ -35,14 +32,7 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
     """The project's goal table: participants against targets, reach and every goal."""
     if not as_json and xlsx_path is None:
         fail("Choose an output: --json and/or --xlsx FILE.")
-    organisation_ids = None
-    if organisations:
-        found = [find_organisation(name) for name in organisations]
-        unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
-        if unknown:
-            known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
-            fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
-        organisation_ids = {org.id for org in found}
+    organisation_ids = organisations_named(organisations)
     try:
         table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days)
     except QuestionnaireError as exc:
@@ -78,11 +68,6 @@ def insatser_command(organisations: tuple[str, ...]) -> None:
     from ..analysis.insatser import results_dict
     from ..services.insatser import insatser_report
 
-    organisation_ids = None
-    if organisations:
-        found = [find_organisation(name) for name in organisations]
-        if any(org is None for org in found):
-            fail(f"Unknown organisation among {', '.join(organisations)}")
-        organisation_ids = {org.id for org in found}
+    organisation_ids = organisations_named(organisations)
     results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
     click.echo(json.dumps(results_dict(results), ensure_ascii=False, indent=2))

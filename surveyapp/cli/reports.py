@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy import select
 
 from ..analysis.beside import OWN_QUESTIONNAIRE, beside_dict, beside_own
 from ..analysis.groups import UnknownDimension
@@ -17,16 +16,14 @@ from ..analysis.report import build_report
 from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
 from ..extensions import db
-from ..models import Organisation
 from ..services.answer_rows import answer_rows
 from ..services.audit import record_audit
 from ..services.cells import load_cells
 from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
-from ..services.organisations import find_organisation
 from ..services.rates import with_response_rates
 from ..services.register import sync_exits
-from .common import fail, import_refused, iso_date
+from .common import fail, import_refused, iso_date, organisations_named
 
 
 @click.command("import")
@@ -81,14 +78,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
         fail("Choose an output: --json and/or --xlsx FILE.")
-    organisation_ids = None
-    if organisations:
-        found = [find_organisation(name) for name in organisations]
-        unknown = [name for name, org in zip(organisations, found, strict=True) if org is None]
-        if unknown:
-            known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
-            fail(f"Unknown organisation {', '.join(map(repr, unknown))}; known: {known or 'none'}")
-        organisation_ids = {org.id for org in found}
+    organisation_ids = organisations_named(organisations)
     selected_rounds = tuple(dict.fromkeys((*rounds, *(r for r in (shift_from, shift_to) if r and rounds))))
     try:
         chosen_answers = {"rounds": selected_rounds, "organisation_ids": organisation_ids, "since": since,
