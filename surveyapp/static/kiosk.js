@@ -1,7 +1,7 @@
 /* Kiosk mode: back to the language picker when the tablet is left alone (unfinished answers
    are dropped with the page), after a visible countdown with "Jag är kvar" on the form (its sentences can be listened to); and
    never show a page restored from the browser's memory. Touching, typing, scrolling and
-   listening to read-aloud count as activity. */
+   listening to read-aloud count as activity; listening to the warning itself keeps it shown. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -34,8 +34,23 @@
     if (stay) stay.focus();
   }
 
-  function restart() {
+  // read-aloud while the warning shows: the countdown starts over and the warning stays, to be
+  // heard to its end (touching a speaker button would otherwise close it before it played)
+  function listening(event) {
+    if (!dialog || dialog.hidden || !event) { return false; }
+    if (event.type === "play" || event.type === "timeupdate" || event.type === "surveyapp:activity") {
+      return true;
+    }
+    return Boolean(event.target && event.target.closest && event.target.closest("#idle-warning .speak"));
+  }
+
+  function restart(event) {
     if (!idle) { return; }
+    if (listening(event)) {
+      deadline = Date.now() + warnFor;
+      tick();
+      return;
+    }
     window.clearTimeout(timer);
     window.clearInterval(ticker);
     if (dialog && !dialog.hidden) {
