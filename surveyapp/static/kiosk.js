@@ -1,5 +1,5 @@
 /* Kiosk mode: back to the language picker when the tablet is left alone (unfinished answers
-   are dropped with the page), after a visible countdown with "Jag är kvar" on the form (its sentences can be listened to); and
+   are dropped with the page), after a visible countdown with "Jag är kvar" on the form; and
    never show a page restored from the browser's memory. Touching, typing, scrolling and
    listening to read-aloud count as activity; listening to the warning itself keeps it shown. */
 (function () {
