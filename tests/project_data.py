@@ -10,8 +10,9 @@ Avslut (12 ended codes), utfall and consent:
   SK-01 arbete ja · SK-02 arbetstraning ja · SK-03 annat ja · SK-04 annat ja
   SK-05 arbetssokande ja · SK-06 ater_remittent nej
 Uppföljning: MA-01 okat, MA-02 behallit, MA-03 backat, SK-01 okat, SK-02 okat, SK-03 backat
-Avslutningsenkät: 10 answers, Mariestad kvinna ×4 + man ×1, Skövde kvinna ×1 + man ×4;
-  bemötande bra ×9 (one Skövde man varken_eller)
+Avslutningsenkät: 10 answers given with the codes of ended participants (EXIT_CODES),
+  Mariestad kvinna ×4 + man ×1, Skövde kvinna ×1 + man ×4; bemötande bra ×9 (one Skövde man
+  varken_eller)
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ UPPFOLJNING = {"MA-01": "okat", "MA-02": "behallit", "MA-03": "backat", "SK-01":
                "SK-02": "okat", "SK-03": "backat"}
 EXIT_SURVEY = [("Mariestad", "kvinna", "bra")] * 4 + [("Mariestad", "man", "bra")] + \
     [("Skövde", "kvinna", "bra")] + [("Skövde", "man", "bra")] * 3 + [("Skövde", "man", "varken_eller")]
+#: the participant codes the avslutningsenkät answers were given with, in EXIT_SURVEY's order
+EXIT_CODES = ["MA-01", "MA-02", "MA-03", "MA-04", "MA-06", "SK-01", "SK-03", "SK-04", "SK-05", "SK-06"]
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -80,11 +83,12 @@ def write_project(directory: Path) -> dict[str, Path]:
         for code, progression in UPPFOLJNING.items()
     ])
     files["avslutningsenkat"] = _write(directory / "avslutningsenkat.csv", [
-        {"submitted_at": "2025-10-01", "language": "sv", "organisation": org, "kon": kon,
+        {"submitted_at": "2025-10-01", "language": "sv", "organisation": org, "participant_code": code,
+         "kon": kon,
          "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": bemotande,
          "bemotande_handlaggare": "bra",
          "diskriminering": "nej" if bemotande != "bra" else "", "tro_formaga": "5", "mar_battre": "5"}
-        for org, kon, bemotande in EXIT_SURVEY
+        for (org, kon, bemotande), code in zip(EXIT_SURVEY, EXIT_CODES, strict=True)
     ])
     return files
 

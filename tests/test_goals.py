@@ -33,7 +33,7 @@ def test_participants_against_their_targets(runner, tmp_path):
     assert table["participants"]["by"]["kon"] == {"kvinna": 7, "man": 7}
     assert table["participants"]["by"]["organisation"] == {"Lidköping": 0, "Mariestad": 8, "Skövde": 6}
     participants = _goal(table, "participants")
-    assert participants["by"]["organisation"]["Mariestad"] == {"value": 8, "k": 8, "n": 120,
+    assert participants["by"]["organisation"]["Mariestad"] == {"value": 8, "k": 8, "n": 120, "target": 120,
                                                                "status": "ej_uppnatt"}
     women = _goal(table, "participants.women")
     assert (women["value"], women["target"]) == (7, 250)

@@ -5,18 +5,16 @@ of the project's questionnaires, each per kön and kommun (groups from the regis
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import pandas as pd
 
 from ..questionnaire.messages import N_
-from ..questionnaire.project import Project
+from ..questionnaire.project import Delmal, Project
 from . import suppression
-from .data import AnswerData
 from .figures import Share
-from .goals import NEAR, GoalFigure, GoalStatus
-from .groups import assign_responses
+from .goals import NEAR, GoalFigure, GoalStatus, share_status, shift_figure, shift_status
 from .register import BACKGROUND, empty_register
 from .report import Report
 
@@ -29,6 +27,23 @@ PARTICIPANTS_LABEL = N_("Deltagare")
 WOMEN_LABEL = N_("Kvinnor")
 MEN_LABEL = N_("Män")
 BALANCE_LABEL = N_("Könsfördelning: andel kvinnor")
+REACH_LABELS = {"avslutningsenkat": N_("Svar på avslutningsenkäten av avslutade deltagare"),
+                "uppfoljning_6man": N_("Uppföljningar gjorda av dem som samtyckt")}
+#: the heading of the goals no projektmål names
+OTHER_GOALS = N_("Övriga mål")
+
+#: the evaluator's scale, in order: a row's verdict is projektledning's bedömning on it, or
+#: the one proposed by the computed status
+VERDICTS = ("uppnatt", "delvis", "ej_uppnatt", "osaker")
+PROPOSED_VERDICT = {GoalStatus.MET: "uppnatt", GoalStatus.NEAR: "delvis", GoalStatus.NOT_MET: "ej_uppnatt",
+                    GoalStatus.UNCERTAIN: "osaker"}
+
+
+def verdict_of(status: GoalStatus | None, assessment: str | None) -> str | None:
+    """The row's verdict: projektledning's bedömning when it is on the scale, else the proposal."""
+    if assessment in VERDICTS:
+        return assessment
+    return PROPOSED_VERDICT.get(status) if status is not None else None
 
 
 @dataclass(frozen=True)
@@ -47,12 +62,37 @@ class TableGoal:
     target: float | tuple[float, float] | None
     total: GoalFigure
     by: dict[str, dict[str, GoalFigure]]
-    #: where its label's translation lives ("messages" or "questionnaires")
+    #: where its label's translation lives ("messages", "questionnaires", or "project": the
+    #: project file's own text)
     domain: str = "questionnaires"
+    #: participants, goal, shift (round to round), reach or manual (judged by hand)
+    kind: str = "goal"
+    #: dimension → group → the group's own target, where the project sets one
+    group_targets: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: whose target the total is judged against when the table shows some kommuner only
+    #: (their names), None: the project's
+    target_of: tuple[str, ...] | None = None
 
     @property
     def is_percentage(self) -> bool:
-        return self.measure in ("share", "moved_up", "balance")
+        return self.measure in ("share", "moved_up", "balance", "reach")
+
+    @property
+    def manual(self) -> bool:
+        return self.kind == "manual"
+
+    def target_for(self, dim: str, group: str) -> float | tuple[float, float] | None:
+        """A group's target: its own where set, a kommun's participant target, else none."""
+        return self.group_targets.get(dim, {}).get(group)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A projektmål and its delmål, in the project file's order (title None: the goals no
+    projektmål names, or every goal when the project file has no projektmål)."""
+
+    title: str | None
+    goals: tuple[TableGoal, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +102,10 @@ class Reach:
     questionnaire: str
     total: Share
     by: dict[str, dict[str, Share | None]]
+    #: answers not counted: without a participant code, and with a code of no participant
+    #: who ended (among the kommuner shown)
+    without_code: int = 0
+    unmatched: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +121,15 @@ class GoalTable:
     threshold: int
     #: questionnaire key → its report (the figures of its own sheets)
     reports: dict[str, Report] = field(default_factory=dict)
+    #: the goals grouped by projektmål, in the project file's order
+    sections: tuple[Section, ...] = ()
+    #: the day the table stands at (registered, ended and answered by then); None: today
+    as_of: object = None
+    #: the kommuner shown, None: every one
+    organisations: tuple[str, ...] | None = None
+
+    def goal(self, key: str) -> TableGoal | None:
+        return next((g for g in self.goals if g.key == key), None)
 
 
 def count_status(value: int, target: int | None) -> GoalStatus | None:
@@ -130,10 +183,32 @@ def _groups(register: pd.DataFrame, dim: str) -> pd.Series:
     return values
 
 
+def participant_targets(project: Project, organisations: Sequence[str] | None,
+                        ) -> tuple[dict[str, int | None], tuple[str, ...] | None]:
+    """The participant targets (total, women, men) the table judges by, and whose they are:
+    the project's, or, when the table shows some kommuner only, the sum of those kommuners'
+    own targets (women and men in the project's proportion)."""
+    wanted = {"total": project.total, "women": project.women, "men": project.men}
+    if organisations is None:
+        return wanted, None
+    own = {name: project.organisation_targets[name] for name in organisations
+           if name in project.organisation_targets}
+    if not own:
+        return {"total": None, "women": None, "men": None}, ()
+    total = sum(own.values())
+    scaled = {"total": total}
+    for key in ("women", "men"):
+        value = wanted[key]
+        scaled[key] = None if value is None or not project.total else round(total * value / project.total)
+    return scaled, tuple(own)
+
+
 def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str],
                     threshold: int, organisations: Sequence[str] | None) -> list[TableGoal]:
     goals = []
     n = len(register)
+    targets, target_of = participant_targets(project, organisations)
+    kommun_targets = {"organisation": {k: float(v) for k, v in project.organisation_targets.items()}}
     by = {}
     for dim in dims:
         groups = _groups(register, dim)
@@ -148,11 +223,12 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
                     cells.setdefault(name, _count_figure(0, target))
         by[dim] = dict(sorted(cells.items(), key=lambda kv: group_order(dim, kv[0])))
     goals.append(TableGoal("participants", None, None, (), "participants", PARTICIPANTS_LABEL,
-                           project.total, _count_figure(n, project.total), by, "messages"))
+                           targets["total"], _count_figure(n, targets["total"]), by, "messages",
+                           kind="participants", group_targets=kommun_targets, target_of=target_of))
     kon = register["kon"]
-    for key, code, label, target in (("participants.women", "kvinna", WOMEN_LABEL, project.women),
-                                     ("participants.men", "man", MEN_LABEL, project.men)):
-        if target is None:
+    for key, code, label, target in (("participants.women", "kvinna", WOMEN_LABEL, targets["women"]),
+                                     ("participants.men", "man", MEN_LABEL, targets["men"])):
+        if (project.women if code == "kvinna" else project.men) is None:
             continue
         subset = register[kon == code]
         by = {}
@@ -163,7 +239,8 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
             by[dim] = {str(g): suppression.protect_goal(_count_figure(int(counts[g]), None), threshold)
                        for g in sorted(counts.index, key=lambda v: group_order(dim, v))}
         goals.append(TableGoal(key, None, "kon", (code,), "participants", label, target,
-                               _count_figure(len(subset), target), by, "messages"))
+                               _count_figure(len(subset), target), by, "messages", kind="participants",
+                               target_of=target_of))
     if project.balance is not None:
 
         def figure(subset: pd.DataFrame) -> GoalFigure:
@@ -178,29 +255,141 @@ def _register_goals(project: Project, register: pd.DataFrame, dims: Sequence[str
             for groups in [_groups(register, dim)]
         }
         goals.append(TableGoal("participants.balance", None, "kon", ("kvinna",), "balance", BALANCE_LABEL,
-                               project.balance, figure(register), by, "messages"))
+                               project.balance, figure(register), by, "messages", kind="participants"))
     return goals
 
 
 def _reach(key: str, reached: pd.Series, eligible: pd.DataFrame, dims: Sequence[str],
-           threshold: int, answered_by: Mapping[str, pd.Series] | None = None) -> Reach:
-    """``eligible``: register rows that should have answered; ``reached``: bool per row,
-    or (avslutningsenkät, anonymous) counts of answers per group in ``answered_by``."""
+           threshold: int, without_code: int = 0, unmatched: int = 0) -> Reach:
+    """k of n: ``eligible`` register rows that should have answered, ``reached`` a bool per
+    row; groups are the register's, so no cell passes 100 %."""
     by: dict[str, dict[str, Share | None]] = {}
     for dim in dims:
         groups = _groups(eligible, dim)
         cells: dict[str, Share | None] = {}
-        names = set(groups.dropna().unique())
-        if answered_by is not None:
-            names |= set(answered_by[dim].dropna().unique())
-        for group in sorted(names, key=lambda v: group_order(dim, v)):
-            n = int((groups == group).sum())
-            k = int((answered_by[dim] == group).sum()) if answered_by is not None else \
-                int(reached[groups == group].sum())
-            cells[str(group)] = None if suppression.is_small(n, threshold) else Share(k, n)
+        for group in sorted(groups.dropna().unique(), key=lambda v: group_order(dim, v)):
+            inside = (groups == group).to_numpy()
+            n = int(inside.sum())
+            cells[str(group)] = None if suppression.is_small(n, threshold) else \
+                Share(int(reached.to_numpy()[inside].sum()), n)
         by[dim] = cells
-    k = len(answered_by["organisation"]) if answered_by is not None else int(reached.sum())
-    return Reach(key, Share(k, len(eligible)), by)
+    return Reach(key, Share(int(reached.sum()), len(eligible)), by, without_code, unmatched)
+
+
+def _with_group_targets(goal: TableGoal, delmal: Delmal | None, organisations: Sequence[str] | None,
+                        ) -> TableGoal:
+    """A goal judged per group by the groups' own targets, and as a whole by a kommun's own
+    target when the table shows that kommun alone."""
+    if delmal is None or not delmal.targets or goal.measure not in ("share", "moved_up", "mean_shift",
+                                                                      "shift", "reach"):
+        return goal
+    by = {dim: {group: _judged(figure, goal.measure, delmal.targets.get(dim, {}).get(group))
+                for group, figure in groups.items()} for dim, groups in goal.by.items()}
+    total, target, target_of = goal.total, goal.target, None
+    own = delmal.targets.get("organisation", {})
+    if organisations is not None and len(organisations) == 1 and organisations[0] in own:
+        target, target_of = own[organisations[0]], (organisations[0],)
+        total = _judged(goal.total, goal.measure, target)
+    return replace(goal, by=by, total=total, target=target, group_targets=delmal.targets,
+                   target_of=target_of)
+
+
+def _judged(figure: GoalFigure, measure: str, target: float | None) -> GoalFigure:
+    if target is None or figure.suppressed:
+        return figure
+    if figure.share is not None:
+        return replace(figure, status=share_status(figure.share, target))
+    if figure.delta is not None:
+        return replace(figure, status=shift_status(figure.delta, figure.ci95, target))
+    return figure
+
+
+def _shift_goal(delmal: Delmal, report: Report | None, dims: Sequence[str], threshold: int) -> TableGoal:
+    """A round-to-round mean shift of an unpaired questionnaire (Welch CI), e.g. samverkan
+    from mättillfälle 1 to 2: judged like a paired mean shift."""
+    questionnaire, _, question = (delmal.ref or "").partition(".")
+    label = delmal.label or question
+    target = float(delmal.target or 0)
+
+    def figure(cell) -> GoalFigure:
+        shift = cell.shift if cell is not None else None
+        if shift is None or shift.suppressed:
+            return GoalFigure(suppressed=bool(shift and shift.suppressed))
+        n = min(shift.n_from or 0, shift.n_to or 0)
+        if shift.delta is None:
+            return GoalFigure(n=n)
+        figure = shift_figure(shift.delta, n, target, shift.ci95)
+        return figure if not suppression.is_small(n, threshold) else figure.hidden()
+
+    total, by = GoalFigure(), {}
+    if report is not None:
+        try:
+            item = report.item(question)
+        except StopIteration:
+            item = None
+        if item is not None:
+            total = figure(item.total)
+            by = {dim: {g: figure(c) for g, c in item.by.get(dim, {}).items()} for dim in dims
+                  if dim in item.by}
+    return TableGoal(delmal.key, questionnaire, question, (), "shift", label, target, total, by,
+                     "project" if delmal.label else "questionnaires", kind="shift")
+
+
+def _reach_goal(delmal: Delmal, reach: Reach | None) -> TableGoal:
+    label = delmal.label or REACH_LABELS[delmal.ref]
+    target = delmal.target
+    if reach is None:
+        total, by = GoalFigure(), {}
+    else:
+        total = GoalFigure(share=reach.total, n=reach.total.n,
+                           status=share_status(reach.total, target) if target is not None else None)
+        by = {dim: {g: (GoalFigure(suppressed=True) if s is None else GoalFigure(
+            share=s, n=s.n, status=share_status(s, target) if target is not None else None))
+            for g, s in groups.items()} for dim, groups in reach.by.items()}
+    return TableGoal(delmal.key, delmal.ref, None, (), "reach", label, target, total, by,
+                     "project" if delmal.label else "messages", kind="reach")
+
+
+def _manual_goal(delmal: Delmal) -> TableGoal:
+    return TableGoal(delmal.key, None, None, (), "manual", delmal.label or delmal.key, None, GoalFigure(),
+                     {}, "project", kind="manual")
+
+
+def _sections(project: Project, goals: list[TableGoal], reach: Sequence[Reach],
+              reports: Mapping[str, Report], dims: Sequence[str], threshold: int,
+              organisations: Sequence[str] | None) -> tuple[list[TableGoal], tuple[Section, ...]]:
+    """The rows in Tabell 1's order: each projektmål's delmål, then the goals no projektmål
+    names under "Övriga mål" (every row, in one untitled section, without projektmål)."""
+    by_key = {g.key: g for g in goals}
+    reach_of = {r.questionnaire: r for r in reach}
+    sections, placed = [], set()
+    for mal in project.projektmal:
+        rows = []
+        for delmal in mal.delmal:
+            if delmal.kind == "manual":
+                goal = _manual_goal(delmal)
+            elif delmal.kind == "shift":
+                goal = _shift_goal(delmal, reports.get((delmal.ref or "").partition(".")[0]), dims,
+                                   threshold)
+            elif delmal.kind == "reach":
+                goal = _reach_goal(delmal, reach_of.get(delmal.ref))
+            else:
+                goal = by_key.get(delmal.key)
+                if goal is None:
+                    continue
+                if delmal.label:
+                    goal = replace(goal, label=delmal.label, domain="project")
+                if delmal.target is not None and goal.kind == "goal":
+                    goal = replace(goal, target=delmal.target, total=_judged(goal.total, goal.measure,
+                                                                             delmal.target))
+            rows.append(_with_group_targets(goal, delmal, organisations))
+            placed.add(delmal.key)
+        sections.append(Section(mal.title, tuple(rows)))
+    rest = tuple(g for g in goals if g.key not in placed)
+    if rest:
+        sections.append(Section(OTHER_GOALS if sections else None, rest))
+    ordered = [g for section in sections for g in section.goals]
+    return ordered, tuple(sections)
 
 
 def build_goal_table(
@@ -208,19 +397,20 @@ def build_goal_table(
     register: pd.DataFrame | None,
     reports: Mapping[str, Report],
     *,
-    exit_answers: pd.DataFrame | None = None,
+    exit_codes: pd.DataFrame | None = None,
     followed_up: set[str] | frozenset[str] = frozenset(),
     consenting: set[str] | frozenset[str] = frozenset(),
     dimensions: Sequence[str] = DEFAULT_DIMENSIONS,
     threshold: int = 5,
     organisations: Sequence[str] | None = None,
+    as_of=None,
 ) -> GoalTable:
     """Every figure of the goal table.
 
-    ``register``: the participant register (limited to the organisations shown);
-    ``reports``: each questionnaire's report, built with these dimensions as goal
-    dimensions; ``exit_answers``: one row per avslutningsenkät answer with its
-    ``organisation`` and background columns; ``followed_up``: codes with an
+    ``register``: the participant register (limited to the organisations shown, and as it
+    stood ``as_of``); ``reports``: each questionnaire's report, built with these dimensions
+    as goal dimensions; ``exit_codes``: one row per avslutningsenkät answer, its
+    ``participant_code`` (None: given without one); ``followed_up``: codes with an
     uppföljning; ``consenting``: codes whose avslut consents to it.
     """
     register = register if register is not None else empty_register()
@@ -241,10 +431,13 @@ def build_goal_table(
     reach = []
     if "avslutningsenkat" in reports:
         ended = enrolled[enrolled["ended_on"].notna()]
-        answers = exit_answers if exit_answers is not None else pd.DataFrame(columns=list(TABLE_DIMENSIONS))
-        answered_by = {d: _groups(answers, d) for d in dims}
-        answered_by.setdefault("organisation", answers["organisation"])
-        reach.append(_reach("avslutningsenkat", pd.Series(dtype=bool), ended, dims, threshold, answered_by))
+        codes = exit_codes if exit_codes is not None else pd.DataFrame({"participant_code": []})
+        given = codes["participant_code"].dropna()
+        answered = set(given)
+        reached = ended["participant_code"].isin(answered)
+        without_code = int(codes["participant_code"].isna().sum())
+        unmatched = int((~given.isin(set(ended["participant_code"]))).sum())
+        reach.append(_reach("avslutningsenkat", reached, ended, dims, threshold, without_code, unmatched))
     if "uppfoljning_6man" in reports:
         asked = enrolled[enrolled["participant_code"].isin(consenting)]
         done = asked["participant_code"].isin(followed_up)
@@ -253,6 +446,7 @@ def build_goal_table(
     participants_by = {
         dim: {g: (None if f.suppressed else f.n) for g, f in goals[0].by[dim].items()} for dim in dims
     }
+    ordered, sections = _sections(project, goals, reach, reports, dims, threshold, organisations)
     return GoalTable(
         project=project,
         dimensions=dims,
@@ -260,21 +454,10 @@ def build_goal_table(
         participants_by=participants_by,
         participants_status=goals[0].total.status,
         reach=tuple(reach),
-        goals=tuple(goals),
+        goals=tuple(ordered),
         threshold=threshold,
         reports=dict(reports),
+        sections=sections,
+        as_of=as_of,
+        organisations=tuple(organisations) if organisations is not None else None,
     )
-
-
-
-def exit_answers_of(data: AnswerData, dims: Sequence[str]) -> pd.DataFrame:
-    """One row per avslutningsenkät answer: its organisation and the background it gave
-    (as register codes, so that the reach's groups match the register's)."""
-    frame = data.responses[["response_id", "organisation"]].set_index("response_id")
-    for dim in dims:
-        if dim != "organisation" and dim in data.questionnaire.keys:
-            frame[dim] = assign_responses(data, dim)
-    if "fodelseregion" in frame:
-        frame["fodelseregion"] = frame["fodelseregion"].map(
-            {"sverige_norden": "sverige", "utanfor_norden": "utanfor_norden"})
-    return frame.reset_index(drop=True)

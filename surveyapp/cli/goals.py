@@ -27,14 +27,18 @@ from .common import fail, iso_date, organisations_named
               help="Leave out participants enrolled after this date (YYYY-MM-DD).")
 @click.option("--min-days", type=click.IntRange(min=0),
               help="Leave out participants in the project fewer days than this.")
+@click.option("--as-of", callback=iso_date,
+              help="The table as it stood on this day: registered, ended and answered by then (YYYY-MM-DD).")
 def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
-            organisations: tuple[str, ...], enrolled_until: date | None, min_days: int | None) -> None:
+            organisations: tuple[str, ...], enrolled_until: date | None, min_days: int | None,
+            as_of: date | None = None) -> None:
     """The project's goal table: participants against targets, reach and every goal."""
     if not as_json and xlsx_path is None:
         fail("Choose an output: --json and/or --xlsx FILE.")
     organisation_ids = organisations_named(organisations)
     try:
-        table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days)
+        table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
+                           as_of=as_of)
     except QuestionnaireError as exc:
         fail("\n".join(exc.problems))
     except UnknownTableDimension as exc:

@@ -24,7 +24,7 @@ def check(directory: str | None) -> None:
     directory = directory or current_app.config["QUESTIONNAIRE_DIR"]
     try:
         loaded = load_directory(Path(directory))
-        project = load_project(Path(directory), tuple(loaded))
+        project = load_project(Path(directory), {key: q for key, (q, _) in loaded.items()})
     except QuestionnaireError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
@@ -32,4 +32,6 @@ def check(directory: str | None) -> None:
     for key, (questionnaire, _) in sorted(loaded.items()):
         click.echo(f"ok: {key} ({len(questionnaire.questions)} questions)")
     if project.total is not None:
-        click.echo(f"ok: {PROJECT_FILE} ({project.total} participants)")
+        rows = sum(len(m.delmal) for m in project.projektmal)
+        shape = f", {len(project.projektmal)} projektmål, {rows} delmål" if project.projektmal else ""
+        click.echo(f"ok: {PROJECT_FILE} ({project.total} participants{shape})")

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..analysis.figures import Share
 from ..analysis.goals import GoalFigure
-from ..analysis.project import GoalTable, TableGoal
+from ..analysis.project import GoalTable, TableGoal, verdict_of
 
 SUPPRESSED = {"suppressed": True}
 
@@ -24,7 +24,7 @@ def _figure(goal: TableGoal, figure: GoalFigure, target: Any = None) -> dict:
         count = int(figure.n or 0)
         return {"value": count, "k": count, "n": target, "status": status}
     out = {"value": figure.value, "k": None, "n": figure.n, "status": status}
-    if goal.measure == "mean_shift":
+    if goal.measure in ("mean_shift", "shift"):
         out["ci95"] = None if figure.ci95 is None else [figure.ci95[0], figure.ci95[1]]
     return out
 
@@ -35,37 +35,53 @@ def _share(share: Share | None) -> dict:
     return {"k": share.k, "n": share.n, "pct": share.pct}
 
 
+def goal_dict(table: GoalTable, goal: TableGoal, found: Any = None) -> dict:
+    """One row of the goal table as the public contract gives it."""
+    target = list(goal.target) if isinstance(goal.target, tuple) else goal.target
+    by = {}
+    for dim, groups in goal.by.items():
+        by[dim] = {}
+        for group, figure in groups.items():
+            group_target = goal.target_for(dim, group)
+            if goal.key == "participants" and dim == "organisation":
+                group_target = table.project.organisation_targets.get(group)
+            cell = _figure(goal, figure, group_target)
+            if group_target is not None and not figure.suppressed:
+                cell["target"] = group_target
+            by[dim][group] = cell
+    assessment = found.assessment if found else None
+    figure = {} if goal.manual else _figure(goal, goal.total, goal.target)
+    return {
+        "key": goal.key,
+        "questionnaire": goal.questionnaire,
+        "question": goal.question,
+        "codes": list(goal.codes),
+        "measure": goal.measure,
+        "label": goal.label,
+        "manual": goal.manual,
+        "target": target,
+        "target_of": list(goal.target_of) if goal.target_of is not None else None,
+        "targets": {dim: dict(groups) for dim, groups in goal.group_targets.items()},
+        **({"value": None, "k": None, "n": None, "status": None} if goal.manual else figure),
+        "verdict": verdict_of(goal.total.status, assessment),
+        "motivering": found.motivering if found else None,
+        "bedomning": assessment,
+        "by": by,
+    }
+
+
 def to_dict(table: GoalTable, assessments: Mapping[str, Any] | None = None) -> dict:
     assessments = assessments or {}
-    goals = []
-    for goal in table.goals:
-        found = assessments.get(goal.key)
-        target = list(goal.target) if isinstance(goal.target, tuple) else goal.target
-        by = {}
-        for dim, groups in goal.by.items():
-            by[dim] = {}
-            for group, figure in groups.items():
-                group_target = None
-                if goal.key == "participants" and dim == "organisation":
-                    group_target = table.project.organisation_targets.get(group)
-                by[dim][group] = _figure(goal, figure, group_target)
-        goals.append({
-            "key": goal.key,
-            "questionnaire": goal.questionnaire,
-            "question": goal.question,
-            "codes": list(goal.codes),
-            "measure": goal.measure,
-            "label": goal.label,
-            "target": target,
-            **_figure(goal, goal.total, goal.target),
-            "motivering": found.motivering if found else None,
-            "bedomning": found.assessment if found else None,
-            "by": by,
-        })
+    goals = [goal_dict(table, goal, assessments.get(goal.key)) for goal in table.goals]
+    participants = table.goal("participants")
     return {
+        "as_of": table.as_of.isoformat() if table.as_of else None,
+        "organisations": list(table.organisations) if table.organisations is not None else None,
         "participants": {
             "n": table.participants,
-            "target": table.project.total,
+            "target": participants.target if participants else table.project.total,
+            "target_of": list(participants.target_of) if participants and participants.target_of
+            is not None else None,
             "by": {dim: {g: (n if n is not None else dict(SUPPRESSED)) for g, n in groups.items()}
                    for dim, groups in table.participants_by.items()},
             "status": table.participants_status.value if table.participants_status else None,
@@ -73,10 +89,15 @@ def to_dict(table: GoalTable, assessments: Mapping[str, Any] | None = None) -> d
         "reach": {
             r.questionnaire: {
                 **_share(r.total),
+                "without_code": r.without_code,
+                "unmatched": r.unmatched,
                 "by": {dim: {g: _share(s) for g, s in groups.items()} for dim, groups in r.by.items()},
             }
             for r in table.reach
         },
+        "projektmal": [
+            {"title": section.title, "goals": [g.key for g in section.goals]} for section in table.sections
+        ],
         "goals": goals,
     }
 

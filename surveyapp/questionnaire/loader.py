@@ -244,6 +244,7 @@ def build(definition: dict, source: str = "") -> Questionnaire:
         questions=tuple(questions),
         intro=definition.get("intro"),
         paired=definition.get("paired", False),
+        optional_code=definition.get("participant_code") == "optional",
         roles=roles,
         goals=tuple(goals),
         source=name,

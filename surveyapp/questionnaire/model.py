@@ -118,6 +118,8 @@ class Questionnaire:
     questions: tuple[Question, ...]
     intro: str | None = None
     paired: bool = False
+    #: an unpaired questionnaire whose answers may carry the participant's code (reach)
+    optional_code: bool = False
     roles: tuple[Option, ...] = ()
     goals: tuple[Goal, ...] = ()
     #: the source file's name, for error messages
@@ -150,6 +152,10 @@ class Questionnaire:
     def uses_participant_code(self) -> bool:
         """Paired questionnaires and forms filled in about a participant carry the code."""
         return self.paired or self.respondent is RespondentKind.STAFF_ABOUT_PARTICIPANT
+
+    @property
+    def accepts_participant_code(self) -> bool:
+        return self.uses_participant_code or self.optional_code
 
     @property
     def answered_through_links(self) -> bool:

@@ -94,6 +94,9 @@ QUESTIONNAIRE = {
         "intro": TEXT,
         "respondent": {"enum": ["participant", "staff", "staff_about_participant"]},
         "paired": {"type": "boolean"},
+        # "optional": an unpaired participant questionnaire that may carry the participant's
+        # code, so that its answers count towards the project's reach
+        "participant_code": {"enum": ["optional"]},
         "roles": {"type": "array", "minItems": 1, "items": OPTION},
         "questions": {
             "type": "array",

@@ -4,9 +4,12 @@ the avslutningsenkät answers and the uppföljningar done, put together by
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
+import pandas as pd
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,14 +20,13 @@ from ..analysis.project import (
     TABLE_DIMENSIONS,
     GoalTable,
     build_goal_table,
-    exit_answers_of,
 )
-from ..analysis.register import limit_enrolment, limit_register
+from ..analysis.register import limit_register
 from ..analysis.report import build_report
 from ..extensions import db
 from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Response, Round
 from ..models._time import utcnow
-from ..questionnaire.project import Project, load_project
+from ..questionnaire.project import PROJECT_FILE, Project, load_project
 from .cells import load_cells
 from .frames import load_answers, register_frame
 from .questionnaires import current_version, current_versions, definition_of
@@ -35,7 +37,10 @@ class UnknownTableDimension(ValueError):
 
 
 def project_definition() -> Project:
-    return load_project(Path(current_app.config["QUESTIONNAIRE_DIR"]), tuple(current_versions()))
+    """The project file, every delmål checked against the current questionnaires."""
+    versions = current_versions()
+    return load_project(Path(current_app.config["QUESTIONNAIRE_DIR"]),
+                        {key: definition_of(version) for key, version in versions.items()})
 
 
 def goal_table(
@@ -44,8 +49,11 @@ def goal_table(
     *,
     enrolled_until: date | None = None,
     min_days: int | None = None,
+    as_of: date | None = None,
 ) -> GoalTable:
-    """The goal table limited to some organisations (None: all)."""
+    """The goal table limited to some organisations (None: all), as it stood ``as_of``
+    (registered, ended and answered by that day; None: now). Kept by data version like the
+    reports, so a page asked for again over the same data is not computed again."""
     dims = tuple(dict.fromkeys(dimensions)) or DEFAULT_DIMENSIONS
     unknown = [d for d in dims if d not in TABLE_DIMENSIONS]
     if unknown:
@@ -53,31 +61,81 @@ def goal_table(
             f"the goal table has no breakdown {', '.join(map(repr, unknown))}; "
             f"choose from {', '.join(TABLE_DIMENSIONS)}"
         )
+    from .report_cache import keep_table, kept_table
+
+    params = {"organisations": sorted(organisation_ids) if organisation_ids is not None else None,
+              "dims": dims, "enrolled_until": enrolled_until, "min_days": min_days, "as_of": as_of,
+              "project": _project_stamp()}
+    table, version = kept_table(params)
+    if table is None:
+        table = _compute_goal_table(organisation_ids, dims, enrolled_until=enrolled_until,
+                                    min_days=min_days, as_of=as_of)
+        keep_table(params, table, version)
+    return table
+
+
+def _project_stamp() -> str:
+    """The project file's content: a changed file is another table."""
+    path = Path(current_app.config["QUESTIONNAIRE_DIR"]) / PROJECT_FILE
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[str, ...], *,
+                        enrolled_until: date | None, min_days: int | None, as_of: date | None,
+                        ) -> GoalTable:
     project = project_definition()
     threshold = current_app.config["SMALL_CELL_THRESHOLD"]
-    keys = project.questionnaires or tuple(sorted(current_versions()))
+    versions = current_versions()
+    keys = list(project.questionnaires or tuple(sorted(versions)))
+    shifted = {(d.ref or "").partition(".")[0] for m in project.projektmal for d in m.delmal
+               if d.kind == "shift"}
+    keys += [k for k in sorted(shifted) if k not in keys and k in versions]
     reports = {}
-    exit_answers = None
+    limits = {"enrolled_until": enrolled_until, "min_days": min_days}
     for key in keys:
-        limits = {"enrolled_until": enrolled_until, "min_days": min_days}
-        cells = load_cells(key, dimensions=[d for d in dims if d in available(definition_of(
-            current_version(key)))], organisation_ids=organisation_ids, **limits)
-        reports[key] = build_report(cells, threshold=threshold, goal_dimensions=dims)
-        if key == "avslutningsenkat":
-            # each answer's kommun and background: the background questions' answers only
-            data = load_answers(key, organisation_ids=organisation_ids,
-                                questions=[d for d in dims if d != "organisation"])
-            exit_answers = exit_answers_of(limit_enrolment(data, **limits), dims)
-    register = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
-                              min_days=min_days)
-    followed_up = set(db.session.scalars(
-        select(Response.participant_code).join(Round, Round.id == Response.round_id)
-        .where(Round.questionnaire_key == "uppfoljning_6man", Response.participant_code.is_not(None))
-    ))
-    return build_goal_table(project, register, reports, exit_answers=exit_answers,
-                            followed_up=followed_up, consenting=consenting_codes(),
+        if key not in versions:
+            continue
+        usable = [d for d in dims if d in available(definition_of(versions[key]))]
+        cells = load_cells(key, dimensions=usable if key in shifted else [],
+                           organisation_ids=organisation_ids, until=as_of, **limits)
+        reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
+                                    threshold=threshold, goal_dimensions=dims)
+    register = register_frame(organisation_ids)
+    if as_of is not None:
+        register = register[register["enrolled_on"] <= pd.Timestamp(as_of)].copy()
+        register.loc[register["ended_on"] > pd.Timestamp(as_of), "ended_on"] = pd.NaT
+    register = limit_register(register, enrolled_until=enrolled_until, min_days=min_days)
+    return build_goal_table(project, register, reports, exit_codes=_exit_codes(organisation_ids, as_of),
+                            followed_up=_followed_up(as_of), consenting=consenting_codes(as_of),
                             dimensions=dims, threshold=threshold,
-                            organisations=_names(organisation_ids))
+                            organisations=_names(organisation_ids), as_of=as_of)
+
+
+def _until(query, as_of: date | None):
+    if as_of is None:
+        return query
+    return query.where(Response.submitted_at < datetime.combine(as_of + timedelta(days=1), time()))
+
+
+def _exit_codes(organisation_ids: Collection[int] | None, as_of: date | None) -> pd.DataFrame:
+    """One row per avslutningsenkät answer of the organisations shown: the code it was given
+    with (None: without one)."""
+    query = (select(Response.participant_code).join(Round, Round.id == Response.round_id)
+             .where(Round.questionnaire_key == "avslutningsenkat"))
+    if organisation_ids is not None:
+        query = query.where(Response.organisation_id.in_(list(organisation_ids) or [-1]))
+    return pd.DataFrame({"participant_code": pd.Series(db.session.scalars(_until(query, as_of)).all(),
+                                                       dtype="object")})
+
+
+def _followed_up(as_of: date | None) -> set[str]:
+    return set(db.session.scalars(_until(
+        select(Response.participant_code).join(Round, Round.id == Response.round_id)
+        .where(Round.questionnaire_key == "uppfoljning_6man", Response.participant_code.is_not(None)),
+        as_of)))
 
 
 def _names(organisation_ids: Collection[int] | None) -> list[str] | None:
@@ -87,18 +145,18 @@ def _names(organisation_ids: Collection[int] | None) -> list[str] | None:
         select(Organisation.name).where(Organisation.id.in_(list(organisation_ids) or [-1]))))
 
 
-def consenting_codes() -> set[str]:
+def consenting_codes(as_of: date | None = None) -> set[str]:
     """Codes whose avslut says yes to the uppföljning: recorded on the participant's page,
-    or imported with the avslut answers."""
+    or imported with the avslut answers (``as_of``: the avslut answers given by then)."""
     recorded = set(db.session.scalars(
         select(ParticipantCode.code).where(ParticipantCode.followup_consent.is_(True))))
     latest: dict[str, tuple] = {}
-    rows = db.session.execute(
+    rows = db.session.execute(_until(
         select(Response.participant_code, Response.submitted_at, Response.id, Answer.code)
         .join(Round, Round.id == Response.round_id)
         .join(Answer, Answer.response_id == Response.id)
         .where(Round.questionnaire_key == "avslut", Answer.question_key == "samtycke_uppfoljning",
-               Response.participant_code.is_not(None))
+               Response.participant_code.is_not(None)), as_of)
     ).all()
     for code, at, id_, answer in rows:
         if code not in latest or (at, id_) > latest[code][:2]:
@@ -161,4 +219,5 @@ def goal_keys() -> set[str]:
     for key in project.questionnaires or tuple(sorted(versions)):
         if key in versions:
             keys |= {f"{key}.{i}" for i in range(len(definition_of(versions[key]).goals))}
+    keys |= {d.key for m in project.projektmal for d in m.delmal}
     return keys

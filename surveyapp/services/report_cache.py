@@ -185,6 +185,35 @@ def finished_report_job(params: ReportParams, account, visible, version: tuple[i
     return None
 
 
+def all_data_version() -> tuple[int, int, int]:
+    """(responses, largest response id, generation) over every questionnaire."""
+    count, largest = db.session.execute(select(func.count(Response.id), func.max(Response.id))).one()
+    generation = db.session.scalar(select(DataGeneration.generation).where(DataGeneration.id == 1))
+    return int(count or 0), int(largest or 0), int(generation or 0)
+
+
+def _table_key(params: dict, version: tuple[int, ...]) -> str:
+    text = json.dumps(["goal_table", params, list(version)], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def kept_table(params: dict):
+    """The goal table of ``params`` if the same data gave it before (else None), and the
+    data version it stands for."""
+    backend, counters = _state(current_app._get_current_object())
+    version = all_data_version()
+    table = backend.get(_table_key(params, version))
+    if table is not None:
+        counters.hits += 1
+    return table, version
+
+
+def keep_table(params: dict, table, version: tuple[int, ...]) -> None:
+    backend, counters = _state(current_app._get_current_object())
+    counters.computed += 1
+    backend.set(_table_key(params, version), table)
+
+
 # -- the generation counter -----------------------------------------------------------------
 
 def _bump(session: Session) -> None:

@@ -92,11 +92,11 @@ def check(sub: Submission) -> tuple[str, list]:
         errors["language"] = Message(BAD_LANGUAGE, {"value": sub.language})
     if sub.channel not in CHANNELS:
         errors["channel"] = Message(BAD_CHANNEL, {"value": sub.channel})
-    if questionnaire.uses_participant_code:
-        code = (sub.participant_code or "").strip().upper()
-        if not code:
-            errors["participant_code"] = Message(CODE_REQUIRED)
-        elif not PARTICIPANT_CODE.match(code):
+    code = (sub.participant_code or "").strip().upper()
+    if questionnaire.uses_participant_code and not code:
+        errors["participant_code"] = Message(CODE_REQUIRED)
+    elif code and questionnaire.accepts_participant_code:
+        if not PARTICIPANT_CODE.match(code):
             errors["participant_code"] = Message(BAD_CODE, {"value": sub.participant_code})
     elif sub.participant_code:
         errors["participant_code"] = Message(NOT_PAIRED)
