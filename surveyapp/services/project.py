@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
-
 from flask import current_app
 from sqlalchemy import select
 
