@@ -222,7 +222,7 @@ def test_a_broken_project_file_is_named_with_key_and_problem(runner, tmp_path):
     assert "_project.yaml: participants/balance: 60 is above 40" in result.output
     assert "_project.yaml: questionnaires: no questionnaire 'nothing'" in result.output
     shipped = runner.invoke(args=["questionnaires", "check"])
-    assert shipped.exit_code == 0 and "ok: _project.yaml (500 participants)" in shipped.output
+    assert shipped.exit_code == 0 and "ok: _project.yaml (500 participants, 6 projektmål, 16 delmål)" in shipped.output
 
 
 def test_insatser_share_per_kommun_and_outcome_with_chi_square(runner, tmp_path):
@@ -280,3 +280,120 @@ def test_register_export_neutralises_formula_text(runner, tmp_path):
     out = tmp_path / "export.csv"
     assert runner.invoke(args=["participants", "export", str(out)]).exit_code == 0
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+
+
+def _pcts(node):
+    """Every pct and share value in a JSON document, with its path."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pct" and value is not None:
+                yield value
+            yield from _pcts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _pcts(value)
+
+
+def test_reach_never_passes_100_and_answers_without_a_code_are_counted_beside_it(runner, tmp_path):
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    # 60 anonymous answers, 58 of them kön "annan": before, they made "annan" 967 %
+    anonymous = _write(tmp_path / "anonymous.csv", [
+        {"submitted_at": "2025-10-02", "language": "sv", "organisation": "Mariestad", "participant_code": "",
+         "kon": "annan" if i < 58 else "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige",
+         "bemotande_samordnare": "bra", "bemotande_handlaggare": "bra", "diskriminering": "",
+         "tro_formaga": "4", "mar_battre": "4"} for i in range(60)] + [
+        # a code that is registered but has not ended, and one nobody registered
+        {"submitted_at": "2025-10-02", "language": "sv", "organisation": "Mariestad", "participant_code": code,
+         "kon": "man", "aldersgrupp": "25-29", "fodelseregion": "sverige", "bemotande_samordnare": "bra",
+         "bemotande_handlaggare": "bra", "diskriminering": "", "tro_formaga": "4", "mar_battre": "4"}
+        for code in ("MA-07", "XX-99")])
+    result = runner.invoke(args=["import", "avslutningsenkat", str(anonymous), "--round", "Anonyma"])
+    assert result.exit_code == 0, result.output
+    table = _goals(runner, "--by", "kon", "--by", "aldersgrupp", "--by", "organisation")
+    reach = table["reach"]["avslutningsenkat"]
+    # 10 of the 12 ended participants answered with their code; the rest is counted beside
+    assert (reach["k"], reach["n"], reach["without_code"], reach["unmatched"]) == (10, 12, 60, 2)
+    assert "annan" not in reach["by"]["kon"]
+    assert all(0 <= pct <= 100 for pct in _pcts(table["reach"]))
+    for groups in reach["by"].values():
+        for cell in groups.values():
+            assert cell.get("suppressed") or cell["k"] <= cell["n"]
+
+
+def test_a_kommun_is_judged_by_its_own_targets(runner, tmp_path):
+    load_project(runner, tmp_path)
+    table = _goals(runner, "--organisation", "Mariestad")
+    # 8 registered in Mariestad against Mariestad's 120, not the project's 500
+    assert (table["participants"]["n"], table["participants"]["target"], table["participants"]["target_of"]) \
+        == (8, 120, ["Mariestad"])
+    women = _goal(table, "participants.women")
+    assert (women["target"], women["target_of"]) == (60, ["Mariestad"])  # 120 × 250/500
+    everyone = _goals(runner)
+    assert everyone["participants"]["target"] == 500 and everyone["participants"]["target_of"] is None
+
+
+def test_per_kommun_targets_of_an_outcome_goal_judge_each_kommun(runner, tmp_path, app):
+    import shutil
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(app.config["QUESTIONNAIRE_DIR"], folder)
+    project = (folder / "_project.yaml").read_text(encoding="utf-8")
+    project = project.replace(
+        "      - goal: avslut.utfall\n        codes: [arbetstraning]\n",
+        "      - goal: avslut.utfall\n        codes: [arbetstraning]\n"
+        "        targets:\n          organisation: {Mariestad: 25, Skövde: 40}\n")
+    (folder / "_project.yaml").write_text(project, encoding="utf-8")
+    app.config["QUESTIONNAIRE_DIR"] = str(folder)
+    load_project(runner, tmp_path)
+    goal = _goal(_goals(runner), "avslut.1")
+    # arbetsträning: Mariestad 2 of 6 = 33 % ≥ 25; Skövde 1 of 6 = 17 % < 40 - 5
+    assert goal["targets"] == {"organisation": {"Mariestad": 25.0, "Skövde": 40.0}}
+    assert goal["by"]["organisation"]["Mariestad"]["status"] == "uppnatt"
+    assert goal["by"]["organisation"]["Mariestad"]["target"] == 25.0
+    assert goal["by"]["organisation"]["Skövde"]["status"] == "ej_uppnatt"
+    own = _goal(_goals(runner, "--organisation", "Skövde"), "avslut.1")
+    assert (own["target"], own["target_of"], own["status"]) == (40.0, ["Skövde"], "ej_uppnatt")
+
+
+def test_the_table_as_it_stood_on_a_day(runner, tmp_path):
+    load_project(runner, tmp_path)
+    # 2025-03-01: the Mariestad enrolments of April and every avslut and answer lie after it
+    early = _goals(runner, "--as-of", "2025-03-01")
+    assert early["as_of"] == "2025-03-01"
+    assert early["participants"]["n"] == 10  # MA-01..04 and SK-01..06
+    assert early["reach"]["avslutningsenkat"]["n"] == 0
+    assert _goal(early, "avslut.0")["n"] == 0
+    late = _goals(runner, "--as-of", "2026-12-31")
+    assert late["participants"]["n"] == 14 and _goal(late, "avslut.0")["n"] == 12
+    bad = runner.invoke(args=["goals", "--json", "--as-of", "31/12/2026"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_samverkan_rounds_mean_shift_is_a_delmal(runner, tmp_path):
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    for name, day, scores in (("Mättillfälle 1", "2025-03-01", [2, 3, 2, 3, 2, 3, 2, 3]),
+                              ("Mättillfälle 2", "2025-10-01", [4, 4, 5, 4, 4, 5, 4, 4])):
+        rows = [{"submitted_at": day, "language": "sv", "organisation": "Mariestad" if i % 2 else "Skövde",
+                 "role": "samordnare" if i < 2 else "kommunchef",
+                 "samverkan_forsorjningsstod_vard": "3", "samverkan_ame_vard": str(score),
+                 "samverkan_ame_fk": "3", "samverkan_ame_af": "3",
+                 **({f"insatser_indikatorer.{row}": "3" for row in (
+                     "hantering_vardag", "samarbetsformaga", "halsa", "hantering_halsa", "tro_pa_jobb",
+                     "kunskap_arbetsmarknad", "sociala_kompetenser", "yrkeskompetenser", "jobbsokning",
+                     "social_mentor")} if i < 2 else {}), "forbattra_samverkan": ""}
+                for i, score in enumerate(scores)]
+        columns = sorted({c for r in rows for c in r}, key=lambda c: (c not in ("submitted_at",), c))
+        path = _write(tmp_path / f"samverkan-{day}.csv", [{c: r.get(c, "") for c in columns} for r in rows])
+        result = runner.invoke(args=["import", "samverkan", str(path), "--round", name])
+        assert result.exit_code == 0, result.output
+    table = _goals(runner)
+    goal = _goal(table, "shift.samverkan.samverkan_ame_vard")
+    assert goal["measure"] == "shift" and goal["target"] == 0
+    assert round(goal["value"], 3) == round(4.25 - 2.5, 3) and goal["status"] == "uppnatt"
+    assert goal["ci95"][0] > 0
+    section = next(s for s in table["projektmal"] if s["title"].startswith("Deltagande organisationer"))
+    assert section["goals"] == ["manual.indikatorer_alla_kommuner", "shift.samverkan.samverkan_ame_vard"]

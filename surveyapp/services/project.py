@@ -98,7 +98,7 @@ def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[st
         if key not in versions:
             continue
         usable = [d for d in dims if d in available(definition_of(versions[key]))]
-        cells = load_cells(key, dimensions=usable if key in shifted else [],
+        cells = load_cells(key, dimensions=usable,
                            organisation_ids=organisation_ids, until=as_of, **limits)
         reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
                                     threshold=threshold, goal_dimensions=dims)

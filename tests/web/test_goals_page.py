@@ -20,9 +20,12 @@ STATUS_SV = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått"
 
 
 def _cell(html: str, goal_key: str, group: str) -> str:
-    row = re.search(rf'<tr data-goal="{re.escape(goal_key)}">(.*?)</tr>', html, re.S).group(1)
-    cell = re.search(rf'<td class="goal-cell" data-group="{re.escape(group)}">(.*?)</td>', row, re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip() if cell else "–"
+    """A goal's figure for a group (or "total") in whichever table of the page shows it."""
+    for row in re.findall(rf'<tr data-goal="{re.escape(goal_key)}"[^>]*>(.*?)</tr>', html, re.S):
+        cell = re.search(rf'<td class="goal-cell" data-group="{re.escape(group)}">(.*?)</td>', row, re.S)
+        if cell:
+            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip()
+    return "–"
 
 
 def _json(runner, *args) -> dict:
@@ -93,22 +96,50 @@ def test_samordnare_sees_only_their_own_kommun(client, runner, tmp_path):
 def test_projektledning_writes_a_bedomning_beside_the_computed_status(client, runner, tmp_path):
     load_project(runner, tmp_path)
     factories.login(client, factories.user("pl@example.se", "projektledning"))
+    motivering = "Troligen uppnått: de flesta ökade inom ett steg."
     result = client.post("/staff/maluppfyllelse/bedomning", data={
         "goal": "uppfoljning_6man.0",
-        "goal-uppfoljning_6man.0-assessment": "troligen uppnått",
-        "goal-uppfoljning_6man.0-motivering": "De flesta ökade inom ett steg.",
+        "goal-uppfoljning_6man.0-assessment": "uppnatt",
+        "goal-uppfoljning_6man.0-motivering": motivering,
     })
     assert result.status_code == 302
     html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
-    row = re.search(r'<tr data-goal="uppfoljning_6man.0">(.*?)</tr>', html, re.S).group(1)
-    assert "troligen uppnått" in row and "Nära" in row  # the computed status stays
+    row = re.search(r'<tr data-goal="uppfoljning_6man.0"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    # the verdict as a word on its colour, the motivering in the same row, the computed status kept
+    assert 'class="verdict verdict-uppnatt">Uppnått<' in row and motivering in row and "Nära" in row
     goal = next(g for g in _json(runner)["goals"] if g["key"] == "uppfoljning_6man.0")
-    assert (goal["bedomning"], goal["motivering"], goal["status"]) == (
-        "troligen uppnått", "De flesta ökade inom ett steg.", "nara")
+    assert (goal["verdict"], goal["bedomning"], goal["motivering"], goal["status"]) == (
+        "uppnatt", "uppnatt", motivering, "nara")
     event = db.session.scalars(select(AuditEvent).filter_by(action="goal.assess")).one()
-    assert "troligen uppnått" in event.detail and event.actor == "pl@example.se"
+    assert motivering in event.detail and event.actor == "pl@example.se"
     unknown = client.post("/staff/maluppfyllelse/bedomning", data={"goal": "nothing.0"})
     assert unknown.status_code == 404
+
+
+def test_a_manual_delmal_is_judged_by_projektledning_and_bad_verdicts_store_nothing(client, runner, tmp_path):
+    load_project(runner, tmp_path)
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    key = "manual.anpassat_material"
+    before = next(g for g in _json(runner)["goals"] if g["key"] == key)
+    assert before["manual"] is True and before["verdict"] is None and before["value"] is None
+    refused = client.post("/staff/maluppfyllelse/bedomning", data={
+        "goal": key, f"goal-{key}-assessment": "troligen uppnått", f"goal-{key}-motivering": "x"},
+        follow_redirects=True)
+    assert "Välj en bedömning på skalan" in refused.get_data(as_text=True)
+    too_long = client.post("/staff/maluppfyllelse/bedomning", data={
+        "goal": key, f"goal-{key}-assessment": "delvis", f"goal-{key}-motivering": "x" * 4001},
+        follow_redirects=True)
+    assert "högst 4000 tecken" in too_long.get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent).filter_by(action="goal.assess")).all() == []
+    client.post("/staff/maluppfyllelse/bedomning", data={
+        "goal": key, f"goal-{key}-assessment": "delvis",
+        f"goal-{key}-motivering": "Material på lättläst svenska finns; bildstöd saknas ännu."})
+    after = next(g for g in _json(runner)["goals"] if g["key"] == key)
+    assert after["verdict"] == "delvis" and after["motivering"].startswith("Material på lättläst")
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    section = re.search(r'<tr class="projektmal"><th[^>]*>Alla i målgruppen har lika möjligheter.*?</tbody>',
+                        html, re.S).group(0)
+    assert 'verdict-delvis">Delvis uppnått<' in section and "bildstöd saknas" in section
 
 
 def test_samordnare_registers_a_participant_at_inskrivning(client):

@@ -15,12 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...models import OrganisationKind
 from ...services.organisations import NAME_LENGTH
 from ..access import ROLE_LABELS
+
+#: the longest motivering of a goal (a few sentences in the ESF report)
+MOTIVERING_MAX = 4000
 
 KIND_LABELS = {
     OrganisationKind.KOMMUN: _l("Kommun"),
@@ -126,8 +129,18 @@ class InsatsForm(FlaskForm):
 class AssessmentForm(FlaskForm):
     """Projektledning's motivering and bedömning of one goal of the goal table."""
 
-    assessment = StringField(_l("Bedömning"), validators=[Length(max=200)])
-    motivering = TextAreaField(_l("Motivering"), validators=[Length(max=4000)])
+    assessment = SelectField(
+        _l("Bedömning"),
+        choices=[SelectChoice("", _l("Som beräknat")), SelectChoice("uppnatt", _l("Uppnått")),
+                 SelectChoice("delvis", _l("Delvis uppnått")), SelectChoice("ej_uppnatt", _l("Ej uppnått")),
+                 SelectChoice("osaker", _l("Osäker"))],
+        validate_choice=False,
+        validators=[AnyOf(("", "uppnatt", "delvis", "ej_uppnatt", "osaker"),
+                          message=_l("Välj en bedömning på skalan: uppnått, delvis uppnått, ej uppnått "
+                                     "eller osäker."))],
+    )
+    motivering = TextAreaField(_l("Motivering"), validators=[Length(
+        max=MOTIVERING_MAX, message=_l("Motiveringen får vara högst %(max)d tecken."))])
 
 
 class FindCodeForm(FlaskForm):

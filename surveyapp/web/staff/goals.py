@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...analysis.goals import GoalFigure
-from ...analysis.project import TableGoal
+from ...analysis.project import VERDICTS, TableGoal, verdict_of
 from ...exports.labels import STATUS
 from ...extensions import db
 from ...i18n import format_number, format_pct, qtext
 from ...models import Role
+from ...questionnaire.messages import N_
 from ...questionnaire import QuestionnaireError
 from ...services.audit import record_audit
 from ...services.insatser import insatser_report
@@ -62,6 +65,9 @@ def shown(goal: TableGoal, figure: GoalFigure, target: float | None = None) -> S
 
 
 def goal_label(goal: TableGoal) -> str:
+    """A row's name: an interface text, a questionnaire text, or the project file's own words."""
+    if goal.domain == "project":
+        return goal.label
     return _(goal.label) if goal.domain == "messages" else qtext(goal.label)
 
 
@@ -77,6 +83,15 @@ def target_text(goal: TableGoal) -> str:
     return _("över %(value)s", value=format_number(goal.target, 2))
 
 
+def target_note(goal: TableGoal) -> str:
+    """Whose target a kommun's view judges the row by."""
+    if goal.target_of is None:
+        return ""
+    if not goal.target_of:
+        return _("Kommunen har inget eget mål.")
+    return _("Mål för %(names)s", names=", ".join(goal.target_of))
+
+
 def group_name(dim: str, group: str) -> str:
     if dim == "organisation":
         return group
@@ -88,34 +103,76 @@ def group_name(dim: str, group: str) -> str:
     return qtext(option.label) if option else group
 
 
+VERDICT_TEXTS = {"uppnatt": N_("Uppnått"), "delvis": N_("Delvis uppnått"), "ej_uppnatt": N_("Ej uppnått"),
+                 "osaker": N_("Osäker")}
+
+
+def _date_argument(name: str) -> date | None:
+    """An ISO date from the query; a wrong one is said and left out."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        flash(_("”%(value)s” är inget datum (ÅÅÅÅ-MM-DD); tabellen visar i dag.", value=raw[:40]))
+        return None
+
+
+def change_text(goal: TableGoal, now: GoalFigure, then: GoalFigure | None) -> str:
+    """The change of a row's value from the earlier date: percentage points or scale steps."""
+    if then is None or now.suppressed or then.suppressed or now.value is None or then.value is None:
+        return "–"
+    if goal.measure == "participants":
+        change = (now.n or 0) - (then.n or 0)
+        return ("+" if change > 0 else "") + format_number(change, 0)
+    if now.share is not None and then.share is not None:
+        if not now.share.n or not then.share.n:
+            return "–"
+        change = now.share.pct_whole - then.share.pct_whole
+        return _("%(sign)s%(value)s procentenheter", sign="+" if change > 0 else "",
+                 value=format_number(change, 0))
+    change = now.value - then.value
+    return ("+" if change > 0 else "") + format_number(change, 2)
+
+
 @blueprint.get("/maluppfyllelse")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
 def goals():
+    as_of, compare = _date_argument("per"), _date_argument("jamfor")
+    visible = visible_organisation_ids()
     try:
-        table = goal_table(visible_organisation_ids())
+        table = goal_table(visible, as_of=as_of)
+        earlier = goal_table(visible, as_of=compare) if compare else None
     except QuestionnaireError as exc:
         abort(500, "\n".join(exc.problems))
     written = assessments()
-    insatser = insatser_report(visible_organisation_ids(), table.threshold)
-    beside = staff_beside_own(visible_organisation_ids(), table.threshold)
-    columns = []
+    insatser = insatser_report(visible, table.threshold)
+    beside = staff_beside_own(visible, table.threshold)
+    breakdowns = []
     for dim in table.dimensions:
         groups = []
         for goal in table.goals:
             for group in goal.by.get(dim, {}):
                 if group not in groups:
                     groups.append(group)
-        columns += [(dim, g) for g in groups]
+        if groups:
+            breakdowns.append((dim, groups))
     forms = {}
     if current_user.role == Role.PROJEKTLEDNING.value:
         for goal in table.goals:
             found = written.get(goal.key)
+            assessment = found.assessment if found and found.assessment in VERDICTS else ""
             forms[goal.key] = AssessmentForm(
                 formdata=None, prefix=f"goal-{goal.key}",
-                assessment=found.assessment if found else "", motivering=found.motivering if found else "")
+                assessment=assessment, motivering=found.motivering if found else "")
     return render_template(
-        "staff/goals.html", table=table, columns=columns, written=written, forms=forms, shown=shown,
-        goal_label=goal_label, target_text=target_text, group_name=group_name,
+        "staff/goals.html", table=table, earlier=earlier, as_of=as_of, compare=compare,
+        breakdowns=breakdowns, written=written, forms=forms, shown=shown,
+        goal_label=goal_label, target_text=target_text, target_note=target_note, group_name=group_name, change_text=change_text,
+        verdict_of=lambda goal: verdict_of(goal.total.status,
+                                           written[goal.key].assessment if goal.key in written else None),
+        verdict_text=lambda v: _(VERDICT_TEXTS[v]) if v else "",
         status_text=lambda s: _(STATUS[s]) if s else "–",
         titles={key: report.questionnaire.title for key, report in table.reports.items()},
         insatser=[r for r in insatser if r.total.k],
