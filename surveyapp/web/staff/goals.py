@@ -5,7 +5,6 @@ status; the same figures as ``surveyapp goals --json`` and the project workbook.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,8 +17,8 @@ from ...exports.labels import STATUS
 from ...extensions import db
 from ...i18n import format_number, format_pct, qtext
 from ...models import Role
-from ...questionnaire.messages import N_
 from ...questionnaire import QuestionnaireError
+from ...questionnaire.messages import N_
 from ...services.audit import record_audit
 from ...services.insatser import insatser_report
 from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
@@ -169,7 +168,8 @@ def goals():
     return render_template(
         "staff/goals.html", table=table, earlier=earlier, as_of=as_of, compare=compare,
         breakdowns=breakdowns, written=written, forms=forms, shown=shown,
-        goal_label=goal_label, target_text=target_text, target_note=target_note, group_name=group_name, change_text=change_text,
+        goal_label=goal_label, target_text=target_text, target_note=target_note, group_name=group_name,
+        change_text=change_text,
         verdict_of=lambda goal: verdict_of(goal.total.status,
                                            written[goal.key].assessment if goal.key in written else None),
         verdict_text=lambda v: _(VERDICT_TEXTS[v]) if v else "",
