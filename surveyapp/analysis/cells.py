@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import pandas as pd
 
@@ -118,16 +119,28 @@ def empty_profiles(attributes: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def empty_counts() -> pd.DataFrame:
+@cache
+def _empty_counts() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in ("profile", *COUNT_COLUMNS)})
     return frame.astype({"profile": "int64", "count": "int64", "total": "float64", "total_sq": "float64",
                          "numbers": "int64"})
 
 
-def empty_ratings() -> pd.DataFrame:
+def empty_counts() -> pd.DataFrame:
+    """No counts, with the columns and types of counted ones (made once: building the typed
+    frame costs more than copying it)."""
+    return _empty_counts().copy()
+
+
+@cache
+def _empty_ratings() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in RATING_COLUMNS})
     return frame.astype({"response_id": "int64", "number": "float64", "profile": "int64",
                          "submitted_at": "datetime64[ns]"})
+
+
+def empty_ratings() -> pd.DataFrame:
+    return _empty_ratings().copy()
 
 
 def normalise_combos(counts: pd.DataFrame) -> pd.DataFrame:

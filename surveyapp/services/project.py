@@ -60,17 +60,13 @@ def goal_table(
             f"the goal table has no breakdown {', '.join(map(repr, unknown))}; "
             f"choose from {', '.join(TABLE_DIMENSIONS)}"
         )
-    from .report_cache import keep_table, kept_table
+    from .report_cache import kept_or_computed
 
     params = {"organisations": sorted(organisation_ids) if organisation_ids is not None else None,
               "dims": dims, "enrolled_until": enrolled_until, "min_days": min_days, "as_of": as_of,
               "project": _project_stamp()}
-    table, version = kept_table(params)
-    if table is None:
-        table = _compute_goal_table(organisation_ids, dims, enrolled_until=enrolled_until,
-                                    min_days=min_days, as_of=as_of)
-        keep_table(params, table, version)
-    return table
+    return kept_or_computed("goal_table", params, lambda: _compute_goal_table(
+        organisation_ids, dims, enrolled_until=enrolled_until, min_days=min_days, as_of=as_of))
 
 
 def _project_stamp() -> str:
@@ -191,7 +187,16 @@ def registered_codes(organisation_ids: Collection[int] | None = None) -> int:
 
 def staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
     """Each staff rating questionnaire's items beside the participant's own rating (small
-    numbers of pairs hidden): {questionnaire key: (Beside, ...)}."""
+    numbers of pairs hidden): {questionnaire key: (Beside, ...)}; kept by data version."""
+    from .report_cache import kept_or_computed
+
+    params = {"organisations": sorted(organisation_ids) if organisation_ids is not None else None,
+              "threshold": threshold}
+    return kept_or_computed("staff_beside_own", params,
+                            lambda: _staff_beside_own(organisation_ids, threshold))
+
+
+def _staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
     from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own
 
     found = {}

@@ -192,26 +192,35 @@ def all_data_version() -> tuple[int, int, int]:
     return int(count or 0), int(largest or 0), int(generation or 0)
 
 
-def _table_key(params: dict, version: tuple[int, ...]) -> str:
-    text = json.dumps(["goal_table", params, list(version)], sort_keys=True, default=str)
+def _value_key(kind: str, params: dict, version: tuple[int, ...]) -> str:
+    text = json.dumps([kind, params, list(version)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def kept_table(params: dict):
-    """The goal table of ``params`` if the same data gave it before (else None), and the
-    data version it stands for."""
+def kept_value(kind: str, params: dict):
+    """A project-wide result (``kind``: the goal table, the insatser table, …) of ``params``
+    if the same data gave it before (else None), and the data version it stands for."""
     backend, counters = _state(current_app._get_current_object())
     version = all_data_version()
-    table = backend.get(_table_key(params, version))
-    if table is not None:
+    value = backend.get(_value_key(kind, params, version))
+    if value is not None:
         counters.hits += 1
-    return table, version
+    return value, version
 
 
-def keep_table(params: dict, table, version: tuple[int, ...]) -> None:
+def keep_value(kind: str, params: dict, value, version: tuple[int, ...]) -> None:
     backend, counters = _state(current_app._get_current_object())
     counters.computed += 1
-    backend.set(_table_key(params, version), table)
+    backend.set(_value_key(kind, params, version), value)
+
+
+def kept_or_computed(kind: str, params: dict, compute):
+    """The kept result of ``params``, or ``compute()`` kept for the data it was computed from."""
+    value, version = kept_value(kind, params)
+    if value is None:
+        value = compute()
+        keep_value(kind, params, value, version)
+    return value
 
 
 # -- the generation counter -----------------------------------------------------------------

@@ -33,13 +33,15 @@ def test_goal_page_and_register_form(live_app, live_server, tablet, tmp_path):
 
     _login(tablet, live_server.url, "pl@example.se")
     tablet.get_by_role("link", name="Måluppfyllelse").click()
-    expect(tablet.locator('tr[data-goal="avslut.0"]')).to_contain_text("5 av 12")
+    expect(tablet.locator('#goal-table tr[data-goal="avslut.0"]')).to_contain_text("5 av 12")
     problems["goal table"] = axe_violations(tablet)
     tablet.locator("#goal-uppfoljning_6man\\.0 summary").click()
-    tablet.fill("#goal-uppfoljning_6man\\.0-assessment", "troligen uppnått")
-    tablet.fill("#goal-uppfoljning_6man\\.0-motivering", "De flesta ökade inom ett steg.")
+    tablet.select_option("#goal-uppfoljning_6man\\.0-assessment", "uppnatt")
+    tablet.fill("#goal-uppfoljning_6man\\.0-motivering", "Troligen uppnått: de flesta ökade inom ett steg.")
     tablet.locator("#goal-uppfoljning_6man\\.0").get_by_role("button", name="Spara bedömningen").click()
-    expect(tablet.locator('tr[data-goal="uppfoljning_6man.0"]')).to_contain_text("troligen uppnått")
+    row = tablet.locator('#goal-table tr[data-goal="uppfoljning_6man.0"]')
+    expect(row).to_contain_text("Uppnått")
+    expect(row).to_contain_text("de flesta ökade inom ett steg")
     screenshot(tablet, "staff-goal-table")
     tablet.get_by_role("button", name="Logga ut").click()
 
@@ -54,3 +56,40 @@ def test_goal_page_and_register_form(live_app, live_server, tablet, tmp_path):
     tablet.goto(f"{live_server.url}/staff/deltagare/MA-01")
     problems["participant page"] = axe_violations(tablet)
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+def _pdf_text(page, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian's poppler-utils) is not installed")
+    path = tmp_path / "page.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_goal_page_prints_every_column_and_fits_a_laptop_screen(live_app, live_server, tablet, tmp_path):
+    load_project(live_app.test_cli_runner(), tmp_path)
+    factories.organisation("Lidköping")
+    factories.user("pl@example.se", "projektledning", password=PASSWORD)
+    tablet.set_viewport_size({"width": 1366, "height": 800})
+    _login(tablet, live_server.url, "pl@example.se")
+    tablet.goto(f"{live_server.url}/staff/maluppfyllelse")
+    # the goal table reads without sideways scrolling on a 1 366 px screen
+    widths = tablet.evaluate("(() => { const t = document.querySelector('#goal-table');"
+                             " return [t.scrollWidth, t.parentElement.clientWidth]; })()")
+    assert widths[0] <= widths[1], widths
+    tablet.locator("#goal-uppfoljning_6man\\.0 summary").click()
+    tablet.select_option("#goal-uppfoljning_6man\\.0-assessment", "delvis")
+    tablet.fill("#goal-uppfoljning_6man\\.0-motivering", "Motiveringen står på papperet.")
+    tablet.locator("#goal-uppfoljning_6man\\.0").get_by_role("button", name="Spara bedömningen").click()
+    text = _pdf_text(tablet, tmp_path)
+    # every kommun's column, the projektmål headings, the verdict words and the motivering
+    for expected in ("Mariestad", "Skövde", "Lidköping", "Kvinna", "Man",
+                     "Deltagare uppnår en varaktig progression", "Delvis uppnått",
+                     "Motiveringen står på papperet."):
+        assert expected in text, expected
+    assert "Spara bedömningen" not in text  # the forms stay off paper

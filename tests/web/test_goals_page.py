@@ -278,3 +278,29 @@ def test_staff_rating_beside_the_participants_own_on_the_goal_page(client, runne
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
     delta = f"{beside['delta']:.2f}".replace(".", ",")
     assert delta in text and "111" in text
+
+
+def test_the_goal_page_is_computed_once_per_data_version(client, runner, tmp_path, app):
+    from surveyapp.services import report_cache
+
+    load_project(runner, tmp_path)
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    counters = report_cache.stats(app)
+    first = client.get("/staff/maluppfyllelse")
+    computed = counters.computed
+    assert first.status_code == 200 and computed >= 1
+    client.get("/staff/maluppfyllelse")
+    assert counters.computed == computed  # the goal, insatser and staff tables were kept
+    # a new participant changes the data: the table is computed again and shows them
+    result = runner.invoke(args=["participants", "import", str(_register_file(tmp_path))])
+    assert result.exit_code == 0, result.output
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    assert counters.computed > computed and _cell(html, "participants", "total").startswith("15 ")
+
+
+def _register_file(tmp_path):
+    from tests.project_data import _write
+
+    return _write(tmp_path / "one-more.csv", [{
+        "participant_code": "MA-09", "organisation": "Mariestad", "enrolled_on": "2025-05-01", "ended_on": "",
+        "kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige"}])

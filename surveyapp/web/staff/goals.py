@@ -23,6 +23,7 @@ from ...services.audit import record_audit
 from ...services.insatser import insatser_report
 from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
 from ...services.register import background_questions
+from ...services.report_cache import kept_or_computed
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
@@ -146,7 +147,9 @@ def goals():
     except QuestionnaireError as exc:
         abort(500, "\n".join(exc.problems))
     written = assessments()
-    insatser = insatser_report(visible, table.threshold)
+    insatser = kept_or_computed(
+        "insatser", {"organisations": sorted(visible) if visible is not None else None,
+                     "threshold": table.threshold}, lambda: insatser_report(visible, table.threshold))
     beside = staff_beside_own(visible, table.threshold)
     breakdowns = []
     for dim in table.dimensions:
