@@ -399,3 +399,57 @@ def test_samverkan_rounds_mean_shift_is_a_delmal(runner, tmp_path):
     assert goal["ci95"][0] > 0
     section = next(s for s in table["projektmal"] if s["title"].startswith("Deltagande organisationer"))
     assert section["goals"] == ["manual.indikatorer_alla_kommuner", "shift.samverkan.samverkan_ame_vard"]
+
+
+def test_a_goal_set_up_naming_what_does_not_exist_is_refused_by_check(runner, tmp_path, app):
+    import shutil
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(app.config["QUESTIONNAIRE_DIR"], folder)
+    (folder / "_project.yaml").write_text("""\
+participants:
+  total: 10
+  organisations: {Mariestad: 5}
+projektmal:
+  - title: Ett mål
+    delmal:
+      - goal: nothing.question
+      - goal: avslut.nothing
+      - goal: avslut.utfall
+      - shift: samverkan.nothing
+        target: 0
+      - shift: progressionskort.tror_klarar_arbete
+        target: 0
+""", encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "check", str(folder)])
+    assert result.exit_code == 1
+    out = result.output
+    assert "projektmal/0/delmal/0: goal: no questionnaire 'nothing'" in out
+    assert "projektmal/0/delmal/1: goal: avslut has no goal on 'nothing'" in out
+    assert "projektmal/0/delmal/2: goal: avslut has 2 goals on 'utfall'; name the codes" in out
+    assert "projektmal/0/delmal/3: shift: samverkan has no question 'nothing'" in out
+    assert "projektmal/0/delmal/4: shift: progressionskort is paired" in out
+    (folder / "_project.yaml").write_text(
+        "participants: {total: 10}\nprojektmal:\n  - title: Ett mål\n    delmal:\n"
+        "      - goal: avslutningsenkat.mar_battre\n        targets: {alder: {x: 1}}\n", encoding="utf-8")
+    out = runner.invoke(args=["questionnaires", "check", str(folder)]).output
+    assert "delmal/0/targets: Additional properties are not allowed ('alder' was unexpected)" in out
+    (folder / "_project.yaml").write_text("""\
+participants:
+  total: 10
+  organisations: {Mariestad: 5}
+projektmal:
+  - title: Ett mål
+    delmal:
+      - goal: avslutningsenkat.mar_battre
+        targets: {organisation: {Göteborg: 50}}
+      - manual: Utan nyckel
+      - participants: total
+        goal: avslut.utfall
+      - reach: avslut
+""", encoding="utf-8")
+    out = runner.invoke(args=["questionnaires", "check", str(folder)]).output
+    assert "projektmal/0/delmal/0: targets/organisation: 'Göteborg' is not one of the project's kommuner" in out
+    assert "projektmal/0/delmal/1: a manual delmål needs a key" in out
+    assert "projektmal/0/delmal/2: a delmål is exactly one of" in out
+    assert "projektmal/0/delmal/3: reach: is avslutningsenkat or uppfoljning_6man" in out

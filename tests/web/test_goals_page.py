@@ -304,3 +304,18 @@ def _register_file(tmp_path):
     return _write(tmp_path / "one-more.csv", [{
         "participant_code": "MA-09", "organisation": "Mariestad", "enrolled_on": "2025-05-01", "ended_on": "",
         "kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige"}])
+
+
+def test_the_goal_page_shows_two_dates_side_by_side_with_the_change(client, runner, tmp_path):
+    load_project(runner, tmp_path)
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    html = client.get("/staff/maluppfyllelse?per=2026-06-30&jamfor=2025-03-01").get_data(as_text=True)
+    assert "Tabellen som den såg ut 30 juni 2026" in html
+    head = re.search(r'<table class="data goals tabell1" id="goal-table">.*?</thead>', html, re.S).group(0)
+    assert "1 mars 2025" in head and "30 juni 2026" in head and "Förändring" in head
+    row = re.search(r'<tr data-goal="participants"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    # 10 registered by March 2025, 14 by June 2026
+    assert _cell(html, "participants", "then").startswith("10 ") and _cell(html, "participants", "total") \
+        .startswith("14 ") and '<td class="num change">+4</td>' in row
+    wrong = client.get("/staff/maluppfyllelse?per=igår").get_data(as_text=True)
+    assert "”igår” är inget datum" in wrong and "Tabellen som den ser ut i dag." in wrong

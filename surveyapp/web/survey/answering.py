@@ -257,7 +257,7 @@ def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
     return make_survey_form(
         ctx.questionnaire,
         ask_role=ctx.questionnaire.asks_role and not ctx.role,
-        ask_participant_code=ctx.questionnaire.uses_participant_code and not ctx.participant_code,
+        ask_participant_code=ctx.questionnaire.accepts_participant_code and not ctx.participant_code,
         **kwargs,
     )
 
