@@ -449,7 +449,7 @@ projektmal:
       - reach: avslut
 """, encoding="utf-8")
     out = runner.invoke(args=["questionnaires", "check", str(folder)]).output
-    assert "projektmal/0/delmal/0: targets/organisation: 'Göteborg' is not one of the project's kommuner" in out
+    assert "delmal/0: targets/organisation: 'Göteborg' is not one of the project's kommuner" in out
     assert "projektmal/0/delmal/1: a manual delmål needs a key" in out
     assert "projektmal/0/delmal/2: a delmål is exactly one of" in out
     assert "projektmal/0/delmal/3: reach: is avslutningsenkat or uppfoljning_6man" in out
