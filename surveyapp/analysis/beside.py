@@ -38,7 +38,9 @@ def _ratings(data: AnswerData, key: str) -> pd.DataFrame:
     numbers = numbers[["response_id", "number"]]
     responses = data.responses.dropna(subset=["participant_code"])[
         ["response_id", "participant_code", "submitted_at"]]
-    return responses.merge(numbers.drop_duplicates("response_id"), on="response_id")
+    found = responses.merge(numbers.drop_duplicates("response_id"), on="response_id")
+    # one type of code on both sides of the pairing, whether a side has answers or not
+    return found.astype({"participant_code": object, "submitted_at": "datetime64[ns]"})
 
 
 def beside_own(staff: AnswerData, own: AnswerData) -> tuple[Beside, ...]:

@@ -319,3 +319,23 @@ def test_the_goal_page_shows_two_dates_side_by_side_with_the_change(client, runn
         .startswith("14 ") and '<td class="num change">+4</td>' in row
     wrong = client.get("/staff/maluppfyllelse?per=igår").get_data(as_text=True)
     assert "”igår” är inget datum" in wrong and "Tabellen som den ser ut i dag." in wrong
+
+
+def test_the_goal_page_opens_with_participant_ratings_and_no_staff_ratings(client, runner, tmp_path):
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    items = ("tror_klarar_arbete", "vet_hur_forbattra", "ide_om_arbete", "halsa_for_arbete", "hantera_vardag",
+             "sociala_kompetenser", "soka_arbete")
+    rows = [{"submitted_at": day, "language": "sv", "organisation": "Mariestad", "participant_code": code,
+             "kon": "kvinna", "aldersgrupp": "25-29", "fodelseregion": "sverige",
+             **{item: score for item in items}, "timmar_aktivitet": band}
+            for code in ("MA-01", "MA-02", "MA-03")
+            for day, score, band in (("2025-02-01", "2", "1-5"), ("2025-08-01", "4", "10-19"))]
+    path = _write(tmp_path / "progressionskort.csv", rows)
+    result = runner.invoke(args=["import", "progressionskort", str(path), "--round", "R1"])
+    assert result.exit_code == 0, result.output
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    page = client.get("/staff/maluppfyllelse")
+    assert page.status_code == 200
+    assert "Personalens skattning bredvid deltagarens egen" not in page.get_data(as_text=True)
