@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -92,6 +92,7 @@ def build_report(
     filters: Mapping[str, str] | None = None,
     now: datetime | None = None,
     goal_dimensions: Sequence[str] = GOAL_DIMENSIONS,
+    questions: Collection[str] | None = None,
 ) -> Report:
     """Computes every figure of a report from the answers counted per cell (answer frames
     are counted first). ``dimensions`` are breakdown keys (checked with :func:`groups.parse`);
@@ -122,6 +123,8 @@ def build_report(
     counts_by_item = {}
     by_item = dict(tuple(cells.counts.groupby(["question", "row"], sort=False))) if len(cells.counts) else {}
     for item in items_of(q):
+        if questions is not None and item.question.key not in questions:
+            continue
         rows = by_item.get((item.question.key, item.row_key), empty_counts())
         counts = counts_by_item[item.key] = ItemCounts(item, rows)
         everyone = counts.everything()

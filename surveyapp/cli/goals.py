@@ -38,7 +38,7 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
     organisation_ids = organisations_named(organisations)
     try:
         table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
-                           as_of=as_of)
+                           as_of=as_of, full_reports=xlsx_path is not None)
     except QuestionnaireError as exc:
         fail("\n".join(exc.problems))
     except UnknownTableDimension as exc:

@@ -49,10 +49,13 @@ def goal_table(
     enrolled_until: date | None = None,
     min_days: int | None = None,
     as_of: date | None = None,
+    full_reports: bool = True,
 ) -> GoalTable:
     """The goal table limited to some organisations (None: all), as it stood ``as_of``
     (registered, ended and answered by that day; None: now). Kept by data version like the
-    reports, so a page asked for again over the same data is not computed again."""
+    reports, so a page asked for again over the same data is not computed again.
+    ``full_reports``: each questionnaire's report holds every question (the project
+    workbook's sheets), else only those the goal table reads (the page, the JSON)."""
     dims = tuple(dict.fromkeys(dimensions)) or DEFAULT_DIMENSIONS
     unknown = [d for d in dims if d not in TABLE_DIMENSIONS]
     if unknown:
@@ -64,9 +67,10 @@ def goal_table(
 
     params = {"organisations": sorted(organisation_ids) if organisation_ids is not None else None,
               "dims": dims, "enrolled_until": enrolled_until, "min_days": min_days, "as_of": as_of,
-              "project": _project_stamp()}
+              "project": _project_stamp(), "full": full_reports}
     return kept_or_computed("goal_table", params, lambda: _compute_goal_table(
-        organisation_ids, dims, enrolled_until=enrolled_until, min_days=min_days, as_of=as_of))
+        organisation_ids, dims, enrolled_until=enrolled_until, min_days=min_days, as_of=as_of,
+        full_reports=full_reports))
 
 
 def _project_stamp() -> str:
@@ -80,7 +84,7 @@ def _project_stamp() -> str:
 
 def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[str, ...], *,
                         enrolled_until: date | None, min_days: int | None, as_of: date | None,
-                        ) -> GoalTable:
+                        full_reports: bool = True) -> GoalTable:
     project = project_definition()
     threshold = current_app.config["SMALL_CELL_THRESHOLD"]
     versions = current_versions()
@@ -93,11 +97,15 @@ def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[st
     for key in keys:
         if key not in versions:
             continue
-        usable = [d for d in dims if d in available(definition_of(versions[key]))]
-        cells = load_cells(key, dimensions=usable,
-                           organisation_ids=organisation_ids, until=as_of, **limits)
+        definition = definition_of(versions[key])
+        usable = [d for d in dims if d in available(definition)]
+        questions = None if full_reports else {g.question for g in definition.goals} | {
+            (d.ref or "").partition(".")[2] for m in project.projektmal for d in m.delmal
+            if d.kind == "shift" and (d.ref or "").partition(".")[0] == key}
+        cells = load_cells(key, dimensions=usable, organisation_ids=organisation_ids, until=as_of,
+                           questions=questions, **limits)
         reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
-                                    threshold=threshold, goal_dimensions=dims)
+                                    threshold=threshold, goal_dimensions=dims, questions=questions)
     register = register_frame(organisation_ids)
     if as_of is not None:
         register = register[register["enrolled_on"] <= pd.Timestamp(as_of)].copy()

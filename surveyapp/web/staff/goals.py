@@ -142,8 +142,8 @@ def goals():
     as_of, compare = _date_argument("per"), _date_argument("jamfor")
     visible = visible_organisation_ids()
     try:
-        table = goal_table(visible, as_of=as_of)
-        earlier = goal_table(visible, as_of=compare) if compare else None
+        table = goal_table(visible, as_of=as_of, full_reports=False)
+        earlier = goal_table(visible, as_of=compare, full_reports=False) if compare else None
     except QuestionnaireError as exc:
         abort(500, "\n".join(exc.problems))
     written = assessments()
