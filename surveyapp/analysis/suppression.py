@@ -26,7 +26,7 @@ def is_small(n: int | None, threshold: int) -> bool:
 
 
 def cells_to_hide(lines: Iterable[Mapping[K, int | None]], threshold: int,
-                  hidden: Iterable[K] = (), unknown: int = 0) -> set[K]:
+                  hidden: Iterable[K] = (), unknown: int = 0, pinned: Collection[K] = ()) -> set[K]:
     """The cells to hide so that no hidden cell can be worked out from the shown ones.
 
     Each *line* is one breakdown of a shown figure: its cells (key → n) add up to that
@@ -46,6 +46,10 @@ def cells_to_hide(lines: Iterable[Mapping[K, int | None]], threshold: int,
     "1 + 0", whose sum would show one person's answer, a third cell is hidden. Groups
     left out of every cell (``ej_svar``) make the subtraction inexact, but the rule does
     not count on them: it treats each line as adding up exactly.
+
+    ``pinned`` cells are shown on purpose though small (a kommun's participants beside its
+    target): they are hidden only when no other cell can make a second hidden one, and
+    never to make up the sum.
     """
     lines = [dict(line) for line in lines]
     hide = set(hidden)
@@ -62,10 +66,10 @@ def cells_to_hide(lines: Iterable[Mapping[K, int | None]], threshold: int,
             total = sum(unknown if line[key] is None else line[key] for key in inside)
             count = len(inside)
             while count < 2 or total < threshold:
-                rest = [key for key in line if key not in hide]
+                rest = [key for key in line if key not in hide and (count < 2 or key not in pinned)]
                 if not rest:
                     break
-                key = min(rest, key=lambda k: (line[k] or 0, order[k]))
+                key = min(rest, key=lambda k: (k in pinned, line[k] or 0, order[k]))
                 hide.add(key)
                 total += unknown if line[key] is None else line[key]
                 count += 1
@@ -96,9 +100,9 @@ def breakdown_lines(dimensions: Mapping[str, Mapping[str, T]],
             for group, cell in groups.items():
                 rows.setdefault(group.split(CROSS)[side], {})[(dim, group)] = size(cell)
             for name, row in rows.items():
+                # a row adds up to a figure the reader knows only when its group is shown
                 if name in margins:
-                    row = {**row, (part, name): size(margins[name])}
-                lines.append(row)
+                    lines.append({**row, (part, name): size(margins[name])})
     return lines
 
 
@@ -131,21 +135,25 @@ def protect_group(cell, threshold: int):
     )
 
 
-def protect_cells(dimensions: Mapping[str, Mapping[str, T]], threshold: int) -> dict[str, dict[str, T]]:
+def protect_cells(dimensions: Mapping[str, Mapping[str, T]], threshold: int, *,
+                  hide_empty: bool = True) -> dict[str, dict[str, T]]:
     """A report item's groups (dimension → group → :class:`report.Cell`), small cells
     hidden and as many more as :func:`cells_to_hide` needs, across all the dimensions shown.
 
     A shown group's shift and paired figures are breakdowns of their own (each group's n
     in the first and last round adds up to that round's n, each group's pairs to all the
     pairs), so they get the same rule: a group whose shift or paired figure is hidden makes
-    another group hide theirs."""
+    another group hide theirs. ``hide_empty`` off: a cell of no answers is hidden but needs
+    no complement (a round without answers gives nobody away)."""
 
     def n_of(cell) -> int | None:
         return None if cell.suppressed else cell.figures.n
 
     keys = [(dim, group) for dim, groups in dimensions.items() for group in groups]
     lines = breakdown_lines(dimensions, n_of)
-    hide = cells_to_hide(lines, threshold, small({k: n_of(dimensions[k[0]][k[1]]) for k in keys}, threshold))
+    sizes = {k: n_of(dimensions[k[0]][k[1]]) for k in keys}
+    primary = small(sizes, threshold) if hide_empty else {k for k in small(sizes, threshold) if sizes[k] != 0}
+    hide = cells_to_hide(lines, threshold, primary) | small(sizes, threshold)
 
     def cell_of(key):
         return dimensions[key[0]][key[1]]
@@ -188,8 +196,9 @@ def protect_cells(dimensions: Mapping[str, Mapping[str, T]], threshold: int) -> 
 
 
 def protect_rounds(rounds: Mapping[str, T], threshold: int) -> dict[str, T]:
-    """The rounds of an item add up to its total: hidden the same way as groups."""
-    return protect_cells({"round": rounds}, threshold)["round"]
+    """The rounds of an item add up to its total: hidden the same way as groups, except that
+    a round without answers needs no complement (a round is a time, not a group of people)."""
+    return protect_cells({"round": rounds}, threshold, hide_empty=False)["round"]
 
 
 def protect_total(cell, threshold: int, hidden_rounds: Collection[str] = ()):
@@ -282,8 +291,9 @@ def _protect_register(goals: Sequence, threshold: int) -> dict[str, dict[str, di
         if column:
             lines.append({**column, (key, dim, group): n_of(figure)})
     hide = {k for k, f in figures.items() if f.suppressed}
+    pinned = {k for k, f in figures.items() if not f.suppressed and is_small(f.n, threshold)}
     while True:
-        hide = cells_to_hide(lines, threshold, hide)
+        hide = cells_to_hide(lines, threshold, hide, pinned=pinned)
         tied = set()
         for (key, dim, group) in figures:
             if key != "participants.balance":
@@ -311,6 +321,6 @@ def protect_shares(dimensions: Mapping[str, Mapping[str, T | None]], threshold: 
              for group, s in groups.items()}
     primary = small(sizes, threshold) if hide_small else {k for k, n in sizes.items() if n is None}
     lines = breakdown_lines(dimensions, lambda s: None if s is None else s.n)
-    hide = cells_to_hide(lines, threshold, primary)
+    hide = cells_to_hide(lines, threshold, primary) | small(sizes, threshold)
     return {dim: {group: (None if (dim, group) in hide else s) for group, s in groups.items()}
             for dim, groups in dimensions.items()}
