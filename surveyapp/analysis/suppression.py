@@ -20,6 +20,9 @@ from .groups import CROSS
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
+#: names the rule below; kept reports computed under another rule are not reused
+RULES = "complementary-1"
+
 
 def is_small(n: int | None, threshold: int) -> bool:
     return n is None or n < threshold
