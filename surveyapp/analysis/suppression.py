@@ -125,8 +125,9 @@ def protect_paired(paired, threshold: int):
 
 
 def protect_group(cell, threshold: int):
-    """A group's cell: hidden whole when its n is below the threshold, else its shift and
-    paired figures are checked on their own n."""
+    """One group's cell on its own: hidden whole when its n is below the threshold, else its
+    shift and paired figures are checked on their own n. A breakdown of a shown total goes
+    through :func:`protect_cells` instead, which also hides the complements."""
     if cell.suppressed:
         return cell
     if is_small(cell.figures.n, threshold):
