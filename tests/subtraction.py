@@ -21,8 +21,8 @@ def attack(name: str, total: Mapping[str, float] | None, parts: Mapping[str, Map
     hidden = [g for g, cell in parts.items() if cell is HIDDEN]
     unknowns = len(hidden) + (total is None)
     problems = []
-    if unknowns == 0:
-        return problems
+    if unknowns == 0 or len(parts) == 1:
+        return problems  # one group alone is the total itself, which is shown
     if total is None:
         if unknowns == 1:
             problems.append(f"{name}: the hidden total is the sum of its shown parts")
@@ -73,8 +73,10 @@ def report_problems(document: Mapping, threshold: int) -> list[str]:
         for name, total, parts in _lines_of(question["by"], question, _figures):
             problems += attack(f"{key} {name}", total, parts, threshold)
         if len(question["rounds"]) > 1:
-            problems += attack(f"{key} rounds", _figures(question),
-                               {r: _figures(c) for r, c in question["rounds"].items()}, threshold)
+            # a round without answers is hidden, but that it had none gives nobody away
+            found = attack(f"{key} rounds", _figures(question),
+                           {r: _figures(c) for r, c in question["rounds"].items()}, threshold)
+            problems += [p for p in found if not p.endswith(" = 0")]
     for goal in document["goals"]:
         for name, total, parts in _lines_of(goal["by"], goal, _goal_figures):
             problems += attack(f"goal {goal['question']} {name}", total, parts, threshold)
