@@ -37,16 +37,17 @@ def test_participants_against_their_targets(runner, tmp_path):
                                                                "status": "ej_uppnatt"}
     women = _goal(table, "participants.women")
     assert (women["value"], women["target"]) == (7, 250)
-    # Mariestad has 5 women, Skövde 2: a count below 5 is hidden
-    assert women["by"]["organisation"]["Mariestad"]["value"] == 5
+    # Mariestad has 5 women, Skövde 2: a count below 5 is hidden, and Mariestad's with it
+    # (7 women − 5 would give Skövde's 2)
+    assert women["by"]["organisation"]["Mariestad"] == {"suppressed": True}
     assert women["by"]["organisation"]["Skövde"] == {"suppressed": True}
-    # balance: 7 of 14 women = 50 % (within 40–60); Mariestad 5/8 = 62.5 % (within 5 points:
-    # nära); Skövde 2/6 = 33.3 % (ej uppnått)
+    # balance: 7 of 14 women = 50 % (within 40–60); per kommun it would show the hidden
+    # women (Mariestad 5/8, Skövde 2/6), so it is hidden with them
     balance = _goal(table, "participants.balance")
     assert balance["target"] == [40, 60]
     assert (balance["k"], balance["n"], balance["value"], balance["status"]) == (7, 14, 50.0, "uppnatt")
-    assert balance["by"]["organisation"]["Mariestad"] == {"value": 62.5, "k": 5, "n": 8, "status": "nara"}
-    assert balance["by"]["organisation"]["Skövde"] == {"value": 33.3, "k": 2, "n": 6, "status": "ej_uppnatt"}
+    assert balance["by"]["organisation"]["Mariestad"] == {"suppressed": True}
+    assert balance["by"]["organisation"]["Skövde"] == {"suppressed": True}
 
 
 def test_exit_outcomes_per_kon_come_from_the_register(runner, tmp_path):
@@ -57,16 +58,18 @@ def test_exit_outcomes_per_kon_come_from_the_register(runner, tmp_path):
         "arbete", "arbete_subventionerat", "studier", "arbetssokande"]
     # MA-01, MA-02, MA-06, SK-01, SK-05 of 12 = 41.7 % ≥ 35
     assert (work["k"], work["n"], work["value"], work["status"]) == (5, 12, 41.7, "uppnatt")
-    # women MA-01..05, SK-01, SK-02: arbete, studier, arbete = 3 of 7; men 2 of 5
+    # women MA-01..05, SK-01, SK-02: arbete, studier, arbete = 3 of 7; men 2 of 5 are hidden
+    # with "annan" (0 of 0), which 12 − 7 − 5 would otherwise give away
     assert work["by"]["kon"]["kvinna"] == {"value": 42.9, "k": 3, "n": 7, "status": "uppnatt"}
-    assert work["by"]["kon"]["man"] == {"value": 40.0, "k": 2, "n": 5, "status": "uppnatt"}
+    assert work["by"]["kon"]["man"] == {"suppressed": True}
+    assert work["by"]["kon"]["annan"] == {"suppressed": True}
     # Skövde 2 of 6 = 33.3 %: within 5 points of 35
     assert work["by"]["organisation"]["Skövde"] == {"value": 33.3, "k": 2, "n": 6, "status": "nara"}
     training = _goal(table, "avslut.1")
     # MA-03, MA-04, SK-02 of 12 = 25 %: within 5 points of 30
     assert (training["k"], training["n"], training["value"], training["status"]) == (3, 12, 25.0, "nara")
     assert training["by"]["kon"]["kvinna"] == {"value": 42.9, "k": 3, "n": 7, "status": "uppnatt"}
-    assert training["by"]["kon"]["man"] == {"value": 0.0, "k": 0, "n": 5, "status": "ej_uppnatt"}
+    assert training["by"]["kon"]["man"] == {"suppressed": True}
     assert training["by"]["organisation"]["Mariestad"]["value"] == 33.3
 
 
@@ -76,16 +79,20 @@ def test_followup_goal_and_reach(runner, tmp_path):
     followup = _goal(table, "uppfoljning_6man.0")
     # okat, behallit, backat, okat, okat, backat: 4 of 6 = 66.7 %, within 5 points of 70
     assert (followup["k"], followup["n"], followup["value"], followup["status"]) == (4, 6, 66.7, "nara")
-    assert followup["by"]["kon"]["kvinna"] == {"value": 80.0, "k": 4, "n": 5, "status": "uppnatt"}
+    # women 4 of 5, one man, no "annan": the hidden man and "annan" add up to one person,
+    # so the women are hidden too
+    assert followup["by"]["kon"]["kvinna"] == {"suppressed": True}
     assert followup["by"]["kon"]["man"] == {"suppressed": True}
     assert followup["by"]["organisation"]["Mariestad"] == {"suppressed": True}
 
     reach = table["reach"]["uppfoljning_6man"]
     # 9 consented at avslut, 6 followed up
     assert (reach["k"], reach["n"], reach["pct"]) == (6, 9, 66.7)
-    assert reach["by"]["kon"]["kvinna"] == {"k": 5, "n": 6, "pct": 83.3}
+    # 6 consenting women beside 3 men: 9 − 6 would give the men, so both are hidden;
+    # Skövde's 5 likewise beside Mariestad's 4
+    assert reach["by"]["kon"]["kvinna"] == {"suppressed": True}
     assert reach["by"]["kon"]["man"] == {"suppressed": True}  # 3 consenting men
-    assert reach["by"]["organisation"]["Skövde"] == {"k": 3, "n": 5, "pct": 60.0}
+    assert reach["by"]["organisation"]["Skövde"] == {"suppressed": True}
     assert reach["by"]["organisation"]["Mariestad"] == {"suppressed": True}
 
     exit_reach = table["reach"]["avslutningsenkat"]
@@ -117,12 +124,15 @@ def test_report_of_a_form_about_a_participant_breaks_down_by_register_groups(run
     assert result.exit_code == 0, result.output
     utfall = json.loads(result.output)["questions"]["utfall"]
     assert utfall["by"]["kon"]["kvinna"]["distribution"]["arbetstraning"] == 3
-    assert utfall["by"]["kon"]["man"]["n"] == 5
-    # MA-01..04 enrolled in 2025-K1 with SK-01..06; MA-05, MA-06 in 2025-K2 (a small cell)
-    assert utfall["by"]["inskrivning_kvartal"]["2025-K1"]["n"] == 10
+    # 5 men beside 0 "annan": hidden with it
+    assert utfall["by"]["kon"]["man"] == {"suppressed": True}
+    # MA-01..04 enrolled in 2025-K1 with SK-01..06; MA-05, MA-06 in 2025-K2 (a small cell,
+    # which 12 − 10 would give: K1 is hidden with it)
+    assert utfall["by"]["inskrivning_kvartal"]["2025-K1"] == {"suppressed": True}
     assert utfall["by"]["inskrivning_kvartal"]["2025-K2"] == {"suppressed": True}
-    # Mariestad's first four: 229 days; the others 144 (MA-05, 06) and 242 (Skövde)
-    assert utfall["by"]["tid_i_projekt"]["6-12"]["n"] == 10
+    # Mariestad's first four: 229 days; the others 144 (MA-05, 06) and 242 (Skövde): 10 in
+    # 6-12 and 2 in 3-6, hidden together
+    assert utfall["by"]["tid_i_projekt"]["6-12"] == {"suppressed": True}
     assert utfall["by"]["tid_i_projekt"]["3-6"] == {"suppressed": True}
 
 

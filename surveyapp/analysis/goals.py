@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
@@ -33,6 +33,9 @@ class GoalFigure:
     ci95: tuple[float, float] | None = None
     status: GoalStatus | None = None
     suppressed: bool = False
+    #: a hidden group's n, kept only until the goal table has hidden its complements
+    #: (:func:`suppression.protect_goal_table` drops it); never shown
+    withheld: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def value(self) -> float | None:

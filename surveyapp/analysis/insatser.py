@@ -68,6 +68,7 @@ def insats_results(register: pd.DataFrame, insatser: pd.DataFrame, outcomes: pd.
         for organisation, group in codes.groupby("organisation", sort=True):
             share = Share(int(part[group.index].sum()), len(group))
             by[str(organisation)] = None if suppression.is_small(share.n, threshold) else share
+        by = suppression.protect_shares({"organisation": by}, threshold)["organisation"]
         outcome = None
         if outcomes is not None and len(outcomes):
             with_ = outcomes[outcomes.index.isin(took)]

@@ -443,6 +443,7 @@ def build_goal_table(
         done = asked["participant_code"].isin(followed_up)
         reach.append(_reach("uppfoljning_6man", done, asked, dims, threshold))
 
+    goals, reach = suppression.protect_goal_table(goals, reach, threshold)
     participants_by = {
         dim: {g: (None if f.suppressed else f.n) for g, f in goals[0].by[dim].items()} for dim in dims
     }

@@ -119,6 +119,8 @@ def build_report(
     profile_round = cells.profiles["round"]
 
     items = []
+    goal_items = {Item(q.question(goal.question)).key for goal in q.goals}
+    protected_by_item: dict[str, dict[str, dict[str, Cell]]] = {}
     pairs_by_item = {}
     counts_by_item = {}
     by_item = dict(tuple(cells.counts.groupby(["question", "row"], sort=False))) if len(cells.counts) else {}
@@ -134,31 +136,38 @@ def build_report(
         if has_ratings(q, item):
             pairs = pairs_of(cells.ratings.get(item.key, empty_ratings()), *(paired_rounds or (None, None)))
         pairs_by_item[item.key] = pairs
-        total = suppression.protect_total(_cell(counts, everyone, in_round, pairs, shift_rounds), threshold)
-        by_round = {
-            r: suppression.protect_group(Cell(figures_of(counts, in_round[r])), threshold) for r in rounds
-        }
-        by: dict[str, dict[str, Cell]] = {}
-        for dim in dims:
+        by_round = suppression.protect_rounds(
+            {r: Cell(figures_of(counts, in_round[r])) for r in rounds}, threshold)
+        hidden_rounds = {r for r, cell in by_round.items() if cell.suppressed}
+        total = suppression.protect_total(_cell(counts, everyone, in_round, pairs, shift_rounds), threshold,
+                                          hidden_rounds)
+        # an item with a goal is protected together with the goal's breakdowns, so that the
+        # goal's groups hide what the item's groups hide
+        shown_dims = (*dims, *(d for d in goal_dims if d.key not in dimension_keys)) \
+            if item.key in goal_items else dims
+        raw: dict[str, dict[str, Cell]] = {}
+        for dim in shown_dims:
             groups = _groups_of(counts.profile, assignments[dim.key])
             pair_groups = pairs["profile"].map(assignments[dim.key]) if pairs is not None else None
-            by[dim.key] = {
-                g.key: suppression.protect_group(
-                    _cell(
-                        counts,
-                        groups == g.key,
-                        in_round,
-                        pairs[pair_groups == g.key] if pairs is not None else None,
-                        shift_rounds,
-                    ),
-                    threshold,
+            raw[dim.key] = {
+                g.key: _cell(
+                    counts,
+                    groups == g.key,
+                    in_round,
+                    pairs[pair_groups == g.key] if pairs is not None else None,
+                    shift_rounds,
                 )
                 for g in dim.groups
             }
+        protected = suppression.protect_cells(raw, threshold)
+        protected_by_item[item.key] = protected
+        by = {dim.key: protected[dim.key] for dim in dims}
         items.append(ItemResult(item, total, by_round, by))
 
     goals = tuple(
-        _goal(q, goal, counts_by_item, pairs_by_item, goal_dims, assignments, threshold) for goal in q.goals
+        _goal(q, goal, counts_by_item, pairs_by_item, goal_dims, assignments, threshold,
+              protected_by_item.get(Item(q.question(goal.question)).key, {}))
+        for goal in q.goals
     )
     return Report(
         questionnaire=q,
@@ -191,8 +200,11 @@ def _goal(
     goal_dims: Sequence[Dimension],
     assignments: Mapping[str, pd.Series],
     threshold: int,
+    cells: Mapping[str, Mapping[str, Cell]],
 ) -> GoalResult:
-    """A goal's value and status for everyone and per group (kön, organisation)."""
+    """A goal's value and status for everyone and per group (kön, organisation). ``cells``:
+    its item's groups as the report shows them; a group hidden there (its paired figures,
+    for a paired goal) is hidden here too, and the goal's own groups are protected again."""
     item = Item(questionnaire.question(goal.question))
 
     if goal.measure == "share":
@@ -206,10 +218,8 @@ def _goal(
         by = {}
         for d in goal_dims:
             groups = _groups_of(counts.profile, assignments[d.key])
-            by[d.key] = {
-                g.key: suppression.protect_goal(figure(groups == g.key), threshold) for g in d.groups
-            }
-        return GoalResult(goal, total, by)
+            by[d.key] = {g.key: figure(groups == g.key) for g in d.groups}
+        return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, paired=False))
 
     pairs = pairs_by_item[item.key]
 
@@ -220,13 +230,20 @@ def _goal(
         return shift_figure(paired.delta, paired.n_pairs, goal.target, paired.ci95)
 
     total = paired_figure(pairs)
-    by = {
-        d.key: {
-            g.key: suppression.protect_goal(
-                paired_figure(pairs[pairs["profile"].map(assignments[d.key]) == g.key]), threshold
-            )
-            for g in d.groups
-        }
-        for d in goal_dims
-    }
-    return GoalResult(goal, total, by)
+    by = {}
+    for d in goal_dims:
+        groups = pairs["profile"].map(assignments[d.key])
+        by[d.key] = {g.key: paired_figure(pairs[groups == g.key]) for g in d.groups}
+    return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, paired=True))
+
+
+def _protect_goal_groups(by: dict[str, dict[str, GoalFigure]], cells: Mapping[str, Mapping[str, Cell]],
+                         threshold: int, *, paired: bool) -> dict[str, dict[str, GoalFigure]]:
+    def hidden_in_item(dim: str, group: str) -> bool:
+        cell = cells.get(dim, {}).get(group)
+        if cell is None:
+            return False
+        return cell.suppressed or (paired and (cell.paired is None or cell.paired.suppressed))
+
+    hidden = {(dim, g) for dim, groups in by.items() for g in groups if hidden_in_item(dim, g)}
+    return suppression.protect_figures(by, threshold, hidden=hidden)

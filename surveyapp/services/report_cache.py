@@ -28,6 +28,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..analysis.report import Report
+from ..analysis.suppression import RULES
 from ..extensions import db
 from ..models import (
     Answer,
@@ -143,7 +144,7 @@ def data_version(questionnaire_key: str) -> tuple[int, int, int]:
 
 
 def cache_key(params: ReportParams, version: tuple[int, ...]) -> str:
-    text = json.dumps([params.to_json(), list(version)], sort_keys=True, default=str)
+    text = json.dumps([params.to_json(), list(version), RULES], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

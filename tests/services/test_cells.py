@@ -132,7 +132,7 @@ def test_figures_equal_a_computation_by_hand(app):
         for group, cell in result.by["organisation"].items():
             ids = list(responses.index[responses["organisation"] == group])
             n, k, _, _ = by_hand(ids)
-            assert cell.suppressed == (n < 5)
+            assert cell.suppressed or n >= 5  # a complement of a small cell is hidden too
             if not cell.suppressed:
                 assert cell.figures.n == n
                 if item.has_share:
@@ -140,7 +140,7 @@ def test_figures_equal_a_computation_by_hand(app):
             checked += 1
         for group, cell in result.by["kon"].items():
             n, k, _, _ = by_hand(list(kon.index[kon == group]))
-            assert cell.suppressed == (n < 5)
+            assert cell.suppressed or n >= 5
             if not cell.suppressed:
                 assert cell.figures.n == n
     assert checked > 0
