@@ -6,10 +6,12 @@ keeps its place (so it shows as "–") but carries no figure at all. Totals are 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def is_small(n: int | None, threshold: int) -> bool:
@@ -54,3 +56,9 @@ def protect_goal(figure, threshold: int):
     if figure.suppressed:
         return figure
     return figure.hidden() if is_small(figure.n, threshold) else figure
+
+
+def small_groups(respondents: Mapping[K, int], threshold: int) -> set[K]:
+    """The groups (keys) with fewer respondents than the threshold: their free-text answers,
+    which can name a person, are not listed."""
+    return {key for key, n in respondents.items() if is_small(n, threshold)}

@@ -171,7 +171,27 @@ def report_page(key: str):
             for name in report.rounds
         ) or "–",
         download=url_for("reports.download", key=key) + _query(selection.query()),
+        **_open_answers(selection),
     )
+
+
+def _open_answers(selection) -> dict:
+    """The open answers' lists and what their forms need (themes; tagging for projektledning)."""
+    from ...models import Role
+    from ...services.open_answers import themes
+    from .open_answers import answers_url, open_answer_lists, theme_filter
+
+    listings = open_answer_lists(selection)
+    return {
+        "open_answers": listings,
+        "themes": themes() if listings else [],
+        "can_tag": current_user.role == Role.PROJEKTLEDNING.value,
+        "answers_url": lambda question, page=None, theme=None: answers_url(selection, question, page, theme),
+        "theme_filter": theme_filter,
+        "questions_by_key": {q.key: q for q in selection.questionnaire.questions},
+        "page_path": request.full_path.rstrip("?"),
+        "month": lambda at: format_day(at, "LLLL y"),
+    }
 
 
 def _matrices(report) -> dict[str, list]:
