@@ -188,7 +188,8 @@ def test_the_workbook_lists_the_open_answers_with_their_themes(client, manager, 
     assert sheet.cell(row=2, column=2).number_format == "yyyy-mm"
     assert listed[-1][3:] == ("Skövde", "Skövde svar 0", "Väntetider")
     assert not any(r[3] == "Lidköping" for r in listed)
-    assert "Svar från en kommun med färre än 5 svarande i ett mättillfälle finns inte med." in [r[0] for r in rows]
+    note = "Svar från en kommun med färre än 5 svarande i ett mättillfälle finns inte med."
+    assert note in [r[0] for r in rows]
     # text that looks like a formula stays text
     formula = next(c for row in sheet.iter_rows(min_row=2) for c in row if c.value == FORMULA)
     assert formula.data_type == "s"
