@@ -114,7 +114,10 @@ def test_a_samordnare_sees_only_their_own_kommuns_answers_and_cannot_tag(client,
 def test_projektledning_defines_themes_tags_answers_and_sees_counts(client, manager, answers):
     page = client.get("/reports/teman", query_string={"fran": URL})
     assert page.status_code == 200 and "Inga teman än." in page.text
-    assert client.post("/reports/teman", data={"namn": "  Väntetider "}).status_code == 303
+    assert f'<a href="{URL}">Tillbaka till rapporten</a>' in page.text
+    created = client.post("/reports/teman", data={"namn": "  Väntetider ", "fran": URL})
+    assert created.status_code == 303
+    assert created.headers["Location"].endswith("/reports/teman?fran=/reports/avslutningsenkat")
     client.post("/reports/teman", data={"namn": "Bemötande"})
     refused = client.post("/reports/teman", data={"namn": "väntetider"}, follow_redirects=True)
     assert "Det finns redan ett tema som heter ”Väntetider”." in refused.text
@@ -132,8 +135,11 @@ def test_projektledning_defines_themes_tags_answers_and_sees_counts(client, mana
         response = client.post(f"/reports/svar/{ids[text]}/teman",
                                data={"tema": [str(themes["Väntetider"])], "next": back})
         assert response.status_code == 303 and response.headers["Location"].endswith(back)
-    client.post(f"/reports/svar/{ids['Mariestad svar 24']}/teman",
-                data={"tema": [str(themes["Väntetider"]), str(themes["Bemötande"])], "next": "https://evil.example/"})
+    # the form returns to a report page, never to another site
+    elsewhere = client.post(f"/reports/svar/{ids['Mariestad svar 24']}/teman",
+                            data={"tema": [str(themes["Väntetider"]), str(themes["Bemötande"])],
+                                  "next": "https://evil.example/reports/"})
+    assert elsewhere.headers["Location"] in ("/reports/", "http://localhost/reports/")
     # an answer that is not free text cannot be tagged
     coded = db.session.scalar(select(Answer.id).where(Answer.question_key == "tro_formaga"))
     assert client.post(f"/reports/svar/{coded}/teman", data={"tema": "1"}).status_code == 404

@@ -71,11 +71,7 @@ def theme_filter(question: str) -> int | None:
 
 def _back(default: str) -> str:
     """Where a form returns to: a report page named by the form, never another site."""
-    target = request.form.get("next", "")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/reports/") or "\\" in target:
-        return default
-    return target
+    return _back_page(request.form.get("next", "")) or default
 
 
 @blueprint.post("/svar/<int:answer_id>/teman")
@@ -107,9 +103,18 @@ def theme_page():
                            back=_back_page())
 
 
-def _back_page() -> str | None:
-    target = request.args.get("fran", "")
-    return target if target.startswith("/reports/") and not urlsplit(target).netloc else None
+def _back_page(target: str | None = None) -> str | None:
+    """The report page the Teman page was opened from (a link back to it), if any."""
+    target = request.args.get("fran", "") if target is None else target
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/reports/") or "\\" in target:
+        return None
+    return target
+
+
+def _theme_page() -> str:
+    """The Teman page, still knowing the report page it was opened from."""
+    return url_for("reports.theme_page", fran=_back_page(request.form.get("fran", "")))
 
 
 def _theme(theme_id: int) -> AnswerTheme:
@@ -122,7 +127,7 @@ def _theme(theme_id: int) -> AnswerTheme:
 def _refused(exc: ThemeError):
     db.session.rollback()
     flash(_(exc.message.msgid, **exc.message.params))
-    return redirect(url_for("reports.theme_page"), 303)
+    return redirect(_theme_page(), 303)
 
 
 @blueprint.post("/teman")
@@ -135,7 +140,7 @@ def add_theme():
     record_audit(current_user, "theme.create", theme.name)
     db.session.commit()
     flash(_("Temat ”%(name)s” är skapat.", name=theme.name))
-    return redirect(url_for("reports.theme_page"), 303)
+    return redirect(_theme_page(), 303)
 
 
 @blueprint.post("/teman/<int:theme_id>/namn")
@@ -150,7 +155,7 @@ def rename(theme_id: int):
         record_audit(current_user, "theme.rename", f"{before} → {theme.name}")
     db.session.commit()
     flash(_("Temat heter nu ”%(name)s”.", name=theme.name))
-    return redirect(url_for("reports.theme_page"), 303)
+    return redirect(_theme_page(), 303)
 
 
 @blueprint.post("/teman/<int:theme_id>/ta-bort")
@@ -165,4 +170,4 @@ def remove(theme_id: int):
     record_audit(current_user, "theme.delete", f"{name} ({removed} taggar)")
     db.session.commit()
     flash(_("Temat ”%(name)s” är borttaget.", name=name))
-    return redirect(url_for("reports.theme_page"), 303)
+    return redirect(_theme_page(), 303)
