@@ -45,9 +45,9 @@ def _conditions(questionnaire_key: str, chosen: dict) -> list:
     return conditions
 
 
-def shown_groups(questionnaire_key: str, chosen: dict, threshold: int) -> Shown:
-    """Which (round, kommun) cells of the selection may have their answers listed."""
-    conditions = _conditions(questionnaire_key, chosen)
+def shown_groups(conditions: list, threshold: int) -> Shown:
+    """Which (round, kommun) cells of the selection (``conditions`` on responses) may have
+    their answers listed."""
     rows = db.session.execute(
         select(Response.round_id, Response.organisation_id, func.count())
         .where(*conditions).group_by(Response.round_id, Response.organisation_id)
@@ -95,7 +95,7 @@ def list_answers(questionnaire_key: str, question: str, chosen: dict, threshold:
     :meth:`ReportParams.chosen_answers`), newest first, with the counts per theme; small
     groups' answers are left out and counted. ``theme_id`` lists only answers with that theme."""
     conditions = _conditions(questionnaire_key, chosen)
-    shown = shown_groups(questionnaire_key, chosen, threshold)
+    shown = shown_groups(conditions, threshold)
     everything = _answer_query(question, conditions).subquery()
     given = db.session.scalar(select(func.count()).select_from(everything)) or 0
     listed = [*conditions, _listed(shown)]
@@ -131,7 +131,7 @@ def all_answers(questionnaire_key: str, questions: Collection[str], chosen: dict
                 threshold: int) -> Iterator[OpenAnswer]:
     """Every listable answer to ``questions`` in a selection, newest first (the workbook)."""
     conditions = _conditions(questionnaire_key, chosen)
-    shown = shown_groups(questionnaire_key, chosen, threshold)
+    shown = shown_groups(conditions, threshold)
     for question in questions:
         rows = db.session.execute(
             _answer_query(question, [*conditions, _listed(shown)])

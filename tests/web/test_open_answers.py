@@ -208,3 +208,31 @@ def test_a_samordnares_workbook_has_no_open_answers(client, answers):
     factories.login(client, factories.user("s@mariestad.example", "samordnare", ["Mariestad"]))
     workbook = load_workbook(io.BytesIO(factories.export(client, URL + ".xlsx").data))
     assert "Öppna svar" not in workbook.sheetnames
+
+
+def test_the_command_lines_workbook_with_text_lists_the_open_answers(runner, tmp_path, answers):
+    path = tmp_path / "med-text.xlsx"
+    result = runner.invoke(args=["report", "avslutningsenkat", "--xlsx", str(path), "--with-text",
+                                 "--organisation", "Skövde", "--organisation", "Lidköping"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(path)["Öppna svar"]
+    listed = [r[3:5] for r in sheet.iter_rows(min_row=2, values_only=True) if r[1]]
+    assert listed == [("Skövde", f"Skövde svar {i}") for i in range(5, -1, -1)]
+    without = tmp_path / "utan-text.xlsx"
+    assert runner.invoke(args=["report", "avslutningsenkat", "--xlsx", str(without)]).exit_code == 0
+    assert "Öppna svar" not in load_workbook(without).sheetnames
+    event = db.session.scalars(select(AuditEvent).filter_by(action="export.responses")).first()
+    assert "6 öppna svar" in event.detail
+
+
+def test_purged_answers_take_their_tags_with_them(client, runner, manager, answers):
+    client.post("/reports/teman", data={"namn": "Väntetider"})
+    theme = db.session.scalar(select(AnswerTheme.id))
+    answer = db.session.scalar(select(Answer.id).where(Answer.text == "Skövde svar 0"))
+    client.post(f"/reports/svar/{answer}/teman", data={"tema": str(theme)})
+    assert db.session.scalar(select(AnswerTag)) is not None
+    result = runner.invoke(args=["purge", "--round", "Avslut 2026", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(AnswerTag)) is None
+    assert db.session.get(AnswerTheme, theme) is not None
