@@ -175,6 +175,11 @@ def test_projektledning_defines_themes_tags_answers_and_sees_counts(client, mana
     assert ("answer.tag", f"svar {ids['Mariestad svar 23']} (kommentar): − Väntetider") in log
     # the log names answers and themes, never what was written
     assert not any("Mariestad svar" in detail for _, detail in log)
+    # a samordnare sees an answer's themes, without the form
+    factories.login(client, factories.user("s@mariestad.example", "samordnare", ["Mariestad"]))
+    html = client.get(URL).text
+    assert '<p class="answer-themes">Teman: <span class="theme-tag"><bdi>Bra bemötande</bdi></span></p>' in html
+    assert "tag-form" not in html
 
 
 def test_the_workbook_lists_the_open_answers_with_their_themes(client, manager, answers):
