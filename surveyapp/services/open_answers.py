@@ -3,6 +3,7 @@ with. Reads list a page at a time, newest first; writes flush and never commit."
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy import and_, false, func, or_, select
@@ -169,7 +170,9 @@ def tag_counts() -> dict[int, int]:
 
 
 def _clean_name(name: str, keep: int | None = None) -> str:
-    name = " ".join((name or "").split())
+    """The name as stored: control characters and runs of spaces become one space."""
+    name = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name or "")
+    name = " ".join(name.split())
     if not name:
         raise ThemeError(Message(NAME_REQUIRED))
     if len(name) > THEME_NAME_LENGTH:

@@ -118,13 +118,19 @@ def test_projektledning_defines_themes_tags_answers_and_sees_counts(client, mana
     created = client.post("/reports/teman", data={"namn": "  Väntetider ", "fran": URL})
     assert created.status_code == 303
     assert created.headers["Location"].endswith("/reports/teman?fran=/reports/avslutningsenkat")
-    client.post("/reports/teman", data={"namn": "Bemötande"})
+    # a control character is refused at the door
+    assert client.post("/reports/teman", data={"namn": "Bemö\x07tande"}).status_code == 400
+    client.post("/reports/teman", data={"namn": "Bemö tande"})
     refused = client.post("/reports/teman", data={"namn": "väntetider"}, follow_redirects=True)
     assert "Det finns redan ett tema som heter ”Väntetider”." in refused.text
     empty = client.post("/reports/teman", data={"namn": "   "}, follow_redirects=True)
     assert "Skriv temats namn." in empty.text
     long = client.post("/reports/teman", data={"namn": "x" * 101}, follow_redirects=True)
     assert "Temats namn får vara högst 100 tecken." in long.text
+    themes = {t.name: t.id for t in db.session.scalars(select(AnswerTheme))}
+    assert set(themes) == {"Väntetider", "Bemö tande"}
+    # a name is put right by renaming it
+    client.post(f"/reports/teman/{themes.pop('Bemö tande')}/namn", data={"namn": "Bemötande"})
     themes = {t.name: t.id for t in db.session.scalars(select(AnswerTheme))}
     assert set(themes) == {"Väntetider", "Bemötande"}
 
@@ -169,6 +175,7 @@ def test_projektledning_defines_themes_tags_answers_and_sees_counts(client, mana
 
     log = [(e.action, e.detail) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert ("theme.create", "Väntetider") in log
+    assert ("theme.rename", "Bemö tande → Bemötande") in log
     assert ("theme.rename", "Bemötande → Bra bemötande") in log
     assert ("theme.delete", "Väntetider (2 taggar)") in log
     assert (("answer.tag", f"svar {ids['Mariestad svar 24']} (kommentar): + Bemötande")) in log
