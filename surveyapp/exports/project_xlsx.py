@@ -199,6 +199,8 @@ class ProjectWriter:
         """Per insats: the share of participants in it, in total, per kön and per kommun; then
         the exit outcome with and without it (chi-square), as on the Måluppfyllelse page."""
         ws = self.workbook.add_worksheet(INSATS_SHEET)
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
         ws.write_string(0, 0, "Insatser", self.f["title"])
         note = (f"Andel deltagare som tagit del av varje insats, per kön och kommun. "
                 f"Grupper med färre än {self.table.threshold} visas som {DASH}.")
