@@ -463,3 +463,51 @@ projektmal:
     assert "projektmal/0/delmal/1: a manual delmål needs a key" in out
     assert "projektmal/0/delmal/2: a delmål is exactly one of" in out
     assert "projektmal/0/delmal/3: reach: is avslutningsenkat or uppfoljning_6man" in out
+
+
+def test_insatser_per_kon_in_json_page_and_workbook(runner, client, tmp_path):
+    import openpyxl
+
+    from tests.project_data import _write
+
+    load_project(runner, tmp_path)
+    rows = [{"participant_code": c, "insats": "jobbinriktade", "started_on": "2025-05-01", "ended_on": ""}
+            for c in ("MA-01", "MA-02", "MA-06", "SK-01", "SK-05")]
+    result = runner.invoke(args=["participants", "import-insatser", str(_write(tmp_path / "ins.csv", rows))])
+    assert result.exit_code == 0, result.output
+    job = json.loads(runner.invoke(args=["insatser"]).output)["jobbinriktade"]
+    # women MA-01..05, SK-01, SK-02: MA-01, MA-02, SK-01 took part; men: MA-06, SK-05
+    assert job["by"]["kon"] == {"kvinna": {"k": 3, "n": 7, "pct": 42.9},
+                                "man": {"k": 2, "n": 7, "pct": 28.6}}
+    # Mariestad alone: 5 women, 3 men (a small cell), so the women are hidden too: 8 − 5 = 3
+    mariestad = json.loads(runner.invoke(args=["insatser", "--organisation", "Mariestad"]).output)
+    assert mariestad["jobbinriktade"]["by"]["kon"] == {"kvinna": {"suppressed": True},
+                                                       "man": {"suppressed": True}}
+
+    out = tmp_path / "projekt.xlsx"
+    result = runner.invoke(args=["goals", "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Insatser"]
+    lines = {(r[0], r[1]): r[2:5] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] and r[1]}
+    assert lines[("Jobbinriktade insatser", "Totalt")] == (5, 14, 0.357)
+    assert lines[("Jobbinriktade insatser", "Kön: kvinna")] == (3, 7, 0.429)
+    assert lines[("Jobbinriktade insatser", "Kön: man")] == (2, 7, 0.286)
+    assert lines[("Jobbinriktade insatser", "Kommun: Mariestad")] == (3, 8, 0.375)
+
+    factories.login(client, factories.user("pl@example.se", "projektledning"))
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    row = html[html.index('<tr data-insats="jobbinriktade">'):]
+    row = row[:row.index("</tr>")].replace("\xa0", " ")
+    assert '<td class="num" data-group="kon:kvinna">43 % (3 av 7)</td>' in row
+    assert '<td class="num" data-group="kon:man">29 % (2 av 7)</td>' in row
+    assert '<td class="num" data-group="organisation:Mariestad">38 % (3 av 8)</td>' in row
+    assert ">Kvinna</th>" in html and ">Man</th>" in html
+    # a samordnare in Mariestad: per kön within the own kommun only, the 3 men hidden and
+    # with them the women (8 in all − 5 women would give the men away)
+    factories.login(client, factories.user("sm@example.se", "samordnare", organisations=["Mariestad"]))
+    html = client.get("/staff/maluppfyllelse").get_data(as_text=True)
+    row = html[html.index('<tr data-insats="jobbinriktade">'):]
+    row = row[:row.index("</tr>")].replace("\xa0", " ")
+    assert '<td class="num" data-group="kon:kvinna">–</td>' in row
+    assert '<td class="num" data-group="kon:man">–</td>' in row
+    assert "Skövde" not in row

@@ -106,9 +106,12 @@ def test_no_hidden_cell_of_a_report_comes_out_by_subtraction(runner, tmp_path):
 
 
 def _page_cell(html: str, goal_key: str, group: str) -> str:
-    row = re.search(rf'<tr data-goal="{re.escape(goal_key)}">(.*?)</tr>', html, re.S).group(1)
-    cell = re.search(rf'<td class="goal-cell" data-group="{re.escape(group)}">(.*?)</td>', row, re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip() if cell else "–"
+    """A goal's figure for a group in whichever table of the page shows it."""
+    for row in re.findall(rf'<tr data-goal="{re.escape(goal_key)}"[^>]*>(.*?)</tr>', html, re.S):
+        cell = re.search(rf'<td class="goal-cell" data-group="{re.escape(group)}">(.*?)</td>', row, re.S)
+        if cell:
+            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip()
+    return "–"
 
 
 def test_the_page_and_the_workbook_hide_what_the_json_hides(client, runner, tmp_path):

@@ -1,9 +1,9 @@
 """Insatser per participant: the share of participants who took part in each insats, per
-kommun, and the exit outcome of those who did against those who did not (chi-square)."""
+kommun and per kön, and the exit outcome of those who did against those who did not (chi-square)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,8 @@ class InsatsResult:
     #: organisation → share (None: a small cell)
     by: dict[str, Share | None]
     outcome: Outcome | None
+    #: kön code (the register's) → share (None: a small cell)
+    by_kon: dict[str, Share | None] = field(default_factory=dict)
 
 
 def chi_square(a: Share, b: Share) -> tuple[float | None, float | None, bool]:
@@ -54,21 +56,39 @@ def chi_square(a: Share, b: Share) -> tuple[float | None, float | None, bool]:
     return float(chi2), float(p), bool((expected < SMALL_EXPECTED).any())
 
 
+def _shares(part: pd.Series, groups: pd.Series, order: tuple[str, ...] | None,
+            threshold: int) -> dict[str, Share | None]:
+    """Group → share of ``part`` within it, small cells None; groups in ``order`` (those
+    present), else sorted. Participants without a group value are left out."""
+    present = groups.dropna().astype(str)
+    present = present[present != ""]
+    keys = sorted(set(present)) if order is None else [g for g in order if g in set(present)]
+    keys += sorted(set(present) - set(keys))
+    shares = {}
+    for key in keys:
+        members = present.index[present == key]
+        share = Share(int(part[members].sum()), len(members))
+        shares[key] = None if suppression.is_small(share.n, threshold) else share
+    return shares
+
+
 def insats_results(register: pd.DataFrame, insatser: pd.DataFrame, outcomes: pd.Series | None,
-                   threshold: int = 5) -> tuple[InsatsResult, ...]:
-    """``register``: the participants (participant_code, organisation); ``insatser``: the
+                   threshold: int = 5, kon_order: tuple[str, ...] | None = None) -> tuple[InsatsResult, ...]:
+    """``register``: the participants (participant_code, organisation, kon); ``insatser``: the
     insatser they took part in; ``outcomes``: participant code → True when the exit outcome
-    reached the goal (participants with an avslut only)."""
-    codes = register[["participant_code", "organisation"]].drop_duplicates("participant_code")
+    reached the goal (participants with an avslut only). ``kon_order``: the kön codes in the
+    order the outputs show them."""
+    columns = ["participant_code", "organisation"] + (["kon"] if "kon" in register else [])
+    codes = register[columns].drop_duplicates("participant_code")
+    kon = codes["kon"] if "kon" in codes else pd.Series(dtype="object")
     results = []
     for insats in INSATSER:
         took = set(insatser.loc[insatser["insats"] == insats, "participant_code"])
         part = codes["participant_code"].isin(took)
-        by = {}
-        for organisation, group in codes.groupby("organisation", sort=True):
-            share = Share(int(part[group.index].sum()), len(group))
-            by[str(organisation)] = None if suppression.is_small(share.n, threshold) else share
-        by = suppression.protect_shares({"organisation": by}, threshold)["organisation"]
+        protected = suppression.protect_shares({
+            "organisation": _shares(part, codes["organisation"], None, threshold),
+            "kon": _shares(part, kon, kon_order, threshold)}, threshold)
+        by, by_kon = protected["organisation"], protected["kon"]
         outcome = None
         if outcomes is not None and len(outcomes):
             with_ = outcomes[outcomes.index.isin(took)]
@@ -80,7 +100,7 @@ def insats_results(register: pd.DataFrame, insatser: pd.DataFrame, outcomes: pd.
             else:
                 chi2, p, caution = chi_square(a, b)
                 outcome = Outcome(a, b, chi2, p, caution)
-        results.append(InsatsResult(insats, Share(int(part.sum()), len(codes)), by, outcome))
+        results.append(InsatsResult(insats, Share(int(part.sum()), len(codes)), by, outcome, by_kon))
     return tuple(results)
 
 
@@ -90,7 +110,8 @@ def results_dict(results: tuple[InsatsResult, ...]) -> dict:
 
     out = {}
     for r in results:
-        entry = {**share(r.total), "by": {"organisation": {o: share(s) for o, s in r.by.items()}}}
+        entry = {**share(r.total), "by": {"organisation": {o: share(s) for o, s in r.by.items()},
+                                          "kon": {g: share(s) for g, s in r.by_kon.items()}}}
         if r.outcome is None:
             entry["outcome"] = {"suppressed": True}
         else:

@@ -328,3 +328,9 @@ def protect_shares(dimensions: Mapping[str, Mapping[str, T | None]], threshold: 
     hide = cells_to_hide(lines, threshold, primary) | small(sizes, threshold)
     return {dim: {group: (None if (dim, group) in hide else s) for group, s in groups.items()}
             for dim, groups in dimensions.items()}
+
+
+def small_groups(respondents: Mapping[K, int], threshold: int) -> set[K]:
+    """The groups (keys) with fewer respondents than the threshold: their free-text answers,
+    which can name a person, are not listed."""
+    return {key for key, n in respondents.items() if is_small(n, threshold)}

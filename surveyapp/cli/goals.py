@@ -51,7 +51,12 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
         answers = {key: answer_rows(key, organisation_ids=organisation_ids, enrolled_until=enrolled_until,
                                     min_days=min_days)
                    for key in table.reports}
-        write_project_xlsx(table, written, xlsx_path, answers)
+        from flask import current_app
+
+        from ..services.insatser import insatser_report
+
+        insatser = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
+        write_project_xlsx(table, written, xlsx_path, answers, insatser)
         what = ", ".join(organisations) or "all organisations"
         record_audit(None, "export.responses", f"goal table and answers ({what}) → {xlsx_path.name}")
         db.session.commit()
@@ -63,7 +68,7 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
 @click.command("insatser")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
 def insatser_command(organisations: tuple[str, ...]) -> None:
-    """Insatser as JSON: the share of participants per insats and kommun, and the exit outcome
+    """Insatser as JSON: the share of participants per insats, per kommun and per kön, and the exit outcome
     (arbete, studier or arbetssökande) with and without each insats, with a chi-square test."""
     import json
 

@@ -66,7 +66,8 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
 @click.option("--since", callback=iso_date, help="Only answers from this date (YYYY-MM-DD).")
 @click.option("--until", callback=iso_date, help="Only answers up to this date (YYYY-MM-DD).")
-@click.option("--with-text", is_flag=True, help="Include free-text answers in the Excel answer sheet.")
+@click.option("--with-text", is_flag=True,
+              help="Include free-text answers in the Excel answer sheet, and a sheet of the open answers.")
 @click.option("--enrolled-until", callback=iso_date,
               help="Forms about a participant: leave out participants enrolled after this date.")
 @click.option("--min-days", type=click.IntRange(min=0),
@@ -102,12 +103,20 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
             answers = answer_rows(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
                                   since=since, until=until, include_text=with_text,
                                   enrolled_until=enrolled_until, min_days=min_days)
+        open_answers = None
+        if xlsx_path is not None and with_text:  # the "Öppna svar" sheet, small groups left out
+            from ..services.open_answers import answer_sheet
+
+            enrolment = {"enrolled_until": enrolled_until, "min_days": min_days}
+            open_answers = answer_sheet(result.questionnaire, {**chosen_answers, **enrolment},
+                                        current_app.config["SMALL_CELL_THRESHOLD"])
     except (SelectionError, UnknownDimension, ValueError) as exc:
         fail(str(exc.args[0]))
     result = with_response_rates(result, organisation_ids)
     if xlsx_path is not None:
-        write_xlsx(result, xlsx_path, answers=answers)
-        record_audit(None, "export.responses", f"{describe(result, answers)} → {xlsx_path.name}")
+        write_xlsx(result, xlsx_path, answers=answers, open_answers=open_answers)
+        listed = None if open_answers is None else len(open_answers.answers)
+        record_audit(None, "export.responses", f"{describe(result, answers, listed)} → {xlsx_path.name}")
         db.session.commit()
         click.echo(f"Wrote {xlsx_path}", err=as_json)
     if as_json:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..analysis.figures import Share
 from ..analysis.goals import GoalFigure
+from ..analysis.insatser import InsatsResult
 from ..analysis.project import GoalTable, TableGoal
 from ..analysis.records import AnswerRows
 from .labels import DASH, MEASURES, STATUS, TOTAL
@@ -23,6 +25,16 @@ PROJECT_MEASURES = {"participants": "Antal deltagare", "balance": "Andel kvinnor
 PER_GROUP = ["Värde", "k", "n", "Status"]
 DIMENSION_NAMES = {"kon": "Kön", "aldersgrupp": "Ålder", "fodelseregion": "Födelseregion",
                    "organisation": "Kommun"}
+#: the insatser's sheet
+INSATS_SHEET = "Insatser"
+INSATS_NAMES = {
+    "hantering_vardag": "Hantering av vardagen", "samarbetsformaga": "Samarbetsförmåga", "halsa": "Hälsa",
+    "hantering_halsa": "Hantering av hälsa", "tro_pa_jobb": "Tro på att få ett jobb",
+    "kunskap_arbetsmarknad": "Kunskap om arbetsmarknaden",
+    "sociala_kompetenser": "Sociala och personliga kompetenser", "yrkeskompetenser": "Yrkeskompetenser",
+    "jobbsokning": "Jobbsökning", "social_mentor": "Social mentor/kontaktperson",
+    "jobbinriktade": "Jobbinriktade insatser",
+}
 
 
 def sheet_prefix(key: str) -> str:
@@ -42,8 +54,10 @@ def _columns(table: GoalTable) -> list[tuple[str | None, str | None]]:
 
 class ProjectWriter:
     def __init__(self, table: GoalTable, assessments: Mapping[str, Any], path: Path,
-                 answers: Mapping[str, AnswerRows] | None = None):
+                 answers: Mapping[str, AnswerRows] | None = None,
+                 insatser: Sequence[InsatsResult] | None = None):
         self.table = table
+        self.insatser = insatser
         self.assessments = assessments
         self.answers = answers or {}
         self.workbook = new_workbook(path, "Projektets måluppfyllelse")
@@ -51,6 +65,8 @@ class ProjectWriter:
 
     def write(self) -> None:
         self.goal_sheet()
+        if self.insatser is not None:
+            self.insatser_sheet()
         for key, report in self.table.reports.items():
             QuestionnaireSheets(self.workbook, report, SWEDISH, prefix=sheet_prefix(key),
                                 answers=self.answers.get(key)).write()
@@ -169,15 +185,76 @@ class ProjectWriter:
                 row += 1
 
 
+    def _share(self, ws, row: int, col: int, share: Share | None) -> None:
+        """k, n and the share; a small cell (None) as dashes."""
+        if share is None:
+            for c in range(3):
+                ws.write_string(row, col + c, DASH, self.f["dash"])
+            return
+        self._number(ws, row, col, share.k, "int")
+        self._number(ws, row, col + 1, share.n, "int")
+        self._number(ws, row, col + 2, share.fraction if share.n else None, "pct")
+
+    def insatser_sheet(self) -> None:
+        """Per insats: the share of participants in it, in total, per kön and per kommun; then
+        the exit outcome with and without it (chi-square), as on the Måluppfyllelse page."""
+        ws = self.workbook.add_worksheet(INSATS_SHEET)
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.write_string(0, 0, "Insatser", self.f["title"])
+        note = (f"Andel deltagare som tagit del av varje insats, per kön och kommun. "
+                f"Grupper med färre än {self.table.threshold} visas som {DASH}.")
+        ws.write_string(1, 0, note, self.f["text"])
+        ws.set_column(0, 0, 36)
+        ws.set_column(1, 1, 24)
+        row = 3
+        for col, title in enumerate(["Insats", "Grupp", "k", "n", "Andel"]):
+            ws.write_string(row, col, title, self.f["header"])
+        row += 1
+        for result in self.insatser:
+            lines = [(TOTAL, result.total)]
+            lines += [(f"{DIMENSION_NAMES['kon']}: {g}", s) for g, s in result.by_kon.items()]
+            lines += [(f"{DIMENSION_NAMES['organisation']}: {o}", s) for o, s in result.by.items()]
+            for name, share in lines:
+                ws.write_string(row, 0, INSATS_NAMES.get(result.insats, result.insats), self.f["text"])
+                ws.write_string(row, 1, name, self.f["text"])
+                self._share(ws, row, 2, share)
+                row += 1
+        row += 1
+        title = "Utfall vid avslut (arbete, studier eller arbetssökande) med och utan insatsen"
+        ws.write_string(row, 0, title, self.f["title"])
+        row += 1
+        headers = ["Insats", "Med: k", "Med: n", "Med: andel", "Utan: k", "Utan: n", "Utan: andel",
+                   "Chi-två", "p", "Förväntat antal under 5"]
+        for col, title in enumerate(headers):
+            ws.write_string(row, col, title, self.f["header"])
+        row += 1
+        for result in self.insatser:
+            ws.write_string(row, 0, INSATS_NAMES.get(result.insats, result.insats), self.f["text"])
+            outcome = result.outcome
+            if outcome is None:
+                for c in range(1, len(headers)):
+                    ws.write_string(row, c, DASH, self.f["dash"])
+            else:
+                self._share(ws, row, 1, outcome.with_insats)
+                self._share(ws, row, 4, outcome.without)
+                self._number(ws, row, 7, outcome.chi2, "mean")
+                self._number(ws, row, 8, outcome.p, "p")
+                ws.write_string(row, 9, "ja" if outcome.caution else "nej", self.f["text"])
+            row += 1
+
+
 def write_project_xlsx(table: GoalTable, assessments: Mapping[str, Any], path: str | Path,
-                       answers: Mapping[str, AnswerRows] | None = None) -> Path:
+                       answers: Mapping[str, AnswerRows] | None = None,
+                       insatser: Sequence[InsatsResult] | None = None) -> Path:
     """Writes the project workbook to ``path`` (replaced whole, never left half-written), with
-    each questionnaire's answer sheet when its rows are in ``answers`` (by questionnaire key)."""
+    each questionnaire's answer sheet when its rows are in ``answers`` (by questionnaire key)
+    and the insatser's sheet when ``insatser`` are given."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or None)
     os.close(fd)
     try:
-        ProjectWriter(table, assessments, Path(temporary), answers).write()
+        ProjectWriter(table, assessments, Path(temporary), answers, insatser).write()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..analysis.open_answers import OpenAnswerSheet
 from ..analysis.records import AnswerRows
 from ..analysis.report import Cell, ItemResult, Report
 from ..questionnaire.messages import N_
@@ -92,6 +93,7 @@ def cell_formats(workbook: xlsxwriter.Workbook) -> dict:
         "mean": add({"num_format": "0.00"}),
         "p": add({"num_format": "0.000"}),
         "date": add({"num_format": "yyyy-mm-dd"}),
+        "month": add({"num_format": "yyyy-mm", "valign": "top", "align": "left"}),
         "dash": add({"num_format": "@", "align": "right"}),
         "uppnatt": add({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "@"}),
         "nara": add({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"}),
@@ -111,10 +113,14 @@ class QuestionnaireSheets(ChartSheets):
     the answer sheet; without them there is none."""
 
     def __init__(self, workbook: xlsxwriter.Workbook, report: Report, words: Words = SWEDISH,
-                 prefix: str = "", answers: AnswerRows | None = None):
+                 prefix: str = "", answers: AnswerRows | None = None,
+                 open_answers: OpenAnswerSheet | None = None):
         self.workbook = workbook
         self.report = report
         self.answer_rows = answers
+        self.open_answer_sheet = open_answers
+        #: the open answers written (known once they have been read)
+        self.open_answer_count = 0
         self.words = words
         self.prefix = prefix
         self._ = words.message
@@ -203,6 +209,8 @@ class QuestionnaireSheets(ChartSheets):
         self.codebook()
         if self.answer_rows is not None:
             self.answers()
+        if self.open_answer_sheet is not None:
+            self.open_answers()
 
     def overview(self) -> None:
         _ = self._
@@ -777,9 +785,39 @@ class QuestionnaireSheets(ChartSheets):
         ws.autofilter(0, 0, max(row, 1), len(table.columns) - 1)
 
 
-def describe(report: Report, answers: AnswerRows | None = None) -> str:
+    def open_answers(self) -> None:
+        """The open (free-text) answers, newest first, each with its month, round, kommun and
+        themes; small groups' answers are not among them (see services/open_answers.py)."""
+        _ = self._
+        sheet = self.open_answer_sheet
+        widths = [30, 10, 18, 18, 70, 30]
+        ws = self.sheet(N_("Öppna svar"), width=sum(widths))
+        titles = [_("Fråga"), _("Månad"), _("Mättillfälle"), _("Kommun"), _("Svar"), _("Teman")]
+        self.header(ws, 0, titles, widths)
+        ws.freeze_panes(1, 0)
+        questions = {q.key: self.words.question(q) for q in self.report.questionnaire.questions}
+        text, wrap, month = self.f["text"], self.f["wrap"], self.f["month"]
+        row = 0
+        for row, answer in enumerate(sheet.answers, start=1):
+            ws.write_string(row, 0, questions.get(answer.question, answer.question), wrap)
+            ws.write_datetime(row, 1, answer.submitted_at.replace(day=1, hour=0, minute=0, second=0,
+                                                                   microsecond=0), month)
+            ws.write_string(row, 2, answer.round, text)
+            ws.write_string(row, 3, answer.organisation, text)
+            ws.write_string(row, 4, answer.text, wrap)
+            names = [sheet.themes[t] for t in answer.themes if t in sheet.themes]
+            ws.write_string(row, 5, "; ".join(names), wrap)
+        self.open_answer_count = row
+        ws.autofilter(0, 0, max(row, 1), len(titles) - 1)
+        note = _("Svar från en kommun med färre än %(n)s svarande i ett mättillfälle finns inte med.") % {
+            "n": self.report.threshold}
+        ws.write_string(row + 2, 0, note, self.f["note"])
+
+
+def describe(report: Report, answers: AnswerRows | None = None, open_answers: int | None = None) -> str:
     """What an Excel file holds, for the audit log: questionnaire, rounds, selection, answers
-    (``answers`` as written: their count is known once they have been read)."""
+    (``answers`` as written: their count is known once they have been read) and the number
+    of open answers listed."""
     scope = "; ".join(f"{k}: {v}" for k, v in report.filters.items()) or "alla"
     columns: tuple[str, ...] = ()
     count = 0
@@ -788,7 +826,9 @@ def describe(report: Report, answers: AnswerRows | None = None) -> str:
     text = " med fritext" if any(
         q.type == "text" and q.key in columns for q in report.questionnaire.questions
     ) else ""
-    return f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {count} svar{text})"
+    listed = f"; {open_answers} öppna svar" if open_answers is not None else ""
+    rounds = ", ".join(report.rounds) or DASH
+    return f"{report.questionnaire.key} ({rounds}; {scope}; {count} svar{text}{listed})"
 
 
 def title_of(report: Report, words: Words = SWEDISH) -> str:
@@ -798,15 +838,16 @@ def title_of(report: Report, words: Words = SWEDISH) -> str:
 
 
 def write_xlsx(report: Report, path: str | Path, words: Words = SWEDISH,
-               answers: AnswerRows | None = None) -> Path:
+               answers: AnswerRows | None = None, open_answers: OpenAnswerSheet | None = None) -> Path:
     """Writes the summary to ``path`` (replaced whole, never left half-written), with an answer
-    sheet when ``answers`` are given (streamed: see services/answer_rows.py)."""
+    sheet when ``answers`` are given (streamed: see services/answer_rows.py) and an open
+    answers' sheet when ``open_answers`` are."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or None)
     os.close(fd)
     try:
         workbook = new_workbook(temporary, title_of(report, words))
-        QuestionnaireSheets(workbook, report, words, answers=answers).write()
+        QuestionnaireSheets(workbook, report, words, answers=answers, open_answers=open_answers).write()
         workbook.close()
         os.replace(temporary, path)
     except BaseException:

@@ -21,11 +21,14 @@ from .rounds import (
     round_organisations,
 )
 from .sessions import StoredSession
+from .themes import AnswerTag, AnswerTheme
 from .throttle import FailedAttempt
 
 __all__ = [
     "Account",
     "AnswerDraft",
+    "AnswerTag",
+    "AnswerTheme",
     "AuditEvent",
     "Answer",
     "Channel",

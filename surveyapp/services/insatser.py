@@ -19,7 +19,7 @@ from .frames import insatser_frame, load_answers, register_frame
 from .imports import EMPTY_FILE, MISSING_COLUMN, ImportFailed, RowError, read_whole
 from .participant_codes import normalise_code
 from .questionnaires import current_version, definition_of
-from .register import BAD_DAY, FUTURE_DAY, parse_day
+from .register import BAD_DAY, FUTURE_DAY, background_questions, parse_day
 
 COLUMNS = ("participant_code", "insats", "started_on", "ended_on")
 UNKNOWN_INSATS = N_("Insatsen ”%(value)s” finns inte (%(codes)s).")
@@ -101,8 +101,9 @@ def import_insatser(path: Path, today: date | None = None) -> InsatsImport:
 
 
 def insatser_report(organisation_ids: Collection[int] | None, threshold: int) -> tuple[InsatsResult, ...]:
-    """Share per insats per kommun and the exit outcome with and without it: the outcome is
-    the first goal of the avslut (arbete, studier or arbetssökande)."""
+    """Share per insats per kommun and per kön, and the exit outcome with and without it: the
+    outcome is the first goal of the avslut (arbete, studier or arbetssökande)."""
+
     register = register_frame(organisation_ids)
     register = register[register["enrolled_on"].notna()]
     outcomes = None
@@ -114,4 +115,6 @@ def insatser_report(organisation_ids: Collection[int] | None, threshold: int) ->
         outcomes = exit_outcomes(data.responses, data.answers, goal.question,
                                  goal.codes or question.positive)
         outcomes = outcomes[outcomes.index.isin(register["participant_code"])]
-    return insats_results(register, insatser_frame(organisation_ids), outcomes, threshold)
+    kon = background_questions().get("kon")
+    kon_order = tuple(o.code for o in kon.options) if kon is not None else None
+    return insats_results(register, insatser_frame(organisation_ids), outcomes, threshold, kon_order)

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..analysis.open_answers import OpenAnswerSheet
 from ..analysis.records import AnswerRows
 from ..analysis.report import Report, build_report
 from ..exports.words import Words
 from ..exports.xlsx import write_xlsx
 from .answer_rows import answer_rows
 from .cells import load_cells
+from .open_answers import answer_sheet
 from .rates import with_response_rates
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,19 +109,22 @@ def compute_report(params: ReportParams, progress: Progress = _quiet) -> Report:
     return with_response_rates(report, params.organisation_ids)
 
 
-def report_xlsx(params: ReportParams, words: Words,
-                progress: Progress = _quiet) -> tuple[bytes, Report, AnswerRows | None]:
-    """The Excel file of ``params`` in ``words``' language, the report it shows and the answer
-    rows it holds (read)."""
+def report_xlsx(
+    params: ReportParams, words: Words, progress: Progress = _quiet
+) -> tuple[bytes, Report, AnswerRows | None, OpenAnswerSheet | None]:
+    """The Excel file of ``params`` in ``words``' language, the report it shows, the answer
+    rows it holds (read) and its open answers (answer-level files only: projektledning's)."""
     report = compute_report(params, progress)
-    answers = None
+    answers = open_answers = None
     if params.answer_level:  # streamed from the database as the sheet is written
         answers = answer_rows(params.questionnaire_key, include_text=params.include_text,
                               **params.chosen_answers())
+        open_answers = answer_sheet(report.questionnaire, params.chosen_answers(),
+                                    current_app.config["SMALL_CELL_THRESHOLD"])
     with tempfile.TemporaryDirectory() as directory:
-        path = write_xlsx(report, Path(directory) / "report.xlsx", words, answers)
+        path = write_xlsx(report, Path(directory) / "report.xlsx", words, answers, open_answers)
         progress(90)
-        return path.read_bytes(), report, answers
+        return path.read_bytes(), report, answers, open_answers
 
 
 def xlsx_filename(report: Report) -> str:
@@ -144,10 +149,11 @@ def run_report_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
     with force_locale(locale):
         words = Words(message=gettext, questionnaire=qtext, locale=locale)
         try:
-            content, report, answers = report_xlsx(params, words, progress)
+            content, report, answers, open_answers = report_xlsx(params, words, progress)
         except SelectionError as exc:
             raise JobError(NOT_FOUND, str(exc))
-    record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers))
+    listed = None if open_answers is None else len(open_answers.answers)
+    record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers, listed))
     return content, xlsx_filename(report), XLSX_MIMETYPE
 
 

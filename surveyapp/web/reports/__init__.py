@@ -19,4 +19,4 @@ def _private(response):
     return response
 
 
-from . import views  # noqa: E402,F401
+from . import open_answers, views  # noqa: E402,F401

@@ -15,10 +15,11 @@ from flask_login import current_user
 from ...analysis.groups import Label, dimension_label
 from ...exports.labels import STATUS
 from ...i18n import format_day, format_number, qtext, round_half_up
-from ...models import JobStatus
+from ...models import JobStatus, Role
 from ...questionnaire import Questionnaire
 from ...services.frames import SelectionError
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
+from ...services.open_answers import themes
 from ...services.questionnaires import current_version, current_versions, definition_of
 from ...services.report_cache import finished_report_job, keep_report, kept_report
 from ...services.reports import ReportParams, compute_report
@@ -26,6 +27,7 @@ from ..access import visible_organisation_ids
 from . import blueprint
 from .charts import bar_svg
 from .drawings import item_drawings, matrix_drawings, paired_drawing
+from .open_answers import answers_url, open_answer_lists, theme_filter
 from .selection import report_params, select
 
 
@@ -171,7 +173,23 @@ def report_page(key: str):
             for name in report.rounds
         ) or "–",
         download=url_for("reports.download", key=key) + _query(selection.query()),
+        **_open_answers(selection),
     )
+
+
+def _open_answers(selection) -> dict:
+    """The open answers' lists and what their forms need (themes; tagging for projektledning)."""
+    listings = open_answer_lists(selection)
+    return {
+        "open_answers": listings,
+        "themes": themes() if listings else [],
+        "can_tag": current_user.role == Role.PROJEKTLEDNING.value,
+        "answers_url": lambda question, page=None, theme=None: answers_url(selection, question, page, theme),
+        "theme_filter": theme_filter,
+        "questions_by_key": {q.key: q for q in selection.questionnaire.questions},
+        "page_path": request.full_path.rstrip("?"),
+        "month": lambda at: format_day(at, "LLLL y"),
+    }
 
 
 def _matrices(report) -> dict[str, list]:
