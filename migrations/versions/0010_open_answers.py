@@ -1,6 +1,6 @@
 """open answers: themes projektledning tags free-text answers with
 
-Revision ID: 0010_open_answers
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-07 02:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_open_answers'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
