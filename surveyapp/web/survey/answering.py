@@ -71,9 +71,11 @@ OFFLINE_COPY = "X-Surveyapp-Offline-Copy"
 #: the query parameter that names a draft
 DRAFT = "utkast"
 #: posted fields that are no answers
-NOT_ANSWERS = frozenset({"csrf_token", "turn", "ticket", CHANGE_LANGUAGE})
+NOT_ANSWERS = frozenset({"csrf_token", "turn", "ticket", "given_at", "resend", CHANGE_LANGUAGE})
 #: how long a queued answer's ticket stays good (answers wait in a tablet without network)
 TICKET_DAYS = 14
+#: how long the samordnare's permission to send held answers to another round stays good
+RESEND_HOURS = 12
 
 
 @dataclass
@@ -104,6 +106,8 @@ class AnsweringContext:
     queueable: bool = False
     #: whether the stored answer counts in the kiosk's daily tally
     kiosk_tally: bool = False
+    #: the running kiosk whose tickets the form carries: they live as long as it
+    kiosk_run: str | None = None
     #: the open link whose per-address limit the answer counts against (None: not limited)
     rate_limited_link: str | None = None
     #: what, besides the version and the language, this way in's empty form is made from;
@@ -190,14 +194,37 @@ def queue_ticket(ctx: AnsweringContext) -> str:
         "round": ctx.round.id, "organisation": ctx.organisation.id, "version": ctx.version.id,
         "language": ctx.language, "channel": ctx.channel, "role": ctx.role,
         "code": ctx.participant_code, "kiosk": ctx.kiosk_tally, "link": ctx.rate_limited_link,
+        "run": ctx.kiosk_run,
     })
 
 
-def read_ticket(value: str) -> dict | None:
+def read_ticket(value: str, max_age: int | None = TICKET_DAYS * 24 * 3600) -> dict | None:
+    """The ticket's values; None when it is forged or older than ``max_age`` seconds."""
     try:
-        return _ticket_serializer().loads(value or "", max_age=TICKET_DAYS * 24 * 3600)
+        values = _ticket_serializer().loads(value or "", max_age=max_age)
     except BadSignature:
         return None
+    return values if isinstance(values, dict) else None
+
+
+def _resend_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="surveyapp.resend-held-answers")
+
+
+def resend_ticket(account_id: int, round_id: int, organisation_id: int) -> str:
+    """Lets answers that a tablet holds (refused: their round closed) go to another open round
+    of the same questionnaire and organisation; given to the samordnare behind the kiosk's PIN."""
+    return _resend_serializer().dumps({"account": account_id, "round": round_id,
+                                       "organisation": organisation_id})
+
+
+def read_resend_ticket(value: str) -> dict | None:
+    """A resend ticket's values, or None (forged, or older than RESEND_HOURS)."""
+    try:
+        values = _resend_serializer().loads(value or "", max_age=RESEND_HOURS * 3600)
+    except BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
 
 
 def offline_assets() -> list[str]:
