@@ -38,7 +38,7 @@ from flask import (
 from flask.globals import request_ctx
 from flask.sessions import NullSession
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
@@ -46,13 +46,30 @@ from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from ...extensions import db
-from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language, qtext
+from ...i18n import (
+    LANGUAGES,
+    available_languages,
+    format_number,
+    native_digits,
+    preferred_language,
+    qtext,
+)
 from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
+from ...questionnaire.rules import form_rules
 from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
 from ...services.sessions import write_in_transaction
-from ...services.submissions import Submission, SubmissionError, check, is_stored, record
+from ...services.submissions import (
+    BAD_CODE,
+    CODE_REQUIRED,
+    PARTICIPANT_CODE,
+    Submission,
+    SubmissionError,
+    check,
+    is_stored,
+    record,
+)
 from ...translations import catalog_stamps
 from ..forms import SurveyForm, attribute, make_survey_form
 from .media import language_name_recordings, media_state
@@ -229,7 +246,8 @@ def read_resend_ticket(value: str) -> dict | None:
 
 def offline_assets() -> list[str]:
     """The static files an answering page needs, kept by the service worker."""
-    files = ["app.css", "staff.css", "survey.js", "kiosk.js"] + [f"faces/face-{n}.svg" for n in range(1, 6)]
+    files = (["app.css", "staff.css", "survey.js", "rules.js", "kiosk.js"]
+             + [f"faces/face-{n}.svg" for n in range(1, 6)])
     return [url_for("static", filename=name) for name in files]
 
 
@@ -343,6 +361,7 @@ def _render_form_page(ctx: AnsweringContext, form: SurveyForm, errors: dict[str,
         shown=shown,
         attribute=attribute,
         conditions_json=conditions_json,
+        rules_json=rules_json,
         condition_labels=condition_labels,
         languages=available_languages(ctx.questionnaire),
         digits=native_digits("0123456789", ctx.language),
@@ -459,6 +478,33 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     write_in_transaction()  # the answer and the turn's end in one commit
     db.session.commit()
     return None
+
+
+def _script_json(value) -> Markup:
+    """JSON that is safe inside a <script type="application/json"> block or an attribute."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in (("&", "\\u0026"), ("'", "\\u0027"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def rules_json(questionnaire: Questionnaire, form: SurveyForm) -> Markup:
+    """The form's answering rules (questionnaire/rules.py) with their messages, the question
+    labels and the error summary's headings in the page's language, for static/rules.js."""
+    rules = form_rules(questionnaire)
+    rules["messages"] = {name: _(msgid) for name, msgid in rules["messages"].items()}
+    rules["asks_role"] = "role" in form
+    rules["labels"] = {"participant_code": _("Deltagarkod"), "role": _("Din roll"),
+                       **{q.key: qtext(q.text) for q in questionnaire.questions}}
+    if "participant_code" in form:
+        rules["participant_code"] = {"pattern": PARTICIPANT_CODE.pattern, "required": _(CODE_REQUIRED),
+                                     "bad": _(BAD_CODE) % {"value": "{value}"}}
+    rules["headings"] = {
+        str(n): ngettext("Ett svar behöver rättas", "%(count)s svar behöver rättas", n,
+                         count=format_number(n))
+        for n in range(1, len(questionnaire.questions) + 3)
+    }
+    return _script_json(rules)
 
 
 def conditions_json(q: Question) -> Markup:
