@@ -9,8 +9,8 @@
    - Waiting answers are sent, oldest first, to /s/-/ko with their signed ticket, their
      response uuid and the time they were given (a kiosk's ticket takes answers given before
      the kiosk's end), so that sending twice stores once. Answers the server refuses (the
-     round closed meanwhile, an ended kiosk, an expired ticket) are never dropped: they are
-     held, and the kiosk's end page, behind the PIN, lists them for the samordnare, who sends
+     round closed meanwhile, an ended kiosk, an expired ticket) are never dropped on a kiosk:
+     they are held, and the kiosk's end page, behind the PIN, lists them for the samordnare, who sends
      them to an open round (a "resend" ticket) or downloads them.
    - Pages are told at once when the queue changes (how many wait, how many are held, how
      many were just sent).
@@ -60,6 +60,12 @@ function countQueued() { return tx("queue", "readonly", function (s) { return s.
 function allHeld() { return tx("held", "readonly", function (s) { return s.getAll(); }); }
 function countHeld() { return tx("held", "readonly", function (s) { return s.count(); }); }
 function unhold(id) { return tx("held", "readwrite", function (s) { return s.delete(id); }); }
+function refused() { return tx("meta", "readonly", function (s) { return s.get("refused"); }); }
+function addRefused() {
+  return refused().then(function (n) {
+    return tx("meta", "readwrite", function (s) { return s.put((n || 0) + 1, "refused"); });
+  });
+}
 
 /* a refused answer moves from the queue to the held answers, with the server's reason */
 function hold(entry, reason) {
@@ -105,6 +111,9 @@ function sendOne(entry) {
   return post(entry).then(function (response) {
     if (response.ok) return dequeue(entry.id).then(function () { return "sent"; });
     if (response.status === 403 || response.status === 410 || response.status === 422) {
+      // an open link's answer has no samordnare to show it to (and may be on someone's own
+      // phone): it is counted and dropped, as before
+      if (!entry.kiosk) return dequeue(entry.id).then(addRefused).then(function () { return "held"; });
       return reasonOf(response).then(function (reason) { return hold(entry, reason); })
         .then(function () { return "held"; });
     }
@@ -223,7 +232,8 @@ function submit(event, path) {
     form.forEach(function (value, name) { if (typeof value === "string") fields.push([name, value]); });
     var language = path.slice(-2);
     var queue = function () {
-      return enqueue({ fields: fields, uuid: form.get("response_uuid"), queued: Date.now(), language: language })
+      return enqueue({ fields: fields, uuid: form.get("response_uuid"), queued: Date.now(), language: language,
+                       kiosk: path.indexOf("/kiosk/") === 0 })
         .then(function () {
           tell(0);
           if (self.registration.sync) self.registration.sync.register("surveyapp-queue").catch(function () {});

@@ -302,7 +302,8 @@ def _held_page(client, held: int = 1):
 def test_held_answers_of_a_closed_round_go_to_an_open_round_the_samordnare_chooses(app, client):
     round_ = factories.round_("avslutningsenkat")
     mariestad = factories.organisation("Mariestad")
-    factories.login(client, _samordnare())
+    account = _samordnare()
+    factories.login(client, account)
     _start(client, round_, mariestad)
     ticket = _ticket(client)
     given = time.time()
@@ -322,9 +323,13 @@ def test_held_answers_of_a_closed_round_go_to_an_open_round_the_samordnare_choos
     sent = _queue(tablet, ticket, given_at=given, resend=resend, response_uuid=answer_id)
     assert sent.status_code == 200 and sent.json == {"status": "stored"}
     assert db.session.scalar(select(Response.round_id)) == second.id
-    # a forged permission stores nothing
+    # a forged permission stores nothing, nor one of a samordnare who has been disabled
     forged = _queue(tablet, ticket, given_at=given, resend=resend[:-2] + "xx")
     assert forged.status_code == 403 and _stored() == 1
+    account.active = False
+    db.session.commit()
+    assert _queue(tablet, ticket, given_at=given, resend=resend).status_code == 403
+    assert _stored() == 1
 
 
 def test_held_page_needs_the_pin(client):

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Gone, NotFound
 
 from ...extensions import csrf, db
 from ...i18n import LANGUAGES, available_languages, preferred_language
-from ...models import Organisation, QuestionnaireVersion, Round
+from ...models import Account, Organisation, QuestionnaireVersion, Round
 from ...services.kiosk import count_kiosk_answer, kiosk_takes_answer
 from ...services.questionnaires import current_version, definition_of
 from ...services.rounds import answering_link
@@ -228,7 +228,9 @@ def queued():
         check_open_link_rate(limited)  # 429: the worker keeps the answers and tries again later
     if target is not None:
         round_ = db.session.get(Round, target["round"])
+        account = db.session.get(Account, target["account"])
         if (version is None or round_ is None or organisation is None
+                or account is None or not account.active
                 or target["organisation"] != organisation.id
                 or round_.questionnaire_key != version.questionnaire_key):
             return _refused("resend", 403)
