@@ -303,5 +303,4 @@ def _held_answers(kiosk: Kiosk):
     if kiosk.account is not None and kiosk.organisation is not None and kiosk.round is not None:
         for round_ in kiosk_rounds({kiosk.organisation.id}, {kiosk.round.questionnaire_key}):
             rounds.append((round_, resend_ticket(kiosk.account.id, round_.id, kiosk.organisation.id)))
-    return render_template("kiosk/held.html", rounds=rounds, organisation=kiosk.organisation,
-                           offline={"urls": []})
+    return render_template("kiosk/held.html", rounds=rounds, organisation=kiosk.organisation)
