@@ -162,7 +162,7 @@
   }
 
   if (form && rulesBlock && window.SurveyRules && "serviceWorker" in navigator) {
-    var rules = JSON.parse(rulesBlock.textContent);
+    var rules = JSON.parse(rulesBlock.dataset.rules);
     form.addEventListener("submit", function (event) {
       if (event.submitter && event.submitter.name === "change_language") return;
       // without the service worker nothing waits offline: the server answers as always

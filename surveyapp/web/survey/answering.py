@@ -481,7 +481,7 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
 
 
 def _script_json(value) -> Markup:
-    """JSON that is safe inside a <script type="application/json"> block or an attribute."""
+    """JSON that is safe inside a single-quoted HTML attribute."""
     text = json.dumps(value, ensure_ascii=False)
     for char, escape in (("&", "\\u0026"), ("'", "\\u0027"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escape)
@@ -509,11 +509,8 @@ def rules_json(questionnaire: Questionnaire, form: SurveyForm) -> Markup:
 
 def conditions_json(q: Question) -> Markup:
     """The question's show_if conditions for the page script, safe inside an attribute."""
-    conditions = [{"source": c.source, "key": c.key, "values": list(c.values)} for c in q.show_if.any_of]
-    text = json.dumps(conditions)
-    for char, escape in (("&", "\\u0026"), ("'", "\\u0027"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(char, escape)
-    return Markup(text)
+    return _script_json([{"source": c.source, "key": c.key, "values": list(c.values)}
+                         for c in q.show_if.any_of])
 
 
 def condition_labels(questionnaire: Questionnaire, q: Question) -> list[tuple[str, list[str]]]:
