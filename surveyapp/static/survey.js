@@ -1,4 +1,5 @@
-/* The answering page: conditional questions, progress and read-aloud.
+/* The answering page: conditional questions, progress, read-aloud, the check of required
+   answers before an answer would wait offline, and the count of waiting answers.
    Without JavaScript every question is shown, the server applies the same rules, and the
    read-aloud buttons stay hidden. */
 (function () {
