@@ -5,7 +5,7 @@ from .audit import AuditEvent
 from .drafts import AnswerDraft
 from .invitations import Invitation
 from .jobs import DataGeneration, Job, JobStatus
-from .kiosk import KioskTally
+from .kiosk import KioskRun, KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
@@ -38,6 +38,7 @@ __all__ = [
     "Invitation",
     "Job",
     "JobStatus",
+    "KioskRun",
     "KioskTally",
     "Organisation",
     "OrganisationKind",

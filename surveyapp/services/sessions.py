@@ -23,6 +23,7 @@ from ..errors import DATABASE_UNAVAILABLE
 from ..extensions import db
 from ..models import StoredSession
 from ..models._time import utcnow
+from .kiosk import end_account_kiosks
 
 #: the key Flask-Login keeps the logged-in account under
 USER_KEY = "_user_id"
@@ -218,8 +219,10 @@ def end_session() -> None:
 
 
 def end_account_sessions(account_id: int) -> None:
-    """Ends every session of the account, on every computer (flushes; the caller commits)."""
+    """Ends every session of the account, on every computer, and its running kiosks
+    (flushes; the caller commits)."""
     db.session.execute(delete(StoredSession).where(StoredSession.account_id == account_id))
+    end_account_kiosks(account_id)
 
 
 def _raise_if_unavailable() -> None:

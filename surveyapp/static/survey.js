@@ -1,4 +1,5 @@
-/* The answering page: conditional questions, progress and read-aloud.
+/* The answering page: conditional questions, progress, read-aloud, the check of required
+   answers before an answer would wait offline, and the count of waiting answers.
    Without JavaScript every question is shown, the server applies the same rules, and the
    read-aloud buttons stay hidden. */
 (function () {
@@ -84,6 +85,101 @@
     updateProgress();
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
+  }
+
+  /* ---- offline, nothing is thanked that the server would refuse: before an answer would
+     wait in the tablet (the server cannot be reached), the page checks it by the
+     questionnaire's own rules (rules.js) and shows what is missing, in the page's language ---- */
+  var rulesBlock = document.getElementById("form-rules");
+
+  function formValues() {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name || input.disabled) return;
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      if (input.type === "submit" || input.type === "button" || input.type === "hidden") return;
+      (values[input.name] = values[input.name] || []).push(input.value);
+    });
+    return values;
+  }
+
+  function clientErrors(rules) {
+    var found = {};
+    var code = form.querySelector('[name="participant_code"]');
+    if (code && rules.participant_code) {
+      var message = window.SurveyRules.codeError(rules, code.value);
+      if (message) found.participant_code = message;
+    }
+    var others = window.SurveyRules.errors(rules, formValues(), role(), rules.asks_role);
+    Object.keys(others).forEach(function (key) { found[key] = others[key]; });
+    return found;
+  }
+
+  function showErrors(rules, found) {
+    form.querySelectorAll(".error-text.is-client").forEach(function (p) { p.remove(); });
+    form.querySelectorAll(".question.has-error").forEach(function (s) { s.classList.remove("has-error"); });
+    var keys = Object.keys(found);
+    var summary = document.getElementById("error-summary");
+    if (!summary) {
+      summary = document.createElement("div");
+      summary.className = "error-summary";
+      summary.id = "error-summary";
+      summary.setAttribute("role", "alert");
+      summary.tabIndex = -1;
+      form.parentNode.insertBefore(summary, form);
+    }
+    summary.textContent = "";
+    var heading = document.createElement("h2");
+    heading.textContent = rules.headings[String(keys.length)] || rules.headings["1"];
+    var list = document.createElement("ul");
+    keys.forEach(function (key) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#q-" + key;
+      if (rules.labels[key]) {
+        var label = document.createElement("span");
+        label.className = "error-question";
+        label.textContent = rules.labels[key];
+        link.appendChild(label);
+        link.appendChild(document.createTextNode(" "));
+      }
+      link.appendChild(document.createTextNode(found[key]));
+      item.appendChild(link);
+      list.appendChild(item);
+      var section = document.getElementById("q-" + key);
+      var place = section && section.querySelector(".choices, .matrix-row, textarea, input[type=text]");
+      if (place) {
+        section.classList.add("has-error");
+        var text = document.createElement("p");
+        text.className = "error-text is-client";
+        text.id = key + "-error";
+        text.textContent = found[key];
+        place.parentNode.insertBefore(text, place);
+      }
+    });
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    summary.focus();
+  }
+
+  if (form && rulesBlock && window.SurveyRules && "serviceWorker" in navigator) {
+    var rules = JSON.parse(rulesBlock.dataset.rules);
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.name === "change_language") return;
+      // without the service worker nothing waits offline: the server answers as always
+      if (!navigator.serviceWorker.controller) return;
+      var found = clientErrors(rules);
+      if (!Object.keys(found).length) return;
+      event.preventDefault();
+      var show = function () { showErrors(rules, found); };
+      if (navigator.onLine === false) { show(); return; }
+      // the server, when it can be reached, answers with its own page of what to correct
+      fetch(window.location.pathname, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status === 503) { show(); return; }
+          HTMLFormElement.prototype.submit.call(form);
+        }, show);
+    });
   }
 
   /* ---- the language menu closes with Escape, back on its button ---- */
@@ -183,21 +279,44 @@
   var offline = document.getElementById("offline-config");
   var pending = document.querySelectorAll(".pending-answers");
 
-  function showPending(worker) {
-    if (!pending.length || typeof MessageChannel === "undefined") return;
-    var channel = new MessageChannel();
-    channel.port1.onmessage = function (event) {
-      var n = event.data.pending || 0;
-      pending.forEach(function (el) {
-        var target = el.querySelector(".pending-count") || el;
+  /* the waiting count, told by the worker whenever the queue changes; once answers have been
+     sent and none wait, the page says so */
+  function showQueue(data) {
+    var n = data.pending || 0;
+    pending.forEach(function (el) {
+      var target = el.querySelector(".pending-count") || el;
+      if (n > 0) {
         target.textContent = (n === 1 ? el.dataset.one : el.dataset.many).replace("{n}", String(n));
-        el.hidden = n === 0;
-      });
-    };
+        el.hidden = false;
+        delete el.dataset.sentShown;
+      } else if (data.sent && el.dataset.sent) {
+        target.textContent = el.dataset.sent;
+        el.hidden = false;
+        el.dataset.sentShown = "1";
+      } else if (!el.dataset.sentShown) {
+        el.hidden = true;
+      }
+    });
+    var held = data.held || 0;
+    document.querySelectorAll(".held-answers").forEach(function (el) {
+      el.querySelector(".pending-count").textContent =
+        (held === 1 ? el.dataset.one : el.dataset.many).replace("{n}", String(held));
+      el.hidden = held === 0;
+    });
+    document.querySelectorAll(".held-field").forEach(function (input) { input.value = String(held); });
+  }
+
+  function askCount(worker) {
+    if (typeof MessageChannel === "undefined") return;
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (event) { showQueue(event.data || {}); };
     worker.postMessage({ type: "count" }, [channel.port2]);
   }
 
   if (offline && "serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "queue") showQueue(event.data);
+    });
     navigator.serviceWorker.register(offline.dataset.sw, { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
@@ -205,12 +324,9 @@
       if (!worker) return;
       var urls = JSON.parse(offline.dataset.urls || "[]");
       if (urls.length) worker.postMessage({ type: "keep", urls: urls });
-      var send = function () {
-        worker.postMessage({ type: "flush" });
-        window.setTimeout(function () { showPending(worker); }, 1500);
-      };
+      var send = function () { worker.postMessage({ type: "flush" }); };
+      askCount(worker);
       send();
-      showPending(worker);
       window.addEventListener("online", send);
       window.setInterval(send, 30000);
     }).catch(function () { /* without the worker, answering works as it always has */ });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 from sqlalchemy import func, select
@@ -175,8 +176,9 @@ def test_queued_answers_that_can_never_be_stored_are_refused_with_nothing_stored
 def test_queued_kiosk_answers_count_in_the_kiosk_tally(client):
     round_ = _start_kiosk(client)
     page = client.get("/kiosk/sv", headers={"X-Surveyapp-Offline-Copy": "1"})
+    given_at = str(int(time.time() * 1000))
     client.post("/kiosk/avsluta", data={"pin": "2468"})  # the kiosk ends before the network returns
-    assert _queued(client, page, AVSLUTNINGSENKAT).json == {"status": "stored"}
+    assert _queued(client, page, AVSLUTNINGSENKAT, given_at=given_at).json == {"status": "stored"}
     assert db.session.scalar(select(KioskTally.answers)) == 1
     assert db.session.scalar(select(Response.round_id)) == round_.id
 

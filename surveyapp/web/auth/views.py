@@ -22,6 +22,7 @@ from ...services.audit import record_audit
 from ...services.sessions import end_session
 from ...services.throttle import LoginThrottle, Refused
 from ..access import mark_seen
+from ..kiosk.views import end_tablet_kiosk
 from . import blueprint
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, PinForm, SetPasswordForm
 
@@ -73,6 +74,7 @@ def login():
                 status = 401
             else:
                 throttle.succeed(attempt)
+                end_tablet_kiosk()  # a staff login on a kiosk tablet ends the kiosk (PIN or not)
                 login_user(account)
                 session.permanent = True
                 mark_seen()

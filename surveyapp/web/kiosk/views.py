@@ -27,7 +27,13 @@ from ...models import Account, Channel, Organisation, Role, Round
 from ...questionnaire import RespondentKind
 from ...services.accounts import verify_secret
 from ...services.audit import record_audit
-from ...services.kiosk import count_kiosk_answer, kiosk_rounds
+from ...services.kiosk import (
+    count_kiosk_answer,
+    end_kiosk_run,
+    kiosk_rounds,
+    kiosk_running,
+    start_kiosk_run,
+)
 from ...services.questionnaires import current_version, current_versions, definition_of
 from ...services.sessions import end_session
 from ...services.throttle import pin_throttle
@@ -38,6 +44,7 @@ from ..survey.answering import (
     AnsweringContext,
     offline_assets,
     render_language_choice,
+    resend_ticket,
     shared_tablet_hooks,
     show_form,
     submit_form,
@@ -75,11 +82,23 @@ class Kiosk:
             and self.organisation is not None
             and self.organisation in self.account.organisations
             and self.round.covers(self.organisation.id)
+            and kiosk_running(self.state.get("run"))
         )
 
     @property
     def assisted(self) -> bool:
         return bool(self.state.get("assisted"))
+
+
+def end_tablet_kiosk() -> None:
+    """Ends the kiosk of this tablet, if one runs (a staff login or a new kiosk on it): its
+    tickets take no answer given from now on."""
+    state = session.pop(KIOSK, None)
+    if state:
+        end_kiosk_run(state.get("run"))
+        account = db.session.get(Account, state.get("account", 0))
+        if account is not None:
+            record_audit(account, "kiosk.end", f"{state.get('answers', 0)}")
 
 
 def current_kiosk() -> Kiosk:
@@ -136,10 +155,13 @@ def start():
         if not current_user.pin_hash:
             flash(_("Välj en PIN-kod först. Med den lämnar du kioskläget."))
             return redirect(url_for("auth.account", next=url_for(".start")) + "#pin")
+        end_tablet_kiosk()
+        run = start_kiosk_run(current_user)
         record_audit(current_user, "kiosk.start", f"{round_.name}: {organisation.name}")
         db.session.commit()
-        state = {"account": current_user.id, "round": round_.id, "organisation": organisation.id,
-                 "assisted": bool(form.assisted.data), "started": int(time.time()), "answers": 0}
+        state = {"run": run.id, "account": current_user.id, "round": round_.id,
+                 "organisation": organisation.id, "assisted": bool(form.assisted.data),
+                 "started": int(time.time()), "answers": 0}
         logout_user()  # the tablet is the participants' now: no staff pages behind the kiosk
         session[KIOSK] = state
         return redirect(url_for(".home"))
@@ -176,6 +198,7 @@ def _context(kiosk: Kiosk, language: str) -> AnsweringContext:
         page_url=lambda code: url_for(".answer", language=code),
         queueable=True,
         kiosk_tally=True,
+        kiosk_run=kiosk.state.get("run"),
         extra={**_kiosk_values(kiosk), "idle_warning": True},
     )
 
@@ -255,9 +278,12 @@ def end():
             status = 429
         elif kiosk.account is not None and verify_secret(kiosk.account.pin_hash, form.pin.data):
             end_session()  # the tablet's session ends here; a copied cookie opens nothing
+            end_kiosk_run(state.get("run"))
             throttle.reset(throttle_key)
             record_audit(kiosk.account, "kiosk.end", f"{state.get('answers', 0)}")
             db.session.commit()
+            if request.form.get("held", "0").isdigit() and int(request.form.get("held", "0")) > 0:
+                return _held_answers(kiosk)
             flash(_("Kioskläget är avslutat. Logga in för att fortsätta."))
             return redirect(url_for("auth.login"))
         else:
@@ -268,3 +294,13 @@ def end():
     return render_template("kiosk/end.html", form=form, error=error, home=url_for(".home"),
                            kiosk={"idle": current_app.config["KIOSK_IDLE_SECONDS"],
                                   "home": url_for(".home")}, pending_answers=True), status
+
+
+def _held_answers(kiosk: Kiosk):
+    """After the PIN: the answers the tablet holds because the server refused them (their
+    round closed meanwhile), with the open rounds they can be sent to and a download."""
+    rounds = []
+    if kiosk.account is not None and kiosk.organisation is not None and kiosk.round is not None:
+        for round_ in kiosk_rounds({kiosk.organisation.id}, {kiosk.round.questionnaire_key}):
+            rounds.append((round_, resend_ticket(kiosk.account.id, round_.id, kiosk.organisation.id)))
+    return render_template("kiosk/held.html", rounds=rounds, organisation=kiosk.organisation)

@@ -38,7 +38,7 @@ from flask import (
 from flask.globals import request_ctx
 from flask.sessions import NullSession
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
@@ -46,13 +46,30 @@ from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from ...extensions import db
-from ...i18n import LANGUAGES, available_languages, native_digits, preferred_language, qtext
+from ...i18n import (
+    LANGUAGES,
+    available_languages,
+    format_number,
+    native_digits,
+    preferred_language,
+    qtext,
+)
 from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
+from ...questionnaire.rules import form_rules
 from ...questionnaire.types import question_type
 from ...services.drafts import discard_drafts, load_draft, save_draft
 from ...services.sessions import write_in_transaction
-from ...services.submissions import Submission, SubmissionError, check, is_stored, record
+from ...services.submissions import (
+    BAD_CODE,
+    CODE_REQUIRED,
+    PARTICIPANT_CODE,
+    Submission,
+    SubmissionError,
+    check,
+    is_stored,
+    record,
+)
 from ...translations import catalog_stamps
 from ..forms import SurveyForm, attribute, make_survey_form
 from .media import language_name_recordings, media_state
@@ -71,9 +88,11 @@ OFFLINE_COPY = "X-Surveyapp-Offline-Copy"
 #: the query parameter that names a draft
 DRAFT = "utkast"
 #: posted fields that are no answers
-NOT_ANSWERS = frozenset({"csrf_token", "turn", "ticket", CHANGE_LANGUAGE})
+NOT_ANSWERS = frozenset({"csrf_token", "turn", "ticket", "given_at", "resend", CHANGE_LANGUAGE})
 #: how long a queued answer's ticket stays good (answers wait in a tablet without network)
 TICKET_DAYS = 14
+#: how long the samordnare's permission to send held answers to another round stays good
+RESEND_HOURS = 12
 
 
 @dataclass
@@ -104,6 +123,8 @@ class AnsweringContext:
     queueable: bool = False
     #: whether the stored answer counts in the kiosk's daily tally
     kiosk_tally: bool = False
+    #: the running kiosk whose tickets the form carries: they live as long as it
+    kiosk_run: str | None = None
     #: the open link whose per-address limit the answer counts against (None: not limited)
     rate_limited_link: str | None = None
     #: what, besides the version and the language, this way in's empty form is made from;
@@ -190,19 +211,43 @@ def queue_ticket(ctx: AnsweringContext) -> str:
         "round": ctx.round.id, "organisation": ctx.organisation.id, "version": ctx.version.id,
         "language": ctx.language, "channel": ctx.channel, "role": ctx.role,
         "code": ctx.participant_code, "kiosk": ctx.kiosk_tally, "link": ctx.rate_limited_link,
+        "run": ctx.kiosk_run,
     })
 
 
-def read_ticket(value: str) -> dict | None:
+def read_ticket(value: str, max_age: int | None = TICKET_DAYS * 24 * 3600) -> dict | None:
+    """The ticket's values; None when it is forged or older than ``max_age`` seconds."""
     try:
-        return _ticket_serializer().loads(value or "", max_age=TICKET_DAYS * 24 * 3600)
+        values = _ticket_serializer().loads(value or "", max_age=max_age)
     except BadSignature:
         return None
+    return values if isinstance(values, dict) else None
+
+
+def _resend_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="surveyapp.resend-held-answers")
+
+
+def resend_ticket(account_id: int, round_id: int, organisation_id: int) -> str:
+    """Lets answers that a tablet holds (refused: their round closed) go to another open round
+    of the same questionnaire and organisation; given to the samordnare behind the kiosk's PIN."""
+    return _resend_serializer().dumps({"account": account_id, "round": round_id,
+                                       "organisation": organisation_id})
+
+
+def read_resend_ticket(value: str) -> dict | None:
+    """A resend ticket's values, or None (forged, or older than RESEND_HOURS)."""
+    try:
+        values = _resend_serializer().loads(value or "", max_age=RESEND_HOURS * 3600)
+    except BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
 
 
 def offline_assets() -> list[str]:
     """The static files an answering page needs, kept by the service worker."""
-    files = ["app.css", "staff.css", "survey.js", "kiosk.js"] + [f"faces/face-{n}.svg" for n in range(1, 6)]
+    files = (["app.css", "staff.css", "survey.js", "rules.js", "kiosk.js"]
+             + [f"faces/face-{n}.svg" for n in range(1, 6)])
     return [url_for("static", filename=name) for name in files]
 
 
@@ -316,6 +361,7 @@ def _render_form_page(ctx: AnsweringContext, form: SurveyForm, errors: dict[str,
         shown=shown,
         attribute=attribute,
         conditions_json=conditions_json,
+        rules_json=rules_json,
         condition_labels=condition_labels,
         languages=available_languages(ctx.questionnaire),
         digits=native_digits("0123456789", ctx.language),
@@ -434,13 +480,37 @@ def submit_form(ctx: AnsweringContext, on_stored: Callable[[Response | None], No
     return None
 
 
-def conditions_json(q: Question) -> Markup:
-    """The question's show_if conditions for the page script, safe inside an attribute."""
-    conditions = [{"source": c.source, "key": c.key, "values": list(c.values)} for c in q.show_if.any_of]
-    text = json.dumps(conditions)
+def _script_json(value) -> Markup:
+    """JSON that is safe inside a single-quoted HTML attribute."""
+    text = json.dumps(value, ensure_ascii=False)
     for char, escape in (("&", "\\u0026"), ("'", "\\u0027"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escape)
     return Markup(text)
+
+
+def rules_json(questionnaire: Questionnaire, form: SurveyForm) -> Markup:
+    """The form's answering rules (questionnaire/rules.py) with their messages, the question
+    labels and the error summary's headings in the page's language, for static/rules.js."""
+    rules = form_rules(questionnaire)
+    rules["messages"] = {name: _(msgid) for name, msgid in rules["messages"].items()}
+    rules["asks_role"] = "role" in form
+    rules["labels"] = {"participant_code": _("Deltagarkod"), "role": _("Din roll"),
+                       **{q.key: qtext(q.text) for q in questionnaire.questions}}
+    if "participant_code" in form:
+        rules["participant_code"] = {"pattern": PARTICIPANT_CODE.pattern, "required": _(CODE_REQUIRED),
+                                     "bad": _(BAD_CODE) % {"value": "{value}"}}
+    rules["headings"] = {
+        str(n): ngettext("Ett svar behöver rättas", "%(count)s svar behöver rättas", n,
+                         count=format_number(n))
+        for n in range(1, len(questionnaire.questions) + 3)
+    }
+    return _script_json(rules)
+
+
+def conditions_json(q: Question) -> Markup:
+    """The question's show_if conditions for the page script, safe inside an attribute."""
+    return _script_json([{"source": c.source, "key": c.key, "values": list(c.values)}
+                         for c in q.show_if.any_of])
 
 
 def condition_labels(questionnaire: Questionnaire, q: Question) -> list[tuple[str, list[str]]]:

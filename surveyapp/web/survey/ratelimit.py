@@ -1,8 +1,9 @@
-"""Open links: at most OPEN_LINK_POSTS_PER_HOUR stored answers per link and client address.
+"""Open links and queued answers: at most OPEN_LINK_POSTS_PER_HOUR stored answers per link
+(or, for answers a kiosk tablet queued, per kiosk) and client address.
 
 Counted in the database (see :class:`surveyapp.services.throttle.RateLimit`), so every server
-process counts the same answers. Kiosk tablets and invitations are not limited: a kiosk is
-behind a samordnare's login and an invitation answers once.
+process counts the same answers. A kiosk's own form posts need its session and invitations
+answer once: they are not limited.
 """
 
 from __future__ import annotations

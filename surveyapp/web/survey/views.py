@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,18 +11,20 @@ from werkzeug.exceptions import Gone, NotFound
 
 from ...extensions import csrf, db
 from ...i18n import LANGUAGES, available_languages, preferred_language
-from ...models import Organisation, QuestionnaireVersion, Round
-from ...services.kiosk import count_kiosk_answer
-from ...services.questionnaires import definition_of
+from ...models import Account, Organisation, QuestionnaireVersion, Round
+from ...services.kiosk import count_kiosk_answer, kiosk_takes_answer
+from ...services.questionnaires import current_version, definition_of
 from ...services.rounds import answering_link
 from ...services.submissions import SubmissionError, record
 from . import blueprint
 from .answering import (
     CHANGE_LANGUAGE,
+    TICKET_DAYS,
     AnsweringContext,
     answers_of,
     keep_session_for_offline_copy,
     offline_assets,
+    read_resend_ticket,
     read_ticket,
     render_language_choice,
     show_form,
@@ -183,27 +185,64 @@ def saved(language: str):
     return render_template("survey/saved.html")
 
 
+def _given_at(value: str) -> datetime | None:
+    """When a queued answer was given (milliseconds since 1970, from the tablet), in UTC."""
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, UTC).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _refused(reason: str, status: int, **values):
+    db.session.rollback()
+    return jsonify(status="refused", reason=reason, **values), status
+
+
 @blueprint.post("/-/ko")
 @csrf.exempt
 def queued():
     """Answers that waited in a browser without network, sent by its service worker.
 
-    The signed ticket of the form says where they belong, so the post needs no session (the
-    kiosk may have ended meanwhile) and is no cross-site risk. The answer is JSON for the
-    worker: stored, duplicate (same uuid and answers: stored before), or why it can never be
-    stored (the worker stops sending it).
+    The signed ticket of the form says where they belong, so the post needs no session and
+    is no cross-site risk. A kiosk's ticket lives as long as its kiosk: after the kiosk's end
+    it stores only answers given before the end (``given_at``). With a ``resend`` ticket (the
+    samordnare's, behind the kiosk's PIN) held answers go to another open round of the same
+    questionnaire. Ticket posts count against the open-link rate limit, per link or kiosk
+    and address. The answer is JSON for the worker: stored, duplicate (same uuid and
+    answers: stored before), or why it cannot be stored (the worker holds it for the
+    samordnare).
     """
-    ticket = read_ticket(request.form.get("ticket", ""))
+    resend = request.form.get("resend")
+    target = read_resend_ticket(resend) if resend else None
+    if resend and target is None:
+        return jsonify(status="refused", reason="resend"), 403
+    ticket = read_ticket(request.form.get("ticket", ""), max_age=None if target else TICKET_DAYS * 24 * 3600)
     if ticket is None:
         return jsonify(status="refused", reason="ticket"), 403
-    round_ = db.session.get(Round, ticket["round"])
-    organisation = db.session.get(Organisation, ticket["organisation"])
     version = db.session.get(QuestionnaireVersion, ticket["version"])
-    if round_ is None or organisation is None or version is None:
-        return jsonify(status="refused", reason="gone"), 410
+    organisation = db.session.get(Organisation, ticket["organisation"])
     link = ticket.get("link")
-    if link:
-        check_open_link_rate(link)  # 429: the worker keeps the answers and tries again later
+    run = ticket.get("run")
+    limited = link or (f"kiosk {run}" if ticket.get("kiosk") else None)
+    if limited:
+        check_open_link_rate(limited)  # 429: the worker keeps the answers and tries again later
+    if target is not None:
+        round_ = db.session.get(Round, target["round"])
+        account = db.session.get(Account, target["account"])
+        if (version is None or round_ is None or organisation is None
+                or account is None or not account.active
+                or target["organisation"] != organisation.id
+                or round_.questionnaire_key != version.questionnaire_key):
+            return _refused("resend", 403)
+        version = current_version(round_.questionnaire_key)
+    else:
+        round_ = db.session.get(Round, ticket["round"])
+        if round_ is None or organisation is None or version is None:
+            return _refused("gone", 410)
+        if ticket.get("kiosk") and not kiosk_takes_answer(run, _given_at(request.form.get("given_at"))):
+            return _refused("ended", 410)
+    if version is None:
+        return _refused("gone", 410)
     ctx = AnsweringContext(
         round=round_, organisation=organisation, version=version, questionnaire=definition_of(version),
         action_url=request.path, languages_url="", language=ticket["language"],
@@ -213,11 +252,11 @@ def queued():
     try:
         response = record(submission)
     except SubmissionError as exc:
-        db.session.rollback()
-        return jsonify(status="refused", reason="invalid", fields=sorted(exc.errors)), 422
+        reason = "closed" if "round" in exc.errors else "invalid"
+        return _refused(reason, 422, fields=sorted(exc.errors))
     if response is not None and ticket["kiosk"]:
         count_kiosk_answer(round_, organisation)
-    if response is not None and link:
-        count_open_link_answer(link)
+    if response is not None and limited:
+        count_open_link_answer(limited)
     db.session.commit()
     return jsonify(status="stored" if response is not None else "duplicate")
