@@ -1,7 +1,7 @@
 """kiosk runs: the tickets of a kiosk's forms live as long as the kiosk
 
-Revision ID: 0010_kiosk_runs
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_kiosk_runs'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
