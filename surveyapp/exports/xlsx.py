@@ -100,6 +100,30 @@ def cell_formats(workbook: xlsxwriter.Workbook) -> dict:
     }
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters; a first word too
+    long for it is abbreviated with a full stop ("Uppföljning" → "Uppf.")."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in text.split():
+        longer = f"{kept} {word}" if kept else word
+        if len(longer) > limit:
+            break
+        kept = longer
+    if kept:
+        return kept
+    return text.split()[0][: limit - 1] + "." if limit >= 3 else ""
+
+
+def sheet_title(prefix: str, name: str) -> str:
+    """A sheet name of at most 31 characters: ``prefix`` shortened to leave room for ``name``."""
+    if not prefix:
+        return shorten(name, 31)
+    short = shorten(prefix, 31 - len(name) - 1)
+    return f"{short} {name}" if short else shorten(name, 31)
+
+
 def _header_text(text: str) -> str:
     """Text for a printed header or footer: ``&`` doubled, kept short enough for Excel."""
     return text.replace("&", "&&")[:80]
@@ -117,6 +141,8 @@ class QuestionnaireSheets(ChartSheets):
         self.answer_rows = answers
         self.words = words
         self.prefix = prefix
+        #: (sheet name, its full name) of every sheet written, in order
+        self.sheet_titles: list[tuple[str, str]] = []
         self._ = words.message
         _ = self._
         self.title = title_of(report, words)
@@ -132,14 +158,19 @@ class QuestionnaireSheets(ChartSheets):
         return "; ".join(parts)
 
     def sheet_name(self, name: str) -> str:
-        """``prefix`` + ``name``, without the characters Excel forbids, unique, at most 31 long."""
-        base = (self.prefix + name).translate(FORBIDDEN).strip().strip("'")
-        candidate = base[:31]
-        number = 2
-        while self.workbook.get_worksheet_by_name(candidate) is not None:
-            suffix = f" ({number})"
-            candidate = base[: 31 - len(suffix)] + suffix
+        """``prefix`` + ``name``, without the characters Excel forbids, unique, at most 31 long:
+        a long prefix (a questionnaire's title) is shortened at a word boundary, never cut
+        mid-word. The full name is kept in :attr:`sheet_titles` for a table of contents."""
+        name = name.translate(FORBIDDEN).strip().strip("'")
+        prefix = self.prefix.translate(FORBIDDEN).strip().strip("'")
+        number = 1
+        while True:
+            suffix = "" if number == 1 else f" ({number})"
+            candidate = sheet_title(prefix, name + suffix)
+            if self.workbook.get_worksheet_by_name(candidate) is None:
+                break
             number += 1
+        self.sheet_titles.append((candidate, f"{prefix} – {name}" if prefix else name))
         return candidate
 
     # cells ---------------------------------------------------------------------------------
