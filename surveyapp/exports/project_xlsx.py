@@ -31,22 +31,26 @@ from .xlsx import QuestionnaireSheets, _header_text, cell_formats, new_workbook
 GOAL_SHEET = N_("Måluppfyllelse")
 CONTENTS_SHEET = N_("Innehåll")
 REACH_SHEET = N_("Räckvidd")
-#: every page of the goal and reach sheets prints at this scale: 11 pt text prints at 9.9 pt
-PRINT_SCALE = 90
-#: the width of an A4 landscape page at PRINT_SCALE, in column-width characters (with margin)
-PAGE_CHARS = 150
+#: every page of the contents, goal and reach sheets prints at this scale: 11 pt text prints
+#: at 9.35 pt
+PRINT_SCALE = 85
+#: the width of an A4 landscape page at PRINT_SCALE, in column-width characters, with room
+#: for a default font wider than Excel's Calibri (LibreOffice without it)
+PAGE_CHARS = 134
 #: the height of an A4 landscape page's rows at PRINT_SCALE, in points (with margin)
-PAGE_POINTS = 470
+PAGE_POINTS = 500
 LINE_POINTS = 15
 #: the columns of one group of a breakdown: value, k, n, verdict
-GROUP_WIDTHS = (8, 6, 6, 13)
+GROUP_WIDTHS = (7, 5, 5, 13)
+#: the delmål column, repeated on every page of the goal sheet
+LABEL_WIDTH = 28
 
 
 def _lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide."""
     if not text:
         return 1
-    return sum(max(1, math.ceil(len(part) / max(1.0, width * 1.05))) for part in text.split("\n"))
+    return sum(max(1, math.ceil(len(part) / max(1.0, width * 0.9))) for part in text.split("\n"))
 
 
 def sheet_prefix(title: str) -> str:
@@ -133,8 +137,8 @@ class ProjectWriter:
     def contents(self, ws) -> None:
         """The contents sheet: what the workbook holds, each sheet's full name, how to read it."""
         _ = self._
-        ws.set_column(0, 0, 34)
-        ws.set_column(1, 1, 60)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 56)
         ws.write_string(0, 0, self._("Projektets måluppfyllelse"), self.f["title"])
         ws.write_string(1, 0, self.scope_line(), self.f["text"])
         ws.write_string(3, 0, _("Blad"), self.f["header"])
@@ -150,7 +154,7 @@ class ProjectWriter:
         row += 1
         for note in self.w.method_notes():
             ws.merge_range(row, 0, row, 1, note, self.f["wrap"])
-            ws.set_row(row, LINE_POINTS * _lines(note, 94))
+            ws.set_row(row, LINE_POINTS * _lines(note, 86))
             row += 1
 
     # the goal sheet ------------------------------------------------------------------------
@@ -158,11 +162,11 @@ class ProjectWriter:
         """The Tabell 1 block: (header, width) from the second column on."""
         _ = self._
         if self.comparison is None:
-            return [(_("Källa"), 34), (_("Målvärde"), 11), (_("Värde"), 8), ("k", 6), ("n", 6),
-                    (_("Bedömning"), 13), (_("Motivering"), 34)]
+            return [(_("Källa"), 30), (_("Målvärde"), 10), (_("Värde"), 7), ("k", 5), ("n", 5),
+                    (_("Bedömning"), 13), (_("Motivering"), 28)]
         earlier, later = (self.w.day(t.as_of) for t in (self.comparison.earlier, self.comparison.later))
-        return [(_("Källa"), 26), (_("Målvärde"), 10), (earlier, 8), ("k", 5), ("n", 5), (later, 8), ("k", 5),
-                ("n", 5), (_("Förändring"), 11), (_("Bedömning"), 13), (_("Motivering"), 27)]
+        return [(_("Källa"), 22), (_("Målvärde"), 9), (earlier, 7), ("k", 5), ("n", 5), (later, 7), ("k", 5),
+                ("n", 5), (_("Förändring"), 10), (_("Bedömning"), 13), (_("Motivering"), 18)]
 
     def group_columns(self) -> list[tuple[str, str]]:
         """(dimension, group) of each breakdown block, in the order the table gives them."""
@@ -177,7 +181,7 @@ class ProjectWriter:
     def goal_sheet(self) -> None:
         _ = self._
         ws = self.page_sheet(self._(GOAL_SHEET))
-        label_width = 32
+        label_width = LABEL_WIDTH
         ws.set_column(0, 0, label_width)
         total = self.total_columns()
         for col, (_title, width) in enumerate(total, start=1):
@@ -359,7 +363,7 @@ class ProjectWriter:
         if not self.table.reach:
             return
         ws = self.page_sheet(self._(REACH_SHEET), portrait=self.comparison is None)
-        columns = [(_("Uppföljning"), 34), (_("Grupp"), 26)]
+        columns = [(_("Uppföljning"), 30), (_("Grupp"), 26)]
         if self.comparison is None:
             columns += [("k", 7), ("n", 7), (_("Andel"), 9)]
         else:
@@ -385,7 +389,7 @@ class ProjectWriter:
             name = self.w.reach_name(reach.questionnaire)
             for index, (group, share, earlier) in enumerate(lines):
                 if index == 0:
-                    ws.set_row(row, LINE_POINTS * _lines(name, 34))
+                    ws.set_row(row, LINE_POINTS * _lines(name, 30))
                 ws.write_string(row, 0, name if index == 0 else "", self.f["wrap" if index == 0 else "text"])
                 ws.write_string(row, 1, group, self.f["total"] if index == 0 else self.f["text"])
                 col = 2
