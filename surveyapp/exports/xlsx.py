@@ -45,7 +45,7 @@ from .words import SWEDISH, Words
 FILTERS = {"organisation": N_("Organisation"), "since": N_("Från och med"), "until": N_("Till och med")}
 #: column widths (in characters) one A4 page holds at 100 %, with room for a default font
 #: wider than Excel's Calibri (LibreOffice prints with Noto Sans without it)
-PAGE_CHARS = {"landscape": 118, "portrait": 80}
+PAGE_CHARS = {"landscape": 108, "portrait": 74}
 #: the row heights (points) one A4 page holds at 100 %, margins, header and footer left
 PAGE_POINTS = {"landscape": 470, "portrait": 720}
 #: no sheet prints smaller: 11 pt text at 8.8 pt

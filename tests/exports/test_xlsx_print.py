@@ -16,7 +16,7 @@ import pytest
 
 from surveyapp.analysis.data import items_of
 from surveyapp.questionnaire import load_directory
-from tests.exports.printing import small_words
+from tests.exports.printing import reading_order, small_words
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = load_directory(ROOT / "questionnaires")
@@ -91,6 +91,16 @@ def _check(pdf: Path, key: str) -> list[tuple[str, str]]:
         assert not words & {c for c in codes if c.lower() == c and len(c) > 3 and "_" in c}, sheet
     # nothing printed smaller than 8 pt, on any page
     assert small_words(pdf) == []
+    # a question's table never goes on over a page without its header, nor does a question's
+    # text end a page alone
+    texts = {_flat(item.question.text) for item in items_of(questionnaire)}
+    for sheet, text in figure_pages:
+        if sheet.endswith("diagram") or sheet in ("Översikt", "Förändring", "Parvis", "Svarsfrekvens"):
+            continue
+        assert "Grupp" in text or "Svaren" in text or "Andel som svarat" in text, (sheet, text)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        last = _flat(re.split(r"\s{2,}", lines[-2])[0])  # the line above the footer
+        assert not any(t.startswith(last) for t in texts if len(last) > 12), (sheet, last)
     return pages
 
 
@@ -114,6 +124,12 @@ def test_samverkan_prints_the_matrix_rounds_side_by_side(runner, tmp_path, samve
     assert "Hantering av vardagen" in charts and "I mycket hög utsträckning" in charts
     rates = _flat(" ".join(text for sheet, text in pages if sheet == "Svarsfrekvens"))
     assert "Totalt" in rates
+    # the change sheet shows each question's whole text, so no two look the same
+    read = reading_order(pdf)
+    shifts = " ".join(read[i] for i, (sheet, _text) in enumerate(pages) if sheet == "Förändring")
+    for key in ("samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk",
+                "samverkan_ame_af"):
+        assert _flat(QUESTIONNAIRES["samverkan"][0].question(key).text) in shifts, key
 
 
 def test_progressionskort_leads_with_the_paired_figures(runner, tmp_path, progressionskort):
