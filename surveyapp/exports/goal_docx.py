@@ -140,6 +140,8 @@ class GoalDocument:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        for column, (_title, width) in zip(table.columns, columns, strict=True):
+            column.width = Cm(width)
         header = table.rows[0]
         _repeat_header(header)
         _keep_row_whole(header)
@@ -246,7 +248,7 @@ class GoalDocument:
                     _write(cells[2], self.w.share(earlier))
                     _write(cells[3], self.w.share(share))
                     change = self.comparison.reach_changes.get(reach.questionnaire) if index == 0 else None
-                    _write(cells[4], self.w.signed(change, 0) if change is not None else DASH)
+                    _write(cells[4], self.w.points(change))
             if reach.without_code or reach.unmatched:
                 notes.append(_("%(name)s: %(without)s svar utan deltagarkod och %(unmatched)s svar med en "
                                "kod som inte hör till en avslutad deltagare räknas inte.")

@@ -129,12 +129,18 @@ class GoalWords:
         target = goal.target if counted else None
         return self.figure(goal, goal.total, target)
 
+    def points(self, change: float | None) -> str:
+        """A change of a percentage, in percentage points."""
+        if change is None:
+            return DASH
+        return self._("%(change)s procentenheter") % {"change": self.signed(change, 0)}
+
     def change(self, goal: TableGoal, change: float | None) -> str:
         """A change between two dates in the row's own unit."""
         if change is None:
             return DASH
         if goal.total.share is not None or goal.is_percentage:
-            return self._("%(change)s procentenheter") % {"change": self.signed(change, 0)}
+            return self.points(change)
         if goal.measure == "participants":
             return self.signed(change, 0)
         return self.signed(change, 2)

@@ -399,8 +399,7 @@ class ProjectWriter:
                 self._share(ws, row, col, share)
                 if self.comparison is not None:
                     change = self.comparison.reach_changes.get(reach.questionnaire) if index == 0 else None
-                    ws.write_string(row, col + 3, self.w.signed(change, 0) if change is not None else DASH,
-                                    self.f["dash_top"])
+                    ws.write_string(row, col + 3, self.w.points(change), self.f["dash_top"])
                 row += 1
             if reach.without_code or reach.unmatched:
                 notes.append(_("%(name)s: %(without)s svar utan deltagarkod och %(unmatched)s svar med en "
