@@ -57,7 +57,7 @@ def compare_tables(first: GoalTable, second: GoalTable) -> Comparison:
     """The two tables in date order (a table without a date stands for today) and every
     row's change from the earlier to the later."""
     def day(table: GoalTable) -> date:
-        return table.as_of or date.max
+        return table.as_of or date.today()
 
     earlier, later = sorted((first, second), key=day)
     changes = {}
