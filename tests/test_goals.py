@@ -490,8 +490,8 @@ def test_insatser_per_kon_in_json_page_and_workbook(runner, client, tmp_path):
     sheet = openpyxl.load_workbook(out)["Insatser"]
     lines = {(r[0], r[1]): r[2:5] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] and r[1]}
     assert lines[("Jobbinriktade insatser", "Totalt")] == (5, 14, 0.357)
-    assert lines[("Jobbinriktade insatser", "Kön: kvinna")] == (3, 7, 0.429)
-    assert lines[("Jobbinriktade insatser", "Kön: man")] == (2, 7, 0.286)
+    assert lines[("Jobbinriktade insatser", "Kön: Kvinna")] == (3, 7, 0.429)
+    assert lines[("Jobbinriktade insatser", "Kön: Man")] == (2, 7, 0.286)
     assert lines[("Jobbinriktade insatser", "Kommun: Mariestad")] == (3, 8, 0.375)
 
     factories.login(client, factories.user("pl@example.se", "projektledning"))

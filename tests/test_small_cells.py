@@ -124,14 +124,16 @@ def test_the_page_and_the_workbook_hide_what_the_json_hides(client, runner, tmp_
     assert runner.invoke(args=["goals", "--xlsx", str(out)]).exit_code == 0
     sheet = openpyxl.load_workbook(out)["Måluppfyllelse"]
     names = {"kon": "Kön", "organisation": "Kommun"}
-    header = [cell.value for cell in sheet[4]]
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
+    labels = {"kvinna": "Kvinna", "man": "Man", "annan": "Annan definition"}
+    # row 5 names each group's block of columns (value, k, n, status) and row 6 the columns
+    header = [cell.value for cell in sheet[5]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]}
     hidden = 0
     for goal in table["goals"]:
         for dim, groups in goal["by"].items():
             for group, figure in groups.items():
                 text = _page_cell(html, goal["key"], f"{dim}:{group}")
-                value = rows[goal["label"]][header.index(f"{names[dim]}: {group}")]
+                value = rows[goal["label"]][header.index(f"{names[dim]}: {labels.get(group, group)}")]
                 if figure.get("suppressed"):
                     hidden += 1
                     assert text == "–" and value == "–", (goal["key"], dim, group, text, value)

@@ -70,6 +70,17 @@ def limit_enrolment(data: AnswerData, *, enrolled_until: date | None = None,
     return replace(data, responses=responses, answers=answers)
 
 
+def register_as_of(register: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+    """The register as it stood on ``as_of``: participants enrolled by then, an avslut after
+    it not yet made (None: as it is)."""
+    if as_of is None:
+        return register
+    day = pd.Timestamp(as_of)
+    kept = register[register["enrolled_on"] <= day].copy()
+    kept.loc[kept["ended_on"] > day, "ended_on"] = pd.NaT
+    return kept
+
+
 def limit_register(register: pd.DataFrame, *, enrolled_until: date | None = None,
                    min_days: int | None = None, today: date | None = None) -> pd.DataFrame:
     """The register's participants enrolled by ``enrolled_until`` and in the project at least

@@ -128,7 +128,7 @@ class ChartSheets:
                     "categories": reference(sheet, (first, GROUP), (last, GROUP)),
                     "values": reference(sheet, (first, col), (last, col)),
                     "fill": {"color": COLOURS[number % len(COLOURS)]},
-                    "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+                    "data_labels": {"value": True, "num_format": "0%", "font": {"size": 9}},
                 })
             chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
             chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
@@ -143,7 +143,7 @@ class ChartSheets:
                 "values": reference(sheet, (first, col), (last, col)),
                 "fill": {"color": self._option_colour(question, number)},
                 "data_labels": {"value": True, "num_format": "0%;;;",
-                                "font": {"size": 8, "color": self._label_colour(question, number)}},
+                                "font": {"size": 9, "color": self._label_colour(question, number)}},
                 "gap": 60,
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})

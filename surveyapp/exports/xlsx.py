@@ -44,8 +44,14 @@ from .labels import DASH, MEASURES, STATUS
 from .words import SWEDISH, Words
 
 FILTERS = {"organisation": N_("Organisation"), "since": N_("Från och med"), "until": N_("Till och med")}
-#: column widths (in characters) the answer sheet prints on one A4 landscape page
-ANSWER_PAGE_WIDTH = 150
+#: column widths (in characters) one A4 page holds at 100 %, with room for a default font
+#: wider than Excel's Calibri (LibreOffice prints with Noto Sans without it)
+PAGE_CHARS = {"landscape": 108, "portrait": 74}
+#: the row heights (points) one A4 page holds at 100 %, margins, header and footer left
+PAGE_POINTS = {"landscape": 470, "portrait": 720}
+#: no sheet prints smaller: 11 pt text at 8.8 pt
+MIN_SCALE = 80
+ROW_POINTS = 15
 #: (dimension key, its label, rows of (group, cell, is the total))
 Section = tuple[str | None, str | None, list[tuple[str, Cell, bool]]]
 FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -74,6 +80,8 @@ def cell_formats(workbook: xlsxwriter.Workbook) -> dict:
     return {
         "title": add({"bold": True, "font_size": 14}),
         "item": add({"bold": True, "font_size": 12, "text_wrap": False}),
+        "item_wrap": add({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"}),
+        "title_wrap": add({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"}),
         "header": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
                        "valign": "top"}),
         "header_num": add({"bold": True, "bg_color": "#E7ECEA", "bottom": 1, "text_wrap": True,
@@ -102,6 +110,76 @@ def cell_formats(workbook: xlsxwriter.Workbook) -> dict:
     }
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters; a first word too
+    long for it is abbreviated with a full stop ("Uppföljning" → "Uppf.")."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in text.split():
+        longer = f"{kept} {word}" if kept else word
+        if len(longer) > limit:
+            break
+        kept = longer
+    if kept:
+        return kept
+    return text.split()[0][: limit - 1] + "." if limit >= 3 else ""
+
+
+def sheet_title(prefix: str, name: str) -> str:
+    """A sheet name of at most 31 characters: ``prefix`` shortened to leave room for ``name``."""
+    if not prefix:
+        return shorten(name, 31)
+    short = shorten(prefix, 31 - len(name) - 1)
+    return f"{short} {name}" if short else shorten(name, 31)
+
+
+def column_breaks(widths: Sequence[float], room: float, breakable: Sequence[int] | None = None) -> list[int]:
+    """The columns a sheet of ``widths`` must start a new page at to fit ``room`` characters
+    a page, the first column printed again on every page."""
+    allowed = set(range(1, len(widths))) if breakable is None else set(breakable)
+    breaks, used = [], 0.0
+    last_allowed = None
+    for col, width in enumerate(widths):
+        if col and used + width > room:
+            at = last_allowed if last_allowed is not None and last_allowed > (breaks[-1] if breaks else 0) \
+                else col
+            breaks.append(at)
+            used = widths[0] + sum(widths[at:col])
+        if col in allowed:
+            last_allowed = col
+        used += width
+    return breaks
+
+
+def lines_of(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (with room for
+    a default font wider than Calibri)."""
+    return sum(max(1, -(-len(part) // max(1, int(width * 0.9)))) for part in (text or "").split("\n"))
+
+
+class PageRows:
+    """Where a sheet's rows start new pages: a block (a heading and its table) never starts
+    at the foot of a page, and a table's last rows never stand on a page without its header."""
+
+    def __init__(self, scale: int, landscape: bool = True, repeated: float = 0):
+        self.room = PAGE_POINTS["landscape" if landscape else "portrait"] * 100 / scale - repeated
+        self.used = 0.0
+        self.breaks: list[int] = []
+
+    def block(self, first_row: int, height: float) -> None:
+        """The block starting at ``first_row``, ``height`` points high, goes to the next page
+        when it does not fit on this one."""
+        if self.used and self.used + height > self.room:
+            self.breaks.append(first_row)
+            self.used = 0.0
+        self.used += height
+
+    def apply(self, ws) -> None:
+        if self.breaks:
+            ws.set_h_pagebreaks(self.breaks)
+
+
 def _header_text(text: str) -> str:
     """Text for a printed header or footer: ``&`` doubled, kept short enough for Excel."""
     return text.replace("&", "&&")[:80]
@@ -123,6 +201,8 @@ class QuestionnaireSheets(ChartSheets):
         self.open_answer_count = 0
         self.words = words
         self.prefix = prefix
+        #: (sheet name, its full name) of every sheet written, in order
+        self.sheet_titles: list[tuple[str, str]] = []
         self._ = words.message
         _ = self._
         self.title = title_of(report, words)
@@ -138,14 +218,19 @@ class QuestionnaireSheets(ChartSheets):
         return "; ".join(parts)
 
     def sheet_name(self, name: str) -> str:
-        """``prefix`` + ``name``, without the characters Excel forbids, unique, at most 31 long."""
-        base = (self.prefix + name).translate(FORBIDDEN).strip().strip("'")
-        candidate = base[:31]
-        number = 2
-        while self.workbook.get_worksheet_by_name(candidate) is not None:
-            suffix = f" ({number})"
-            candidate = base[: 31 - len(suffix)] + suffix
+        """``prefix`` + ``name``, without the characters Excel forbids, unique, at most 31 long:
+        a long prefix (a questionnaire's title) is shortened at a word boundary, never cut
+        mid-word. The full name is kept in :attr:`sheet_titles` for a table of contents."""
+        name = name.translate(FORBIDDEN).strip().strip("'")
+        prefix = self.prefix.translate(FORBIDDEN).strip().strip("'")
+        number = 1
+        while True:
+            suffix = "" if number == 1 else f" ({number})"
+            candidate = sheet_title(prefix, name + suffix)
+            if self.workbook.get_worksheet_by_name(candidate) is None:
+                break
             number += 1
+        self.sheet_titles.append((candidate, f"{prefix} – {name}" if prefix else name))
         return candidate
 
     # cells ---------------------------------------------------------------------------------
@@ -167,17 +252,31 @@ class QuestionnaireSheets(ChartSheets):
             ws.set_column(col, col, width)
 
     # sheets --------------------------------------------------------------------------------
-    def sheet(self, name: str, width: float = 0, repeat: int | None = 0):
-        """A worksheet that prints on A4 one page wide, landscape when wider than a portrait
-        page, with its first ``repeat`` + 1 rows on every page and the report's header and
-        footer. ``width`` is the sum of its column widths in characters."""
+    def sheet(self, name: str, widths: Sequence[float] = (), repeat: int | None = 0,
+              breakable: Sequence[int] | None = None):
+        """A worksheet that prints on A4 (landscape when wider than a portrait page) at a
+        fixed scale no smaller than :data:`MIN_SCALE`, so that its text prints at 8 pt or
+        more: one page wide when its columns fit, else its columns split over pages at the
+        columns in ``breakable`` (default: any) with the first column repeated. Its first
+        ``repeat`` + 1 rows print on every page, with the report's header and footer.
+        ``widths`` are its column widths in characters (set here)."""
         ws = self.workbook.add_worksheet(self.sheet_name(self._(name)))
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         ws.set_paper(9)
-        if width > 95:
+        width = sum(widths)
+        landscape = width > PAGE_CHARS["portrait"]
+        if landscape:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        ws.fit_to_pages(1, 0)
+        page = PAGE_CHARS["landscape" if landscape else "portrait"]
+        scale = max(MIN_SCALE, min(100, int(page * 100 // width))) if width else 100
+        ws.set_print_scale(scale)
+        breaks = column_breaks(widths, page * 100 / scale, breakable)
+        if breaks:
+            ws.set_v_pagebreaks(breaks)
+            ws.repeat_columns(0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         if repeat is not None:
             ws.repeat_rows(0, repeat)
@@ -215,9 +314,8 @@ class QuestionnaireSheets(ChartSheets):
     def overview(self) -> None:
         _ = self._
         r = self.report
-        ws = self.sheet(N_("Översikt"), width=120, repeat=None)
-        for col, width in enumerate((36, 46, 16, 10, 24, 10, 7, 7, 12)):
-            ws.set_column(col, col, width)
+        widths = (28, 36, 14, 9, 18, 8, 6, 6, 11)
+        ws = self.sheet(N_("Översikt"), widths, repeat=None)
         self.put_text(ws, 0, 0, self.title, "title")
         lines = [
             (_("Mättillfällen"), ", ".join(r.rounds) or DASH),
@@ -254,10 +352,14 @@ class QuestionnaireSheets(ChartSheets):
             target = goal.target / 100 if result.is_percentage else goal.target
             for name, dim, group in groups:
                 figure = result.total if dim is None else result.by[dim][group]
-                self.put_text(ws, row, 0, self.words.questionnaire(goal.label), "wrap")
-                question = r.questionnaire.question(goal.question)
-                self.put_text(ws, row, 1, self.words.question(question), "wrap")
-                self.put_text(ws, row, 2, _(MEASURES[goal.measure]), "wrap")
+                label = self.words.questionnaire(goal.label)
+                question = self.words.question(r.questionnaire.question(goal.question))
+                measure = _(MEASURES[goal.measure])
+                ws.set_row(row, ROW_POINTS * max(lines_of(label, widths[0]), lines_of(question, widths[1]),
+                                                 lines_of(measure, widths[2]), lines_of(name, widths[4])))
+                self.put_text(ws, row, 0, label, "wrap")
+                self.put_text(ws, row, 1, question, "wrap")
+                self.put_text(ws, row, 2, measure, "wrap")
                 ws.write_number(row, 3, target, self.f[value_format])
                 self.put_text(ws, row, 4, name, "total" if dim is None else "text")
                 if figure.suppressed:
@@ -329,16 +431,18 @@ class QuestionnaireSheets(ChartSheets):
     def question_sheet(self, title: str, items: list[ItemResult], matrix: bool) -> None:
         _ = self._
         options = max(len(i.item.question.options) for i in items)
-        widths = [30, 6, 6, 8, 9, 11, 12] + [8] * (2 * options)
-        ws = self.sheet(title, width=sum(widths), repeat=None)
-        for col, width in enumerate(widths):
-            ws.set_column(col, col, width)
+        widths = [26, 5, 5, 7, 7, 9, 10] + [6] * (2 * options)
+        # a page holds whole options: the count and % of one never stand apart
+        ws = self.sheet(title, widths, repeat=None,
+                        breakable=[FIRST_OPTION + 2 * n for n in range(options)])
+        pages = PageRows(ws.print_scale, landscape=sum(widths) > PAGE_CHARS["portrait"])
+        self._heights: dict[int, float] = {}
         name = ws.get_name()
         charts: list = []
         row = 0
         if matrix:
             question = items[0].item.question
-            self.put_text(ws, row, 0, self.words.question(question), "title")
+            self._heading(ws, row, self.words.question(question), "title_wrap", 20)
             row, matrix_charts = self._matrix_summary(ws, name, items, row + 2)
             charts += matrix_charts
         elif self.report.questionnaire.paired:
@@ -347,11 +451,16 @@ class QuestionnaireSheets(ChartSheets):
                 "Varje skattning räknas här, så en deltagare som skattats flera gånger räknas flera "
                 "gånger. Förändringen per deltagare står på bladet Parvis."), "note")
             row += 3
+        if row:
+            pages.block(0, self._height(0, row))
         for result in items:
+            first = row
             row, item_charts = self._item_block(ws, name, result, row, matrix)
+            pages.block(first, self._height(first, row + 1))
             if not matrix:  # a matrix's rows are drawn together above
                 charts += item_charts
             row += 1
+        pages.apply(ws)
         if charts:
             self.chart_sheet(_("%(sheet)s – diagram") % {"sheet": _(title)}, charts)
 
@@ -362,7 +471,7 @@ class QuestionnaireSheets(ChartSheets):
         question = item.question
         words = self.words
         target = self._target(result)
-        self.put_text(ws, row, 0, words.item(item), "item")
+        self._heading(ws, row, words.item(item), "item_wrap", 17)
         row += 1
         header = {GROUP: _("Grupp"), N: "n", ANSWERED: _("Svarande")}
         if item.has_share:
@@ -380,7 +489,7 @@ class QuestionnaireSheets(ChartSheets):
             option_cols[option.code] = first
             ws.merge_range(row, first, row, first + 1, words.questionnaire(option.label), self.f["option"])
         longest = max((len(words.questionnaire(o.label)) for o in question.options), default=0)
-        ws.set_row(row, 15 * max(1, min(4, -(-longest // 15))))
+        self._set_height(ws, row, ROW_POINTS * max(1, min(5, -(-longest // 10))))
         row += 1
         for col in range(FIRST_OPTION):
             ws.write_string(row, col, "", self.f["header"])
@@ -406,6 +515,20 @@ class QuestionnaireSheets(ChartSheets):
         if not drawn and question.options:  # only the total: how everyone answered
             charts.append(self._distribution_chart(sheet, result, row - 1, row - 1, option_cols, ""))
         return row, charts
+
+    def _heading(self, ws, row: int, text: str, fmt: str, line: float) -> None:
+        """A question's text above its table, whole: wrapped over the figure columns."""
+        width = sum((26, 5, 5, 7, 7, 9, 10))
+        ws.merge_range(row, 0, row, FIRST_OPTION - 1, text, self.f[fmt])
+        self._set_height(ws, row, line * lines_of(text, width * 0.85))
+
+    def _set_height(self, ws, row: int, height: float) -> None:
+        ws.set_row(row, height)
+        self._heights[row] = height
+
+    def _height(self, first: int, end: int) -> float:
+        """The printed height of rows ``first`` up to ``end`` (not included)."""
+        return sum(self._heights.get(r, ROW_POINTS) for r in range(first, end))
 
     def _figure_row(self, ws, row: int, group: str, cell: Cell, total: bool, result: ItemResult,
                     option_cols: dict[str, int], target: float | None) -> None:
@@ -445,7 +568,7 @@ class QuestionnaireSheets(ChartSheets):
             for number, name in enumerate(columns):
                 col = FIRST_OPTION + 2 * number
                 ws.merge_range(row, col, row, col + 1, name, self.f["option"])
-            ws.set_row(row, 30)
+            self._set_height(ws, row, 30)
             first = row + 1
             for offset, result in enumerate(items):
                 r = first + offset
@@ -466,7 +589,7 @@ class QuestionnaireSheets(ChartSheets):
                     "categories": reference(sheet, (first, 0), (last, 0)),
                     "values": reference(sheet, (first, col), (last, col)),
                     "fill": {"color": COLOURS[number % len(COLOURS)]},
-                    "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+                    "data_labels": {"value": True, "num_format": "0%", "font": {"size": 9}},
                 })
             chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
             chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
@@ -481,7 +604,7 @@ class QuestionnaireSheets(ChartSheets):
             col = FIRST_OPTION + 2 * number
             ws.merge_range(row, col, row, col + 1, words.questionnaire(option.label), self.f["option"])
         longest = max(len(words.questionnaire(o.label)) for o in question.options)
-        ws.set_row(row, 15 * max(1, min(4, -(-longest // 15))))
+        self._set_height(ws, row, ROW_POINTS * max(1, min(5, -(-longest // 10))))
         first = row + 1
         r = first
         for result in items:
@@ -506,7 +629,7 @@ class QuestionnaireSheets(ChartSheets):
                                  (last, FIRST_OPTION + 2 * number)),
                 "fill": {"color": self._option_colour(question, number)},
                 "data_labels": {"value": True, "num_format": "0%;;;",
-                                "font": {"size": 8, "color": self._label_colour(question, number)}},
+                                "font": {"size": 9, "color": self._label_colour(question, number)}},
                 "gap": 40,
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
@@ -521,8 +644,8 @@ class QuestionnaireSheets(ChartSheets):
         r = self.report
         columns = [_("Fråga"), _("Indelning"), _("Grupp"), _("Från"), _("Till"), _("n från"), _("n till"),
                    _("Medel från"), _("Medel till"), _("Skillnad"), _("KI 95 % låg"), _("KI 95 % hög")]
-        widths = [44, 16, 22, 14, 14, 7, 7, 9, 9, 9, 10, 10]
-        ws = self.sheet(N_("Förändring"), width=sum(widths))
+        widths = [36, 12, 16, 12, 12, 6, 6, 8, 8, 8, 8, 8]
+        ws = self.sheet(N_("Förändring"), widths)
         self.header(ws, 0, columns, widths)
         ws.set_row(0, 30)
         ws.freeze_panes(1, 1)
@@ -536,9 +659,11 @@ class QuestionnaireSheets(ChartSheets):
                 shift = None if c.suppressed else c.shift
                 if shift is None and not (c.suppressed and result.total.shift is not None):
                     continue
-                self.put_text(ws, row, 0, self.words.item(result.item), "wrap")
-                self.put_text(ws, row, 1, dim_label)
-                self.put_text(ws, row, 2, group)
+                text = self.words.item(result.item)
+                ws.set_row(row, ROW_POINTS * max(lines_of(text, widths[0]), lines_of(group, widths[2])))
+                self.put_text(ws, row, 0, text, "wrap")
+                self.put_text(ws, row, 1, dim_label, "wrap")
+                self.put_text(ws, row, 2, group, "wrap")
                 self.put_text(ws, row, 3, result.total.shift.from_round)
                 self.put_text(ws, row, 4, result.total.shift.to_round)
                 if shift is None or shift.suppressed:
@@ -566,8 +691,8 @@ class QuestionnaireSheets(ChartSheets):
         columns = [_("Fråga"), _("Indelning"), _("Grupp"), _("Par"), _("Medel första"), _("Medel senaste"),
                    _("Skillnad"), _("KI 95 % låg"), _("KI 95 % hög"), _("p (Wilcoxon)"), _("Ökat"),
                    _("Samma"), _("Minskat")]
-        widths = [44, 14, 20, 6, 9, 9, 9, 10, 10, 10, 8, 8, 8]
-        ws = self.sheet(N_("Parvis"), width=sum(widths))
+        widths = [34, 11, 14, 5, 8, 8, 8, 8, 8, 9, 7, 7, 7]
+        ws = self.sheet(N_("Parvis"), widths)
         name = ws.get_name()
         self.header(ws, 0, columns, widths)
         ws.set_row(0, 30)
@@ -580,9 +705,12 @@ class QuestionnaireSheets(ChartSheets):
                          for g in dim.groups]
         row = 1
         for result, dim_label, group, c in rows:
-            self.put_text(ws, row, 0, self.words.item(result.item), "wrap")
-            self.put_text(ws, row, 1, dim_label)
-            self.put_text(ws, row, 2, group)
+            text = self.words.item(result.item)
+            ws.set_row(row, ROW_POINTS * max(lines_of(text, widths[0]), lines_of(group, widths[2]),
+                                             lines_of(dim_label, widths[1])))
+            self.put_text(ws, row, 0, text, "wrap")
+            self.put_text(ws, row, 1, dim_label, "wrap")
+            self.put_text(ws, row, 2, group, "wrap")
             p = None if c.suppressed else c.paired
             if p is None or p.suppressed:
                 for col in range(3, 13):
@@ -616,7 +744,7 @@ class QuestionnaireSheets(ChartSheets):
                         "name": series, "categories": categories,
                         "values": reference(name, (first, col), (last, col)),
                         "fill": {"color": COLOURS[n]},
-                        "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}},
+                        "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 9}},
                     })
                 chart.set_x_axis({"min": 0, "max": 5, "major_unit": 1})
                 chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
@@ -631,7 +759,7 @@ class QuestionnaireSheets(ChartSheets):
                 "name": series, "categories": reference(name, (first, 0), (last, 0)),
                 "values": reference(name, (first, col), (last, col)),
                 "fill": {"color": ("#2166AC", "#D9D9D9", "#B2182B")[n]},
-                "data_labels": {"value": True, "num_format": "0%;;;", "font": {"size": 8}},
+                "data_labels": {"value": True, "num_format": "0%;;;", "font": {"size": 9}},
             })
         chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
         chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
@@ -648,7 +776,7 @@ class QuestionnaireSheets(ChartSheets):
                     "marker": {"type": "circle", "fill": {"color": COLOURS[n]}},
                 })
             chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})
-            chart.set_x_axis({"num_font": {"size": 8}})
+            chart.set_x_axis({"num_font": {"size": 9}})
             charts.append(self._finish(chart, _("Medelvärde per fråga: första och senaste skattningen"), 560))
         self.chart_sheet(_("Parvis – diagram"), charts)
 
@@ -662,7 +790,7 @@ class QuestionnaireSheets(ChartSheets):
         columns = [_("Mättillfälle"), _("Organisation"), _("Roll"), _("Svar"), _("Förväntat"),
                    _("Svarsfrekvens")]
         widths = [22, 26, 20, 10, 11, 13]
-        ws = self.sheet(N_("Svarsfrekvens"), width=sum(widths))
+        ws = self.sheet(N_("Svarsfrekvens"), widths)
         self.header(ws, 0, columns, widths)
         ws.freeze_panes(1, 0)
         row = 1
@@ -723,8 +851,8 @@ class QuestionnaireSheets(ChartSheets):
         words = self.words
         columns = [_("Kolumn"), _("Fråga"), _("Rad"), _("Typ"), _("Text"), _("Kod"), _("Etikett"),
                    _("Ej tillämplig"), _("Positiv")]
-        widths = [28, 22, 18, 8, 50, 12, 28, 10, 8]
-        ws = self.sheet(N_("Kodbok"), width=sum(widths))
+        widths = [22, 16, 12, 7, 38, 10, 22, 9, 7]
+        ws = self.sheet(N_("Kodbok"), widths)
         self.header(ws, 0, columns, widths)
         ws.set_row(0, 30)
         ws.freeze_panes(1, 0)
@@ -733,6 +861,8 @@ class QuestionnaireSheets(ChartSheets):
 
         def line(values: Sequence[str | None]) -> None:
             nonlocal row
+            ws.set_row(row, ROW_POINTS * max(lines_of(values[4] or "", widths[4]),
+                                             lines_of(values[6] or "", widths[6])))
             for col, value in enumerate(values):
                 self.put_text(ws, row, col, value, "wrap" if col in (4, 6) else "text")
             row += 1
@@ -762,13 +892,11 @@ class QuestionnaireSheets(ChartSheets):
         """The answer sheet, written row by row as the rows arrive."""
         table = self.answer_rows
         widths = [38, 16, 17, 8, 18, 9] + [10] * (len(table.columns) - 6)
-        ws = self.sheet(N_("Svar"), width=sum(widths))
+        # as many pages wide as keep the print readable, the response id on each
+        ws = self.sheet(N_("Svar"), widths)
         self.header(ws, 0, table.columns, widths)
         ws.set_row(0, 45)
         ws.freeze_panes(1, 1)
-        # as many pages wide as keep the print readable, the response id on each
-        ws.fit_to_pages(-(-sum(widths) // ANSWER_PAGE_WIDTH), 0)
-        ws.repeat_columns(0)
         text, number, day = self.f["text"], self.f["int"], self.f["date"]
         write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
         row = 0

@@ -151,6 +151,11 @@ def load_answers(
     )
 
 
+def codes_frame(codes: Sequence[str | None]) -> pd.DataFrame:
+    """Participant codes as one column (None: an answer given without one)."""
+    return pd.DataFrame({"participant_code": pd.Series(list(codes), dtype="object")})
+
+
 def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
     """The register, one row per participant code (:data:`REGISTER_COLUMNS`)."""
     query = select(

@@ -44,9 +44,11 @@ Handler = Callable[[Job, Callable[[int], None]], tuple[bytes, str, str]]
 
 
 def _handlers() -> dict[str, Handler]:
+    from .goal_downloads import run_goal_docx, run_goal_xlsx
     from .reports import run_report_page, run_report_xlsx
 
-    return {"report_xlsx": run_report_xlsx, "report_page": run_report_page}
+    return {"report_xlsx": run_report_xlsx, "report_page": run_report_page, "goal_xlsx": run_goal_xlsx,
+            "goal_docx": run_goal_docx}
 
 
 class JobError(Exception):

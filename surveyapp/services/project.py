@@ -9,7 +9,6 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import pandas as pd
 from flask import current_app
 from sqlalchemy import select
 
@@ -20,14 +19,14 @@ from ..analysis.project import (
     GoalTable,
     build_goal_table,
 )
-from ..analysis.register import limit_register
+from ..analysis.register import limit_register, register_as_of
 from ..analysis.report import build_report
 from ..extensions import db
 from ..models import Answer, GoalAssessment, Organisation, ParticipantCode, Response, Round
 from ..models._time import utcnow
 from ..questionnaire.project import PROJECT_FILE, Project, load_project
 from .cells import load_cells
-from .frames import load_answers, register_frame
+from .frames import codes_frame, load_answers, register_frame
 from .questionnaires import current_version, current_versions, definition_of
 
 
@@ -106,10 +105,7 @@ def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[st
                            questions=questions, **limits)
         reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
                                     threshold=threshold, goal_dimensions=dims, questions=questions)
-    register = register_frame(organisation_ids)
-    if as_of is not None:
-        register = register[register["enrolled_on"] <= pd.Timestamp(as_of)].copy()
-        register.loc[register["ended_on"] > pd.Timestamp(as_of), "ended_on"] = pd.NaT
+    register = register_as_of(register_frame(organisation_ids), as_of)
     register = limit_register(register, enrolled_until=enrolled_until, min_days=min_days)
     return build_goal_table(project, register, reports, exit_codes=_exit_codes(organisation_ids, as_of),
                             followed_up=_followed_up(as_of), consenting=consenting_codes(as_of),
@@ -123,15 +119,14 @@ def _until(query, as_of: date | None):
     return query.where(Response.submitted_at < datetime.combine(as_of + timedelta(days=1), time()))
 
 
-def _exit_codes(organisation_ids: Collection[int] | None, as_of: date | None) -> pd.DataFrame:
+def _exit_codes(organisation_ids: Collection[int] | None, as_of: date | None):
     """One row per avslutningsenkät answer of the organisations shown: the code it was given
     with (None: without one)."""
     query = (select(Response.participant_code).join(Round, Round.id == Response.round_id)
              .where(Round.questionnaire_key == "avslutningsenkat"))
     if organisation_ids is not None:
         query = query.where(Response.organisation_id.in_(list(organisation_ids) or [-1]))
-    return pd.DataFrame({"participant_code": pd.Series(db.session.scalars(_until(query, as_of)).all(),
-                                                       dtype="object")})
+    return codes_frame(db.session.scalars(_until(query, as_of)).all())
 
 
 def _followed_up(as_of: date | None) -> set[str]:

@@ -11,18 +11,17 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
 from surveyapp.analysis.data import items_of
 from surveyapp.questionnaire import load_directory
+from tests.exports.printing import reading_order, small_words
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = load_directory(ROOT / "questionnaires")
 #: sheets where codes and keys are the point
 CODE_SHEETS = ("Kodbok", "Svar")
-SMALLEST_PT = 7.0
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -67,21 +66,6 @@ def _pages(pdf: Path) -> list[tuple[str, str]]:
     return pages
 
 
-def _smallest_words(pdf: Path) -> list[tuple[float, str, int]]:
-    """Words printed less than 7 pt high, with their page."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    html = re.sub(r"<!DOCTYPE[^>]*>", "", html).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
-    tree = ElementTree.fromstring(html)
-    small = []
-    for number, page in enumerate(tree.iter("page"), start=1):
-        for word in page.iter("word"):
-            height = float(word.get("yMax")) - float(word.get("yMin"))
-            if height < SMALLEST_PT:
-                small.append((round(height, 1), word.text, number))
-    return small
-
-
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -105,8 +89,18 @@ def _check(pdf: Path, key: str) -> list[tuple[str, str]]:
         assert not {w for w in words if "_" in w}, sheet
         assert not words & {k for k in keys if len(k) > 3}, sheet
         assert not words & {c for c in codes if c.lower() == c and len(c) > 3 and "_" in c}, sheet
-    # nothing printed smaller than 7 pt, on any page
-    assert _smallest_words(pdf) == []
+    # nothing printed smaller than 8 pt, on any page
+    assert small_words(pdf) == []
+    # a question's table never goes on over a page without its header, nor does a question's
+    # text end a page alone
+    texts = {_flat(item.question.text) for item in items_of(questionnaire)}
+    for sheet, text in figure_pages:
+        if sheet.endswith("diagram") or sheet in ("Översikt", "Förändring", "Parvis", "Svarsfrekvens"):
+            continue
+        assert "Grupp" in text or "Svaren" in text or "Andel som svarat" in text, (sheet, text)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        last = _flat(re.split(r"\s{2,}", lines[-2])[0])  # the line above the footer
+        assert not any(t.startswith(last) for t in texts if len(last) > 12), (sheet, last)
     return pages
 
 
@@ -130,6 +124,12 @@ def test_samverkan_prints_the_matrix_rounds_side_by_side(runner, tmp_path, samve
     assert "Hantering av vardagen" in charts and "I mycket hög utsträckning" in charts
     rates = _flat(" ".join(text for sheet, text in pages if sheet == "Svarsfrekvens"))
     assert "Totalt" in rates
+    # the change sheet shows each question's whole text, so no two look the same
+    read = reading_order(pdf)
+    shifts = " ".join(read[i] for i, (sheet, _text) in enumerate(pages) if sheet == "Förändring")
+    for key in ("samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk",
+                "samverkan_ame_af"):
+        assert _flat(QUESTIONNAIRES["samverkan"][0].question(key).text) in shifts, key
 
 
 def test_progressionskort_leads_with_the_paired_figures(runner, tmp_path, progressionskort):

@@ -17,6 +17,8 @@ from tests import factories
 from tests.project_data import load_project
 
 STATUS_SV = {"uppnatt": "Uppnått", "nara": "Nära", "ej_uppnatt": "Ej uppnått", "osaker": "Osäker"}
+VERDICT_SV = {"uppnatt": "Uppnått", "delvis": "Delvis uppnått", "ej_uppnatt": "Ej uppnått",
+              "osaker": "Osäker"}
 
 
 def _cell(html: str, goal_key: str, group: str) -> str:
@@ -42,7 +44,7 @@ def test_page_json_and_workbook_show_the_same_goal_table(client, runner, tmp_pat
     out = tmp_path / "projekt.xlsx"
     assert runner.invoke(args=["goals", "--xlsx", str(out)]).exit_code == 0
     sheet = openpyxl.load_workbook(out)["Måluppfyllelse"]
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]}
     for goal in table["goals"]:
         if goal["value"] is None:
             continue
@@ -50,13 +52,13 @@ def test_page_json_and_workbook_show_the_same_goal_table(client, runner, tmp_pat
         row = rows[goal["label"]]
         if goal["measure"] == "participants":
             assert text.startswith(f"{goal['value']} (av {goal['target']})"), text
-            assert (row[5], row[6], row[7]) == (goal["value"], goal["k"], goal["n"])
+            assert (row[3], row[4], row[5]) == (goal["value"], goal["k"], goal["n"])
         else:
             pct = int(goal["value"] + 0.5)
             assert text.startswith(f"{pct} % ({goal['k']} av {goal['n']})"), text
-            assert (round(row[5] * 100, 1), row[6], row[7]) == (goal["value"], goal["k"], goal["n"])
+            assert (round(row[3] * 100, 1), row[4], row[5]) == (goal["value"], goal["k"], goal["n"])
         assert STATUS_SV[goal["status"]] in text
-        assert row[8] == STATUS_SV[goal["status"]]
+        assert row[6] == VERDICT_SV[goal["verdict"]]
     # per kön: the register gives the avslut its groups; a small cell is "–" everywhere
     assert _cell(html, "avslut.0", "kon:kvinna").startswith("43 % (3 av 7) Uppnått")
     assert _cell(html, "uppfoljning_6man.0", "kon:man") == "–"
@@ -66,13 +68,13 @@ def test_page_json_and_workbook_show_the_same_goal_table(client, runner, tmp_pat
     assert "67\xa0% (6 av 9)" in reach
     # the project workbook goes on with each questionnaire's own sheets
     names = openpyxl.load_workbook(out).sheetnames
-    assert names[0] == "Måluppfyllelse" and "avslut Översikt" in names
+    assert names[:2] == ["Innehåll", "Måluppfyllelse"] and "Avslut Översikt" in names
     # with each questionnaire's answer sheet, streamed from the database, as the frames give it
     from surveyapp.analysis.records import answer_table
     from surveyapp.services.frames import load_answers
 
     expected = answer_table(load_answers("avslut"))
-    answers = list(openpyxl.load_workbook(out)["avslut Svar"].iter_rows(values_only=True))
+    answers = list(openpyxl.load_workbook(out)["Avslut Svar"].iter_rows(values_only=True))
     assert answers[0] == expected.columns
     assert [row[0] for row in answers[1:]] == [row[0] for row in expected.rows]
     assert db.session.scalars(select(AuditEvent).filter_by(action="export.responses")).first() is not None

@@ -21,6 +21,7 @@ def _private(response):
 
 from . import (  # noqa: E402,F401
     audit,
+    goal_downloads,
     goals,
     home,
     invitations,
