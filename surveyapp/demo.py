@@ -24,7 +24,7 @@ ORGANISATIONS = ("Mariestad", "Skövde", "Lidköping")
 REGION = "Västra Götalandsregionen"
 #: participants per kommun (the project's targets are 120, 200 and 180)
 PARTICIPANTS = {"Mariestad": 108, "Skövde": 180, "Lidköping": 162}
-CODE_PREFIX = {"Mariestad": "MAR", "Skövde": "SKO", "Lidköping": "LID"}
+CODE_PREFIX = {"Mariestad": "MST", "Skövde": "SKV", "Lidköping": "LKP"}
 #: the project period: enrolment from the start, the last answers a little before its end
 PROJECT_START = date(2024, 9, 2)
 LAST_ENROLMENT = date(2026, 8, 28)
@@ -248,7 +248,7 @@ def uppfoljning_rows(people: Sequence[Participant], avslut: Sequence[dict[str, s
         rows.append({
             "response_id": _id(rng), "submitted_at": _at(rng, day), "language": "sv",
             "organisation": p.organisation, "participant_code": p.code,
-            "progression": _pick(rng, {"okat": 45, "behallit": 33, "backat": 22}),
+            "progression": _pick(rng, {"okat": 36, "behallit": 34, "backat": 30}),
         })
     return rows
 

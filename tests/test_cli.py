@@ -106,6 +106,7 @@ def test_init_demo_fills_every_report_and_the_goal_table(runner):
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output
     assert "Demo project: 450 participants in the register (300 ended)" in result.output
+    assert "Answers stored: avslutningsenkat 271" in result.output
     for questionnaire in ("avslutningsenkat", "progressionskort", "personalskattning", "avslut",
                           "uppfoljning_6man", "samverkan"):
         report = json.loads(runner.invoke(args=["report", questionnaire, "--json"]).stdout)
@@ -138,6 +139,24 @@ def test_init_demo_twice_stores_nothing_twice(runner):
     again = runner.invoke(args=["init", "--demo"])
     assert again.exit_code == 0, again.output
     assert [_count(model) for model in models] == counts
+
+
+def test_init_demo_on_a_database_holding_a_demo_code_elsewhere_says_so_and_keeps_the_rest(runner, tmp_path):
+    from surveyapp.models import Account, ParticipantCode, Response
+
+    assert runner.invoke(args=["organisations", "add", "Skövde"]).exit_code == 0
+    register = tmp_path / "deltagare.csv"
+    register.write_text("participant_code,organisation,enrolled_on,kon,aldersgrupp,fodelseregion\n"
+                        "MST-0001,Skövde,2025-02-03,man,30-44,sverige\n", encoding="utf-8")
+    assert runner.invoke(args=["participants", "import", str(register)]).exit_code == 0
+    result = runner.invoke(args=["init", "--demo"])
+    assert result.exit_code == 1
+    assert "the demo project was not loaded" in result.output
+    assert "Deltagarkoden ”MST-0001” hör till Skövde." in result.output
+    assert "Traceback" not in result.output
+    # the organisations, rounds and logins are there; of the demo project nothing is
+    assert _count(Account) == 3 and _count(Round) == 6
+    assert _count(ParticipantCode) == 1 and _count(Response) == 0
 
 
 def test_demo_files_are_what_init_demo_loads(runner, tmp_path):

@@ -57,18 +57,21 @@ def init(demo: bool) -> None:
 
 
 def _demo_data() -> None:
-    """The demo project's register, insatser and answers, loaded as imports would load them."""
+    """The demo project's register, insatser and answers, loaded as imports would load them.
+    What came before is committed first, so a refused demo file leaves the rest in place."""
     from ..services.demo import load_demo
     from ..services.imports import ImportFailed
 
+    db.session.commit()
     try:
         summary = load_demo()
-    except ImportFailed as exc:  # not expected: the files are generated for these questionnaires
+    except ImportFailed as exc:  # a database holding other data under the demo's codes
         db.session.rollback()
-        raise click.ClickException(f"the demo data could not be loaded:\n{exc}") from exc
+        raise click.ClickException(
+            f"the demo project was not loaded (start from an empty database to load it):\n{exc}") from exc
     click.echo(f"Demo project: {summary.participants} participants in the register "
                f"({summary.ended} ended), {summary.insatser} insatser")
-    click.echo("Demo answers: " + ", ".join(f"{key} {n}" for key, n in summary.answers.items()))
+    click.echo("Answers stored: " + ", ".join(f"{key} {n}" for key, n in summary.answers.items()))
 
 
 def _demo_accounts(base: str) -> None:

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import ParticipantCode, ParticipantInsats, Response, Round
 from .imports import import_file
 from .insatser import import_insatser
+from .questionnaires import current_version
 from .register import import_register, sync_exits
 
 
@@ -30,8 +31,8 @@ class DemoSummary:
 
 
 def load_demo() -> DemoSummary:
-    """Imports every demo file; raises :class:`~.imports.ImportFailed` if one is refused.
-    Flushes; the caller commits."""
+    """Imports every demo file (but the answers of questionnaires not loaded); raises
+    :class:`~.imports.ImportFailed` if one is refused. Flushes; the caller commits."""
     files = demo_files()
     with tempfile.TemporaryDirectory(prefix="surveyapp-demo-") as directory:
         paths = dict(zip((f.name for f in files), write_demo_files(Path(directory), files), strict=True))
@@ -41,7 +42,7 @@ def load_demo() -> DemoSummary:
                 import_register(path)
             elif demo_file.kind == "insatser":
                 import_insatser(path)
-            else:
+            elif current_version(demo_file.kind) is not None:  # a questionnaire folder may lack one
                 import_file(demo_file.kind, path, demo_file.round)
                 if demo_file.kind == "avslut":
                     sync_exits()  # the register takes the avslut day and the consent to follow-up
