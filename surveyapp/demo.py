@@ -37,6 +37,9 @@ SEED = 2026
 SAMVERKAN_SCALES = (
     "samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk", "samverkan_ame_af",
 )
+#: the mean answer at the first samverkan round: with the vård weakest, as projects often find
+SAMVERKAN_BASE = {"samverkan_forsorjningsstod_vard": 2.8, "samverkan_ame_vard": 2.9, "samverkan_ame_fk": 3.2,
+                  "samverkan_ame_af": 3.4}
 MATRIX_ROWS = (
     "hantering_vardag", "samarbetsformaga", "halsa", "hantering_halsa", "tro_pa_jobb",
     "kunskap_arbetsmarknad", "sociala_kompetenser", "yrkeskompetenser", "jobbsokning", "social_mentor",
@@ -168,7 +171,7 @@ def participants(rng: random.Random) -> list[Participant]:
                 organisation=organisation,
                 enrolled_on=enrolled,
                 ended_on=ended if ended <= LAST_DAY else None,
-                kon=_pick(rng, {"kvinna": 46, "man": 52, "annan": 2}),
+                kon=_pick(rng, {"kvinna": 47, "man": 51.5, "annan": 1.5}),
                 aldersgrupp=_pick(rng, {"16-18": 4, "19-24": 24, "25-29": 20, "30-44": 32, "45-65": 20}),
                 fodelseregion=region,
                 language=_language(rng, region),
@@ -243,18 +246,18 @@ def uppfoljning_rows(people: Sequence[Participant], avslut: Sequence[dict[str, s
     for form in avslut:
         p = by_code[form["participant_code"]]
         day = p.ended_on + timedelta(days=rng.randint(178, 195))
-        if form["samtycke_uppfoljning"] != "ja" or day > LAST_DAY or rng.random() > reached[p.kon]:
-            continue
-        rows.append({
-            "response_id": _id(rng), "submitted_at": _at(rng, day), "language": "sv",
-            "organisation": p.organisation, "participant_code": p.code,
-            "progression": _pick(rng, {"okat": 36, "behallit": 34, "backat": 30}),
-        })
+        # every draw made for every avslut, so each figure can be tuned without moving the others
+        call, response_id = rng.random(), _id(rng)
+        row = {"response_id": response_id, "submitted_at": _at(rng, day), "language": "sv",
+               "organisation": p.organisation, "participant_code": p.code,
+               "progression": _pick(rng, {"okat": 36, "behallit": 34, "backat": 30})}
+        if form["samtycke_uppfoljning"] == "ja" and day <= LAST_DAY and call < reached[p.kon]:
+            rows.append(row)
     return rows
 
 
 def _exit_answers(rng: random.Random) -> dict[str, str]:
-    samordnare = _pick(rng, {"bra": 83, "varken_eller": 12, "daligt": 5})
+    samordnare = _pick(rng, {"bra": 82, "varken_eller": 13, "daligt": 5})
     handlaggare = _pick(rng, {"bra": 62, "varken_eller": 15, "daligt": 6, "ingen": 17})
     reasons = ""
     if samordnare != "bra" or handlaggare in ("varken_eller", "daligt"):
@@ -265,7 +268,7 @@ def _exit_answers(rng: random.Random) -> dict[str, str]:
         "bemotande_handlaggare": handlaggare,
         "diskriminering": reasons,
         "tro_formaga": _pick(rng, {"1": 2, "2": 3, "3": 7, "4": 31, "5": 57}),
-        "mar_battre": _pick(rng, {"1": 1, "2": 3, "3": 11, "4": 41, "5": 44}),
+        "mar_battre": _pick(rng, {"1": 1, "2": 3, "3": 13, "4": 40, "5": 43}),
         "kommentar": rng.choice(COMMENTS) if rng.random() < 0.4 else "",
     }
 
@@ -301,14 +304,15 @@ def samverkan_rows(round_index: int, rng: random.Random) -> list[dict[str, str]]
     staff += [(org, "samordnare") for org in ORGANISATIONS for _ in range(rng.randint(4, 6))]
     staff += [(org, "annan") for org in ORGANISATIONS for _ in range(rng.randint(2, 3))]
     staff += [(REGION, "region") for _ in range(rng.randint(4, 6))]
-    lift = 0.35 * round_index
+    lift = 0.5 * round_index
     rows = []
     for organisation, role in staff:
         day = SAMVERKAN_DAYS[round_index] + timedelta(days=rng.randint(0, 18))
         row = {"response_id": _id(rng), "submitted_at": _at(rng, day), "language": "sv",
                "organisation": organisation, "role": role}
         for key in SAMVERKAN_SCALES:
-            row[key] = "vet_ej" if rng.random() < 0.08 else str(_clamp(rng.gauss(3.0 + lift, 0.9)))
+            answer = _clamp(rng.gauss(SAMVERKAN_BASE[key] + lift, 0.8))
+            row[key] = "vet_ej" if rng.random() < 0.08 else str(answer)
         for matrix_row in MATRIX_ROWS:
             row[f"insatser_indikatorer.{matrix_row}"] = (
                 str(_clamp(rng.gauss(3.4 + lift, 0.8))) if role == "samordnare" else "")
