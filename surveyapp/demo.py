@@ -19,12 +19,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .exports.csv_text import neutralise
+from .services.participant_codes import ALPHABET, BODY_LENGTH, check_character
 
 ORGANISATIONS = ("Mariestad", "Skövde", "Lidköping")
 REGION = "Västra Götalandsregionen"
 #: participants per kommun (the project's targets are 120, 200 and 180)
 PARTICIPANTS = {"Mariestad": 108, "Skövde": 180, "Lidköping": 162}
-CODE_PREFIX = {"Mariestad": "MST", "Skövde": "SKV", "Lidköping": "LKP"}
 #: the project period: enrolment from the start, the last answers a little before its end
 PROJECT_START = date(2024, 9, 2)
 LAST_ENROLMENT = date(2026, 8, 28)
@@ -157,17 +157,28 @@ def _language(rng: random.Random, fodelseregion: str) -> str:
     return _pick(rng, {"sv": 50, "ar": 18, "so": 12, "fa": 8, "ti": 7, "uk": 5})
 
 
-def participants(rng: random.Random) -> list[Participant]:
-    """The register: enrolled over two years, in the project five to sixteen months."""
+def participant_codes(count: int, seed: int) -> list[str]:
+    """Codes as the app makes them (``K7M4-X``, with a check character), all different."""
+    rng = random.Random(seed)
+    codes: dict[str, None] = {}
+    while len(codes) < count:
+        body = "".join(rng.choice(ALPHABET) for _ in range(BODY_LENGTH))
+        codes[f"{body}-{check_character(body)}"] = None
+    return list(codes)
+
+
+def participants(rng: random.Random, codes: Sequence[str]) -> list[Participant]:
+    """The register: enrolled over two years, in the project about six to eighteen months."""
     found = []
     enrolment_days = (LAST_ENROLMENT - PROJECT_START).days
+    unused = iter(codes)
     for organisation, count in PARTICIPANTS.items():
-        for number in range(1, count + 1):
+        for _ in range(count):
             enrolled = PROJECT_START + timedelta(days=rng.randint(0, enrolment_days))
             ended = enrolled + timedelta(days=rng.randint(170, 540))
             region = _pick(rng, {"sverige": 46, "norden": 4, "utanfor_norden": 50})
             found.append(Participant(
-                code=f"{CODE_PREFIX[organisation]}-{number:04d}",
+                code=next(unused),
                 organisation=organisation,
                 enrolled_on=enrolled,
                 ended_on=ended if ended <= LAST_DAY else None,
@@ -357,7 +368,8 @@ class DemoFile:
 def demo_files(seed: int = SEED) -> list[DemoFile]:
     """Every demo file, in the order they are imported (the register first)."""
     rng = random.Random(seed)
-    people = participants(rng)
+    # the codes from a generator of their own, so that the figures do not depend on them
+    people = participants(rng, participant_codes(sum(PARTICIPANTS.values()), seed + 1))
     progressionskort, personalskattning = progression_rows(people, rng)
     avslut = avslut_rows(people, rng)
     first, second = ROUNDS

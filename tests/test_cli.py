@@ -142,17 +142,19 @@ def test_init_demo_twice_stores_nothing_twice(runner):
 
 
 def test_init_demo_on_a_database_holding_a_demo_code_elsewhere_says_so_and_keeps_the_rest(runner, tmp_path):
+    from surveyapp.demo import demo_files
     from surveyapp.models import Account, ParticipantCode, Response
 
+    code = demo_files()[0].rows[0]["participant_code"]  # a Mariestad participant in the demo
     assert runner.invoke(args=["organisations", "add", "Skövde"]).exit_code == 0
     register = tmp_path / "deltagare.csv"
     register.write_text("participant_code,organisation,enrolled_on,kon,aldersgrupp,fodelseregion\n"
-                        "MST-0001,Skövde,2025-02-03,man,30-44,sverige\n", encoding="utf-8")
+                        f"{code},Skövde,2025-02-03,man,30-44,sverige\n", encoding="utf-8")
     assert runner.invoke(args=["participants", "import", str(register)]).exit_code == 0
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 1
     assert "the demo project was not loaded" in result.output
-    assert "Deltagarkoden ”MST-0001” hör till Skövde." in result.output
+    assert f"Deltagarkoden ”{code}” hör till Skövde." in result.output
     assert "Traceback" not in result.output
     # the organisations, rounds and logins are there; of the demo project nothing is
     assert _count(Account) == 3 and _count(Round) == 6
