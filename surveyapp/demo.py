@@ -29,8 +29,8 @@ PARTICIPANTS = {"Mariestad": 108, "Skövde": 180, "Lidköping": 162}
 PROJECT_START = date(2024, 9, 2)
 LAST_ENROLMENT = date(2026, 8, 28)
 LAST_DAY = date(2026, 11, 27)
-#: the samverkan rounds: at the project's start and at its mid-term
-SAMVERKAN_DAYS = (date(2024, 11, 4), date(2025, 10, 6))
+#: the samverkan rounds: half a year into the project and at its mid-term
+SAMVERKAN_DAYS = (date(2025, 3, 3), date(2025, 10, 6))
 ROUNDS = ("Mättillfälle 1", "Mättillfälle 2")
 SEED = 2026
 
@@ -380,8 +380,8 @@ def demo_files(seed: int = SEED) -> list[DemoFile]:
         DemoFile("personalskattning.csv", "personalskattning", first, personalskattning),
         DemoFile("avslut.csv", "avslut", first, avslut),
         DemoFile("uppfoljning.csv", "uppfoljning_6man", first, uppfoljning_rows(people, avslut, rng)),
-        DemoFile("samverkan-1.csv", "samverkan", first, samverkan_rows(0, rng)),
-        DemoFile("samverkan-2.csv", "samverkan", second, samverkan_rows(1, rng)),
+        DemoFile("samverkan-mars.csv", "samverkan", first, samverkan_rows(0, rng)),
+        DemoFile("samverkan-oktober.csv", "samverkan", second, samverkan_rows(1, rng)),
         DemoFile("insatser.csv", "insatser", None, insatser_rows(people, rng)),
     ]
 

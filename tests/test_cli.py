@@ -171,7 +171,7 @@ def test_demo_files_are_what_init_demo_loads(runner, tmp_path):
     assert result.exit_code == 0 and "0 code(s) added, 450 updated" in result.output
     for questionnaire, name, round_name in (
         ("avslutningsenkat", "avslutningsenkat.csv", "Mättillfälle 1"),
-        ("samverkan", "samverkan-2.csv", "Mättillfälle 2"),
+        ("samverkan", "samverkan-oktober.csv", "Mättillfälle 2"),
         ("progressionskort", "progressionskort.csv", "Mättillfälle 1"),
     ):
         result = runner.invoke(args=["import", questionnaire, str(folder / name), "--round", round_name])

@@ -118,7 +118,7 @@ def test_samverkan_has_two_rounds_with_every_role_and_kommun(files):
     assert {r["role"] for r in rows} == {"kommunchef", "samordnare", "region", "annan"}
     kommuner = {r["organisation"] for r in rows if r["role"] == "samordnare"}
     assert kommuner == {"Mariestad", "Skövde", "Lidköping"}
-    assert {r["submitted_at"][:4] for r in rows} == {"2024", "2025"}
+    assert {r["submitted_at"][:7] for r in rows} == {"2025-03", "2025-10"}
 
 
 def test_insatser_are_spread_over_the_codes(files):
