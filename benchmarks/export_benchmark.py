@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 from flask_migrate import upgrade
 from surveyapp import create_app
-from surveyapp.demo import ORGANISATIONS, avslutningsenkat_rows, write_csv
+from tests.exports.dataset import ORGANISATIONS, avslutningsenkat_rows, write_csv
 from surveyapp.extensions import db
 from surveyapp.services.imports import import_file
 from surveyapp.services.organisations import add_organisations

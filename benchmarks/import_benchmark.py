@@ -1,6 +1,6 @@
-"""How fast imports go and how much memory they take: N generated avslutningsenkät rows (the demo
-files' generator) through ``surveyapp import``'s service into a fresh SQLite database, and into a
-fresh PostgreSQL database when the server answers (DATABASE_URL, else 127.0.0.1:5432).
+"""How fast imports go and how much memory they take: N generated avslutningsenkät rows (the tests'
+generator, tests/exports/dataset.py) through ``surveyapp import``'s service into a fresh SQLite
+database, and into a fresh PostgreSQL database when the server answers (DATABASE_URL, else 127.0.0.1:5432).
 
     .venv/bin/python benchmarks/import_benchmark.py [N]      (default 20000)
 
@@ -98,7 +98,7 @@ def line(label: str, what: str, rows: int, seconds: float, cpu: float, peak: flo
 
 
 def main() -> None:
-    from surveyapp.demo import avslutningsenkat_rows, write_csv
+    from tests.exports.dataset import avslutningsenkat_rows, write_csv
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
     with tempfile.TemporaryDirectory() as directory:

@@ -23,7 +23,7 @@ from import_benchmark import databases, line, measure  # noqa: E402
 
 
 def write_file(path: Path, megabytes: int) -> int:
-    from surveyapp.demo import avslutningsenkat_rows, write_csv
+    from tests.exports.dataset import avslutningsenkat_rows, write_csv
 
     rows = avslutningsenkat_rows(2000, seed=11)
     for i, row in enumerate(rows):

@@ -27,7 +27,8 @@ DEMO_PIN = "2468"
 
 @click.command("init")
 @click.option("--demo", is_flag=True,
-              help="Also add demo organisations and one open round per questionnaire.")
+              help="Also add demo organisations, one open round per questionnaire, demo logins and the "
+                   "demo project's register and answers.")
 def init(demo: bool) -> None:
     """Create or upgrade the database and load the questionnaire files (safe to repeat)."""
     upgrade(directory=current_app.extensions["migrate"].directory)
@@ -51,7 +52,26 @@ def init(demo: bool) -> None:
             else:
                 click.echo(f"  {key:18} (no link: filled in on a participant's page, {base}/staff/deltagare)")
         _demo_accounts(base)
+        _demo_data()
     db.session.commit()
+
+
+def _demo_data() -> None:
+    """The demo project's register, insatser and answers, loaded as imports would load them.
+    What came before is committed first, so a refused demo file leaves the rest in place."""
+    from ..services.demo import load_demo
+    from ..services.imports import ImportFailed
+
+    db.session.commit()
+    try:
+        summary = load_demo()
+    except ImportFailed as exc:  # a database holding other data under the demo's codes
+        db.session.rollback()
+        raise click.ClickException(
+            f"the demo project was not loaded (start from an empty database to load it):\n{exc}") from exc
+    click.echo(f"Demo project: {summary.participants} participants in the register "
+               f"({summary.ended} ended), {summary.insatser} insatser")
+    click.echo("Answers stored: " + ", ".join(f"{key} {n}" for key, n in summary.answers.items()))
 
 
 def _demo_accounts(base: str) -> None:
@@ -74,7 +94,7 @@ def _demo_accounts(base: str) -> None:
 @click.command("demo-files")
 @click.argument("directory", type=click.Path(file_okay=False, writable=True))
 def demo_files(directory: str) -> None:
-    """Write example import files (generated answers) for the demo organisations to DIRECTORY."""
+    """Write the demo project's import files (what init --demo loads) to DIRECTORY."""
     from pathlib import Path
 
     from ..demo import write_demo_files

@@ -96,8 +96,31 @@ def import_insatser(path: Path, today: date | None = None) -> InsatsImport:
             entries.append((code, text["insats"], days["started_on"], days["ended_on"]))
     if errors:
         raise ImportFailed(errors)
-    added = sum(add_insats(*entry) for entry in entries)
+    added = _store(entries)
     return InsatsImport(added, len(entries) - added)
+
+
+def _store(entries: list[tuple[ParticipantCode, str, date, date | None]]) -> int:
+    """Adds the insatser that are not there (as :func:`add_insats`, matched on participant,
+    insats and first day) and updates the last day of those that are, with one look-up per
+    500 participants and one flush; returns how many were added."""
+    ids = sorted({code.id for code, *_ in entries})
+    found: dict[tuple[int, str, date], ParticipantInsats] = {}
+    for start in range(0, len(ids), 500):
+        batch = select(ParticipantInsats).where(
+            ParticipantInsats.participant_code_id.in_(ids[start:start + 500]))
+        found.update({(i.participant_code_id, i.insats, i.started_on): i for i in db.session.scalars(batch)})
+    added = 0
+    for code, insats, started, ended in entries:
+        key = (code.id, insats, started)
+        if key in found:
+            found[key].ended_on = ended
+            continue
+        found[key] = ParticipantInsats(participant=code, insats=insats, started_on=started, ended_on=ended)
+        db.session.add(found[key])
+        added += 1
+    db.session.flush()
+    return added
 
 
 def insatser_report(organisation_ids: Collection[int] | None, threshold: int) -> tuple[InsatsResult, ...]:

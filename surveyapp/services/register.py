@@ -105,6 +105,7 @@ def import_register(path: Path, today: date | None = None) -> RegisterImport:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     entries: list[tuple[str, Organisation, dict]] = []
+    organisations: dict[str, Organisation | None] = {}
     for number, raw, problems in rows:
         row_errors: dict[str, Message] = dict(problems)
         text = {k: (v if isinstance(v, datetime) else str(v or "").strip()) for k, v in raw.items()}
@@ -117,7 +118,10 @@ def import_register(path: Path, today: date | None = None) -> RegisterImport:
             row_errors["participant_code"] = Message(DUPLICATE_CODE, {"row": seen[code]})
         else:
             seen[code] = number
-        organisation = find_organisation(text.get("organisation") or "")
+        name = text.get("organisation") or ""
+        if name not in organisations:
+            organisations[name] = find_organisation(name)
+        organisation = organisations[name]
         if organisation is None:
             row_errors["organisation"] = Message(
                 UNKNOWN_ORGANISATION_HINT if text.get("organisation") else REQUIRED,

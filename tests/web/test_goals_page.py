@@ -264,7 +264,7 @@ def test_samordnare_fills_in_the_staff_rating_on_the_participants_page(client):
 
 
 def test_staff_rating_beside_the_participants_own_on_the_goal_page(client, runner, tmp_path):
-    from surveyapp.demo import personalskattning_rows, progressionskort_rows, write_csv
+    from tests.exports.dataset import personalskattning_rows, progressionskort_rows, write_csv
 
     for name in ("Mariestad", "Skövde", "Lidköping"):
         factories.organisation(name)
