@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
@@ -29,6 +30,8 @@ MEN_LABEL = N_("Män")
 BALANCE_LABEL = N_("Könsfördelning: andel kvinnor")
 REACH_LABELS = {"avslutningsenkat": N_("Svar på avslutningsenkäten av avslutade deltagare"),
                 "uppfoljning_6man": N_("Uppföljningar gjorda av dem som samtyckt")}
+#: the uppföljning is due this many months after avslut
+FOLLOW_UP_MONTHS = 6
 #: the heading of the goals no projektmål names
 OTHER_GOALS = N_("Övriga mål")
 
@@ -411,7 +414,8 @@ def build_goal_table(
     stood ``as_of``); ``reports``: each questionnaire's report, built with these dimensions
     as goal dimensions; ``exit_codes``: one row per avslutningsenkät answer, its
     ``participant_code`` (None: given without one); ``followed_up``: codes with an
-    uppföljning; ``consenting``: codes whose avslut consents to it.
+    uppföljning; ``consenting``: codes whose avslut consents to it (the uppföljning's reach
+    counts those whose six months after avslut have passed by ``as_of``, else today).
     """
     register = register if register is not None else empty_register()
     enrolled = register[register["enrolled_on"].notna()]
@@ -439,7 +443,9 @@ def build_goal_table(
         unmatched = int((~given.isin(set(ended["participant_code"]))).sum())
         reach.append(_reach("avslutningsenkat", reached, ended, dims, threshold, without_code, unmatched))
     if "uppfoljning_6man" in reports:
-        asked = enrolled[enrolled["participant_code"].isin(consenting)]
+        # those consenting whose six months after avslut have passed (by ``as_of``)
+        due_by = pd.Timestamp(as_of or date.today()) - pd.DateOffset(months=FOLLOW_UP_MONTHS)
+        asked = enrolled[enrolled["participant_code"].isin(consenting) & (enrolled["ended_on"] <= due_by)]
         done = asked["participant_code"].isin(followed_up)
         reach.append(_reach("uppfoljning_6man", done, asked, dims, threshold))
 

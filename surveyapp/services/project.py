@@ -66,7 +66,9 @@ def goal_table(
 
     params = {"organisations": sorted(organisation_ids) if organisation_ids is not None else None,
               "dims": dims, "enrolled_until": enrolled_until, "min_days": min_days, "as_of": as_of,
-              "project": _project_stamp(), "full": full_reports}
+              "project": _project_stamp(), "full": full_reports,
+              # what is due (the uppföljning six months after avslut) depends on the day
+              "today": None if as_of is not None else date.today()}
     return kept_or_computed("goal_table", params, lambda: _compute_goal_table(
         organisation_ids, dims, enrolled_until=enrolled_until, min_days=min_days, as_of=as_of,
         full_reports=full_reports))
