@@ -86,9 +86,11 @@ def defaults(instance: Path) -> dict:
         # reports kept in the in-process cache (without Redis), and how long a cached report lives
         "REPORT_CACHE_SIZE": 32,
         "REPORT_CACHE_SECONDS": 3600,
-        # a report page over a questionnaire with at least this many answers is computed as a
-        # job (a progress page, then the report), not within the request
-        "REPORT_JOB_RESPONSES": 200_000,
+        # a report page over a questionnaire with at least this many answers, not yet in the
+        # report cache, is computed as a job (a progress page, then the report), not within the
+        # request: counting them takes about a second or more, and a web worker counting is a
+        # worker a participant's page waits behind
+        "REPORT_JOB_RESPONSES": 5_000,
     }
 
 
