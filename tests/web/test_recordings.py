@@ -346,6 +346,12 @@ def test_an_interpreters_publishing_waits_for_projektledning_to_approve_it(app, 
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("recording."))
                                  .order_by(AuditEvent.id)).all()
     assert actions[-3:] == ["recording.upload", "recording.request", "recording.approve"]
+    # nor does the link take away what participants hear
+    assert 'value="discard_published"' not in interpreter.get(path).text
+    refused = interpreter.post(path, data={"action": "discard_published", "text": text.hash},
+                               follow_redirects=True)
+    assert "Bara projektledningen kan ta bort en publicerad inläsning." in refused.text
+    assert db.session.scalar(select(Recording.status)) == "published"
 
 
 def test_with_approval_switched_off_an_interpreter_link_publishes_at_once(app, client):

@@ -98,6 +98,9 @@ def _handle(questionnaire: Questionnaire, language: str, back: str, account: Acc
     action = request.form.get("action")
     target = request.form.get("text", "")
     anchor = f"{back}#t-{target[:12]}"
+    if link is not None and interpreter_needs_approval() and action in ("discard_published", "discard_stale"):
+        # what participants hear changes only with projektledning's approval, removals too
+        return _answer(False, _("Bara projektledningen kan ta bort en publicerad inläsning."), back)
     if action == "discard_stale":
         stale = {r.text_hash: r for r in stale_recordings(questionnaire, language)}
         if target not in stale:
