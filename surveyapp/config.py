@@ -63,6 +63,9 @@ def defaults(instance: Path) -> dict:
         # read-aloud recordings: largest upload and longest recording accepted
         "AUDIO_MAX_BYTES": 5 * 1000 * 1000,
         "AUDIO_MAX_SECONDS": 120,
+        # an interpreter's link may ask for its recordings to be published; projektledning or an
+        # admin then approves each on the recording page. False: the link publishes at once
+        "INTERPRETER_PUBLISH_NEEDS_APPROVAL": True,
         # answers one address may store through one open link in an hour
         "OPEN_LINK_POSTS_PER_HOUR": 60,
         # background jobs (Excel exports): an RQ queue on this Redis when set, else threads
@@ -83,9 +86,11 @@ def defaults(instance: Path) -> dict:
         # reports kept in the in-process cache (without Redis), and how long a cached report lives
         "REPORT_CACHE_SIZE": 32,
         "REPORT_CACHE_SECONDS": 3600,
-        # a report page over a questionnaire with at least this many answers is computed as a
-        # job (a progress page, then the report), not within the request
-        "REPORT_JOB_RESPONSES": 200_000,
+        # a report page over a questionnaire with at least this many answers, not yet in the
+        # report cache, is computed as a job (a progress page, then the report), not within the
+        # request: counting them takes about a second or more, and a web worker counting is a
+        # worker a participant's page waits behind
+        "REPORT_JOB_RESPONSES": 5_000,
     }
 
 
@@ -130,6 +135,11 @@ def from_environment(instance: Path) -> dict:
     ):
         if env.get(name):
             settings[key] = kind(env[name])
+    approval = env.get("SURVEYAPP_INTERPRETER_PUBLISH_NEEDS_APPROVAL", "").strip().lower()
+    if approval in ("0", "false", "no", "off"):
+        settings["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] = False
+    elif approval in ("1", "true", "yes", "on"):
+        settings["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] = True
     if env.get("SURVEYAPP_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"):
         settings["SMTP_STARTTLS"] = True
     if env.get("SURVEYAPP_SECURE_COOKIES", "").lower() in ("1", "true", "yes"):

@@ -76,7 +76,101 @@ def database_unavailable(error: Exception):
     return body, code, {"Retry-After": "30", "Cache-Control": "no-store"}
 
 
+#: where a request whose session could not be ended keeps the 503 page that replaces its response
+TEARDOWN_PAGE = "surveyapp.teardown_page"
+
+
+def _ends_its_app_context() -> bool:
+    """True when the app context ends with this request (a server's requests; not a test's
+    requests made inside an app context it holds, whose session outlives them)."""
+    from flask.globals import request_ctx
+
+    try:
+        tokens = request_ctx._get_current_object()._cv_tokens
+        return tokens[-1][1] is not None
+    except (AttributeError, IndexError, TypeError):  # another Flask: its own teardown ends it
+        return False
+
+
+def _end_request_session(_error: BaseException | None) -> None:
+    """Ends the request's database session before Flask-SQLAlchemy would. A database that went
+    away meanwhile makes the rollback fail: the request then answers with the 503 page (see
+    :class:`TeardownGuard`) instead of a traceback."""
+    from .extensions import db
+
+    if not _ends_its_app_context():
+        return
+    try:
+        db.session.remove()
+    except DATABASE_UNAVAILABLE as error:
+        _drop_broken_session()
+        body, code, headers = database_unavailable(error)
+        _drop_broken_session()  # anything the page itself opened
+        request.environ[TEARDOWN_PAGE] = (code, headers, body)
+
+
+def _end_context_session(_error: BaseException | None) -> None:
+    """The same at the end of an app context without a request (a command, a job thread): a
+    database gone away is logged, and the broken session is not kept for the next context."""
+    from .extensions import db
+
+    try:
+        db.session.remove()
+    except DATABASE_UNAVAILABLE as error:
+        log.warning("database unavailable as a session ended: %s", type(error).__name__)
+        _drop_broken_session()
+
+
+def _drop_broken_session() -> None:
+    from .extensions import db
+
+    with contextlib.suppress(Exception):
+        db.session.remove()
+    with contextlib.suppress(Exception):
+        db.session.registry.clear()
+
+
+class TeardownGuard:
+    """WSGI middleware: holds the response's status line until the request has ended, so that
+    a failure at its very end can still be answered with the 503 page."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        started: list = []
+
+        def hold(status, headers, exc_info=None):
+            started[:] = [status, headers, exc_info]
+            return _no_write
+
+        body = self.wsgi_app(environ, hold)
+        replacement = environ.pop(TEARDOWN_PAGE, None)
+        if replacement is None:
+            status, headers, exc_info = started
+            start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            return body
+        if hasattr(body, "close"):
+            with contextlib.suppress(Exception):
+                body.close()
+        code, extra, page = replacement
+        data = page.encode() if isinstance(page, str) else page
+        start_response(f"{code} Service Unavailable", [
+            ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data))),
+            *extra.items()])
+        return [data]
+
+
+def _no_write(_data: bytes) -> None:  # pragma: no cover - Flask never writes through it
+    raise RuntimeError("write() is not supported; return the body instead")
+
+
 def register(app: Flask) -> None:
+    # both run before Flask-SQLAlchemy's own teardown (teardowns run last-registered first)
+    app.teardown_request(_end_request_session)
+    app.teardown_appcontext(_end_context_session)
+    app.wsgi_app = TeardownGuard(app.wsgi_app)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, str(_l("Sidan hade gått ut. Ladda om sidan och försök igen.")))

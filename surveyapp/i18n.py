@@ -71,12 +71,21 @@ def preferred_language(offered: list[str] | tuple[str, ...] = tuple(LANGUAGES)) 
     ``ar-SE`` or ``fa-AF`` count as their language, and Dari (``prs``) as ``fa``; the
     browser's order decides, not whether a tag matched exactly.
     """
+    found = browser_language(offered)
+    if found is not None:
+        return found
+    return DEFAULT if DEFAULT in offered else offered[0]
+
+
+def browser_language(offered: list[str] | tuple[str, ...] = tuple(LANGUAGES)) -> str | None:
+    """The offered language the browser asks for first (as :func:`preferred_language`), or
+    None when it asks for none of them."""
     for value, _quality in request.accept_languages:
         base = value.replace("_", "-").split("-")[0].lower()
         base = "fa" if base == "prs" else base
         if base in offered:
             return base
-    return DEFAULT if DEFAULT in offered else offered[0]
+    return None
 
 
 def qtext(text: str | None) -> str:

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 
 from ..extensions import db
-from ..services.jobs import delete_old_jobs, queue, queue_name, redis_connection, set_worker_app
+from ..services.jobs import delete_old_jobs, queue, queue_name, redis_connection, rq_module, set_worker_app
 from .common import fail
 
 
@@ -19,8 +19,7 @@ def command(burst: bool, simple: bool) -> None:
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         fail("SURVEYAPP_REDIS_URL is not set: without Redis the web processes run the jobs themselves.")
-    from rq import SimpleWorker, Worker
-
+    rq = rq_module(app)
     connection = redis_connection(app)
     try:
         connection.ping()
@@ -31,5 +30,5 @@ def command(burst: bool, simple: bool) -> None:
     db.session.remove()
     db.engine.dispose()
     click.echo(f"surveyapp worker on queue {queue_name(app)} ({deleted} old jobs deleted)")
-    kind = SimpleWorker if simple else Worker
+    kind = rq.SimpleWorker if simple else rq.Worker
     kind([queue(app)], connection=connection).work(burst=burst)

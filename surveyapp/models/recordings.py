@@ -11,7 +11,8 @@ from ._time import utcnow
 
 
 class RecordingStatus(enum.StrEnum):
-    """A draft is heard on the recording page only; a published recording plays for participants."""
+    """A draft is heard on the recording page only (by staff, and by the interpreter's link that
+    made it); a published recording plays for participants."""
 
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -59,6 +60,9 @@ class Recording(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the staff account that made it, if made by staff
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    #: when the interpreter's link that made the draft asked for it to be published; it is
+    #: published once projektledning approves it (``INTERPRETER_PUBLISH_NEEDS_APPROVAL``)
+    approval_requested_at: Mapped[datetime | None]
     #: the interpreter link it was made through, if so
     link_id: Mapped[int | None] = mapped_column(ForeignKey("recording_links.id", ondelete="SET NULL"))
 

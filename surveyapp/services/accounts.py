@@ -150,6 +150,14 @@ def issue_reset_link(account: Account, now: datetime | None = None) -> str:
     return token
 
 
+def reset_account(account: Account, now: datetime | None = None) -> str:
+    """An admin's reset: the old password and every login of the account end at once, and a
+    new one-time link is the only way back in."""
+    account.password_hash = None
+    end_account_sessions(account.id)
+    return issue_reset_link(account, now)
+
+
 def account_for_reset(token: str, now: datetime | None = None) -> Account | None:
     """The account a one-time link belongs to, if the link is valid and unexpired."""
     if not token:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import bindparam, insert, select, text
@@ -58,6 +59,16 @@ OUT_OF_PROPORTION = N_(
     "Filen packas upp till %(unpacked)s MB, orimligt mycket för sina %(packed)s kB. Den läses inte."
 )
 MORE_PROBLEMS = N_("… och %(n)s problem till.")
+DECLARES_ENTITIES = N_(
+    "Filen är ingen giltig Excel-fil: dess XML har en DOCTYPE-deklaration, som Excel aldrig skriver. "
+    "Den läses inte."
+)
+BROKEN_SHEET = N_(
+    "Filen är ingen giltig Excel-fil: kalkylbladet går inte att läsa från rad %(row)s. "
+    "Spara den på nytt i Excel och försök igen."
+)
+#: how far into each XML part of an .xlsx a DOCTYPE may stand (it must precede the root element)
+PROLOGUE_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -198,19 +209,53 @@ def _check_unpacked_size(path: Path) -> None:
             "unpacked": unpacked // (1024 * 1024), "packed": max(packed // 1024, 1)}))
 
 
+def _check_no_doctype(path: Path) -> None:
+    """Refuses an .xlsx whose XML declares a DOCTYPE (entities that expand, or that refer
+    elsewhere): Excel never writes one, so it is a damaged or a hostile file."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(info) as member:
+                # UTF-16 text keeps its markup readable once the NUL bytes are dropped
+                prologue = member.read(PROLOGUE_BYTES).replace(b"\x00", b"")
+            if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
+                raise Unreadable(Message(DECLARES_ENTITIES))
+
+
 def _read_xlsx(path: Path):
     from openpyxl import load_workbook
 
     _check_unpacked_size(path)
+    _check_no_doctype(path)
     # values as written, so that a formula is seen as one (a cached result may be missing)
     workbook = load_workbook(path, read_only=True, data_only=False)
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows()
-    header = [str(c.value).strip() if c.value is not None else "" for c in next(rows_iter, ())]
+    try:
+        sheet = workbook.worksheets[0]
+        rows_iter = sheet.iter_rows()
+        header = [str(c.value).strip() if c.value is not None else "" for c in next(rows_iter, ())]
+    except ParseError as exc:
+        workbook.close()
+        raise Unreadable(Message(BROKEN_SHEET, {"row": 1})) from exc
+    except BaseException:
+        workbook.close()
+        raise
+
+    def numbered_rows():
+        """The sheet's rows; XML that breaks off mid-sheet ends them with a file error."""
+        number = 1
+        try:
+            for number, cells in enumerate(rows_iter, start=2):  # noqa: B007 - read after the loop
+                yield number, cells
+        except ParseError:
+            yield number + 1, None
 
     def rows():
         try:
-            for number, cells in enumerate(rows_iter, start=2):
+            for number, cells in numbered_rows():
+                if cells is None:
+                    yield number, {}, {"file": Message(BROKEN_SHEET, {"row": number})}
+                    return
                 problems = {}
                 texts = []
                 for column, cell in zip(header, cells, strict=False):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -155,10 +156,32 @@ def queue_name(app: Flask | None = None) -> str:
     return f"{redis_prefix(app)}-jobs"
 
 
-def queue(app: Flask | None = None):
-    from rq import Queue
+def rq_key_prefix(app: Flask | None = None) -> str:
+    """What RQ's own keys (``…:queues``, ``…:workers``, ``…:job:<id>``) begin with: the
+    installation's prefix, so that installations sharing a Redis never meet."""
+    return f"{redis_prefix(app)}:rq"
 
-    return Queue(queue_name(app), connection=redis_connection(app))
+
+def rq_module(app: Flask | None = None):
+    """The ``rq`` package, loaded with this installation's key prefix.
+
+    RQ reads its key prefix once, from ``RQ_KEY_PREFIX`` in the environment as it is first
+    imported; a process serves one installation, so the first app to use the queue sets it.
+    """
+    wanted = rq_key_prefix(app)
+    if "rq" not in sys.modules:
+        os.environ["RQ_KEY_PREFIX"] = wanted
+    import rq
+    import rq.defaults
+
+    if wanted != rq.defaults.RQ_KEY_PREFIX:
+        raise RuntimeError(f"RQ was loaded with the key prefix {rq.defaults.RQ_KEY_PREFIX!r}, "
+                           f"but this installation's is {wanted!r} (SURVEYAPP_REDIS_PREFIX)")
+    return rq
+
+
+def queue(app: Flask | None = None):
+    return rq_module(app).Queue(queue_name(app), connection=redis_connection(app))
 
 
 #: the app an RQ worker process runs jobs in (set by ``surveyapp worker``)

@@ -94,7 +94,20 @@ def publish(language: str, text_hash: str) -> Recording | None:
         db.session.delete(old)
         db.session.flush()
     draft.status = RecordingStatus.PUBLISHED.value
+    draft.approval_requested_at = None
     db.session.flush()
+    return draft
+
+
+def request_approval(language: str, text_hash: str) -> Recording | None:
+    """Marks the draft of a text as waiting for projektledning's approval (an interpreter's
+    link asked for it to be published); None when there is no draft."""
+    draft = _find(language, text_hash, RecordingStatus.DRAFT)
+    if draft is None:
+        return None
+    if draft.approval_requested_at is None:
+        draft.approval_requested_at = utcnow()
+        db.session.flush()
     return draft
 
 
@@ -160,10 +173,17 @@ if not event.contains(Session, "after_commit", _forget_published):
     event.listen(Session, "after_commit", _forget_published)
 
 
-def find_audio(content_hash: str) -> Recording | None:
-    return db.session.scalars(
-        select(Recording).filter_by(content_hash=content_hash).limit(1)
-    ).first()
+def find_audio(content_hash: str, published_only: bool = True,
+               link: RecordingLink | None = None) -> Recording | None:
+    """The recording with these audio bytes that the asker may hear: a published one (anyone),
+    any (staff: ``published_only=False``), or a draft the interpreter's ``link`` made."""
+    query = select(Recording).filter_by(content_hash=content_hash)
+    if link is not None:
+        query = query.where((Recording.status == RecordingStatus.PUBLISHED.value)
+                            | (Recording.link_id == link.id))
+    elif published_only:
+        query = query.filter_by(status=RecordingStatus.PUBLISHED.value)
+    return db.session.scalars(query.limit(1)).first()
 
 
 @dataclass(frozen=True)
@@ -177,19 +197,25 @@ class Coverage:
     stale: int
     drafts: int
     stale_texts: tuple[str, ...] = field(default=())
+    #: drafts an interpreter's link asked to publish, waiting for approval
+    awaiting: int = 0
 
 
 def coverage(questionnaire: Questionnaire, language: str) -> Coverage:
     texts = {t.hash for t in spoken_texts(questionnaire, language)}
     rows = list(db.session.execute(
-        select(Recording.text_hash, Recording.status, Recording.questionnaire_key, Recording.text)
+        select(Recording.text_hash, Recording.status, Recording.questionnaire_key, Recording.text,
+               Recording.approval_requested_at)
         .filter_by(language=language)
     ))
     published = {r.text_hash for r in rows if r.status == RecordingStatus.PUBLISHED.value}
     drafts = {r.text_hash for r in rows if r.status == RecordingStatus.DRAFT.value} & texts
+    awaiting = {r.text_hash for r in rows if r.status == RecordingStatus.DRAFT.value
+                and r.approval_requested_at is not None} & texts
     stale = sorted({r.text for r in rows if r.questionnaire_key == questionnaire.key
                     and r.status == RecordingStatus.PUBLISHED.value and r.text_hash not in texts})
-    return Coverage(language, len(texts), len(texts & published), len(stale), len(drafts), tuple(stale))
+    return Coverage(language, len(texts), len(texts & published), len(stale), len(drafts), tuple(stale),
+                    len(awaiting))
 
 
 def stale_recordings(questionnaire: Questionnaire, language: str) -> list[Recording]:

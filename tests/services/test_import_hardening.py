@@ -135,3 +135,72 @@ def test_names_given_on_the_command_line_refuse_control_characters(runner, tmp_p
     result = _import(runner, path, "Runda\x00")
     assert result.exit_code != 0
     assert "row 1, round: Texten innehåller ett osynligt styrtecken" in result.output
+
+
+def _with_doctype(path, where: str = "head", declare: bool = True):
+    """Rewrites the first sheet's XML with a DOCTYPE declaring entities, used in a cell (``where``
+    "head": the header row's first cell; "row": a later row), as a malformed or hostile file has."""
+    import shutil
+    import zipfile
+
+    member = "xl/worksheets/sheet1.xml"
+    source = path.with_suffix(".orig.xlsx")
+    shutil.move(path, source)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == member:
+                text = data.decode()
+                declaration = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                if declare:
+                    text = text.replace("?>", "?>" + declaration, 1) if text.startswith("<?xml") \
+                        else declaration + text
+                if where == "head":
+                    text = text.replace("<v>", "<v>&b;&undefined;", 1)
+                else:
+                    third = text.index('<row r="3"')
+                    text = text[:third] + text[third:].replace("<v>", "<v>&undefined;", 1)
+                data = text.encode()
+            new.writestr(info, data)
+    return path
+
+
+def test_an_xlsx_whose_sheet_declares_entities_is_a_file_error_not_a_traceback(runner, tmp_path):
+    from tests.exports.dataset import write_xlsx
+
+    _organisations()
+    for where in ("head", "row"):
+        path = _with_doctype(write_xlsx(tmp_path / f"doctype-{where}.xlsx", avslutningsenkat_rows(4)), where)
+        result = _import(runner, path)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "ParseError" not in result.output
+        assert "file: Filen är ingen giltig Excel-fil" in result.output, result.output
+    assert _count(Response) == 0
+
+
+def test_a_register_xlsx_whose_sheet_declares_entities_is_a_file_error(runner, tmp_path):
+    from openpyxl import Workbook
+
+    factories.organisation("Mariestad")
+    path = tmp_path / "register.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["participant_code", "organisation", "enrolled_on", "kon", "aldersgrupp",
+                            "fodelseregion"])
+    workbook.active.append(["K7M4-X", "Mariestad", "2026-01-10", "kvinna", "25-29", "sverige"])
+    workbook.active.append(["K7M4-Y", "Mariestad", "2026-01-11", "man", "25-29", "sverige"])
+    workbook.save(path)
+    result = runner.invoke(args=["participants", "import", str(_with_doctype(path, "row"))])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "file: Filen är ingen giltig Excel-fil" in result.output, result.output
+
+
+def test_an_xlsx_whose_sheet_breaks_off_is_a_file_error_naming_the_row(runner, tmp_path):
+    from tests.exports.dataset import write_xlsx
+
+    _organisations()
+    path = _with_doctype(write_xlsx(tmp_path / "broken.xlsx", avslutningsenkat_rows(4)), "row", declare=False)
+    result = _import(runner, path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "file: Filen är ingen giltig Excel-fil: kalkylbladet går inte att läsa från rad" in result.output
+    assert _count(Response) == 0

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
+from surveyapp.i18n import available_languages
 from surveyapp.models import AuditEvent, Invitation, Response
 from surveyapp.services.invitations import create_invitations, digest
 from tests import factories
@@ -289,3 +290,36 @@ def test_an_organisation_name_that_looks_like_a_formula_is_text_in_the_csv(clien
     rows = list(csv.reader(io.StringIO(base64.b64decode(unquote(csv_uri)).decode("utf-8-sig"))))
     assert rows[1][0] == "'" + name
     assert rows[1][2] == links[0]
+
+
+def test_invitation_pages_turning_away_follow_the_browsers_language_else_swedish_with_english(client):
+    round_ = _samverkan_round()
+    issued = create_invitations(round_, factories.organisation("Mariestad"), "kommunchef", 1)[0]
+    db.session.commit()
+    arabic = client.get("/i/not-a-token", headers={"Accept-Language": "ar-SE,ar;q=0.9"})
+    assert arabic.status_code == 404
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    assert "الرابط غير موجود. تأكّد أنك كتبته بشكل صحيح." in arabic.text
+    assert "Länken finns inte" not in arabic.text
+    german = client.get("/i/not-a-token", headers={"Accept-Language": "de"})
+    assert german.status_code == 404 and '<html lang="sv"' in german.text
+    assert "Länken finns inte. Kontrollera att du har skrivit av den rätt." in german.text
+    assert '<div lang="en" dir="ltr">' in german.text
+    assert "The link does not exist. Check that you copied it correctly." in german.text
+
+    client.post(f"/i/{issued.token}/sv", data={"response_uuid": str(uuid.uuid4()), **SAMVERKAN})
+    english = client.get(f"/i/{issued.token}", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert english.status_code == 410 and '<html lang="en"' in english.text
+    assert "You have already answered" in english.text and "Du har redan svarat" not in english.text
+    offered = available_languages("samverkan")
+    unoffered = next(code for code in ("ti", "so", "ar", "fa", "uk") if code not in offered)
+    other = client.get(f"/i/{issued.token}", headers={"Accept-Language": unoffered})
+    assert other.status_code == 410 and '<html lang="sv"' in other.text
+    assert "Du har redan svarat" in other.text and "You have already answered" in other.text
+    swedish = client.get(f"/i/{issued.token}", headers={"Accept-Language": "sv"})
+    assert "Du har redan svarat" in swedish.text and "You have already answered" not in swedish.text
+
+    round_.close()
+    db.session.commit()
+    closed = client.get(f"/i/{issued.token}", headers={"Accept-Language": "en"})
+    assert closed.status_code == 410 and "The survey is closed" in closed.text

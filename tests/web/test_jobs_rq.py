@@ -25,6 +25,8 @@ from tests.exports.dataset import avslutningsenkat_rows, import_rows
 
 REDIS_URL = os.environ.get("SURVEYAPP_TEST_REDIS", "redis://127.0.0.1:6379/0")
 URL = "/reports/avslutningsenkat"
+#: the installation's prefix in Redis, one per test process (RQ takes its key prefix once a process)
+PREFIX = f"surveyapp-test-{uuid.uuid4().hex[:10]}"
 SURVEYAPP = (sys.executable, "-c", "from surveyapp.cli import main; main()")
 
 
@@ -43,7 +45,7 @@ def _redis_or_skip():
 def redis_app(sqlite_template, tmp_path):
     """The app on a SQLite file, with its queue and cache under a prefix of its own in Redis."""
     connection = _redis_or_skip()
-    prefix = f"surveyapp-test-{uuid.uuid4().hex[:10]}"
+    prefix = PREFIX
     path = tmp_path / "test.db"
     shutil.copy(sqlite_template, path)
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "REDIS_URL": REDIS_URL,
@@ -99,6 +101,29 @@ def test_a_queued_export_is_run_by_the_worker_process(redis_app, tmp_path):
     db.session.expire_all()
     event = db.session.scalar(select(AuditEvent).filter_by(action="export.responses"))
     assert event is not None and event.actor == "pl@projekt.example"
+
+
+def test_rq_keeps_its_keys_under_the_installations_prefix(redis_app, tmp_path):
+    client = redis_app.test_client()
+    import_rows(redis_app.test_cli_runner(), tmp_path, "avslutningsenkat", avslutningsenkat_rows(20),
+                "Avslut 2026")
+    factories.login(client, factories.user("pl@projekt.example", "projektledning"))
+    assert client.post(URL + ".xlsx").status_code == 303
+    connection = _redis_or_skip()
+    prefix = redis_app.config["REDIS_PREFIX"]
+    queue_key = f"{prefix}:rq:queue:{prefix}-jobs"
+    # the queued job, its queue and the list of queues sit under the installation's prefix
+    assert connection.llen(queue_key) == 1
+    assert queue_key.encode() in connection.smembers(f"{prefix}:rq:queues")
+    assert not any(prefix.encode() in member for member in connection.smembers("rq:queues"))
+    assert [k for k in connection.scan_iter("rq:*") if prefix.encode() in k] == []
+    mine = list(connection.scan_iter(f"*{prefix}*"))
+    assert mine and all(key.startswith(prefix.encode()) for key in mine)
+
+    done = _worker(redis_app)
+    assert done.returncode == 0, done.stderr
+    assert connection.llen(queue_key) == 0
+    assert not any(prefix.encode() in member for member in connection.smembers("rq:workers"))
 
 
 def test_the_worker_refuses_to_start_without_redis(sqlite_template, tmp_path):

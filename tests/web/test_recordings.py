@@ -229,7 +229,8 @@ def test_an_interpreter_link_records_one_questionnaire_in_one_language_for_a_wee
     text = _text("ti")
     assert _upload(interpreter, path, text.hash, wav()).status_code == 302
     assert interpreter.post(path, data={"action": "publish", "text": text.hash}).status_code == 302
-    assert db.session.scalar(select(Recording.status)) == "published"
+    # the interpreter asked; projektledning approves before participants hear it
+    assert db.session.scalar(select(Recording.status)) == "draft"
     # only texts of that questionnaire in that language
     other = _text("so")
     assert _upload(interpreter, path, other.hash, wav(), Accept="application/json").status_code == 400
@@ -278,3 +279,96 @@ def test_audio_status_export_and_import_move_recordings_between_servers(app, run
     result = runner.invoke(args=["audio", "import", str(tmp_path / "ut")])
     assert result.exit_code == 1
     assert db.session.scalar(select(func.count()).select_from(Recording)) == 0
+
+
+def _interpreter_link(app, client) -> str:
+    if client.get("/staff/inlasning").status_code != 200:
+        _staff(client)
+    answer = client.post("/staff/inlasning/lankar",
+                         data={"questionnaire": "avslutningsenkat", "language": "ti"})
+    url = answer.text.split('<code class="link-text">')[1].split("<")[0]
+    return url.removeprefix(app.config["PUBLIC_URL"])
+
+
+def test_a_draft_is_heard_only_by_staff_and_the_interpreter_link_that_made_it(app, client):
+    path = _interpreter_link(app, client)
+    interpreter, anyone = app.test_client(), app.test_client()
+    text = _text("ti")
+    _upload(interpreter, path, text.hash, wav())
+    draft = db.session.scalar(select(Recording))
+    assert draft.status == "draft"
+    # the participant address serves published recordings only
+    assert anyone.get(f"/s/ljud/{draft.content_hash}").status_code == 404
+    assert interpreter.get(f"/s/ljud/{draft.content_hash}").status_code == 404
+    # the link that made it hears it on its page, privately
+    page = interpreter.get(path).text
+    heard = f"{path}/ljud/{draft.content_hash}"
+    assert f'src="{heard}"' in page
+    served = interpreter.get(heard)
+    assert served.status_code == 200 and served.data == wav()
+    assert "no-store" in served.headers["Cache-Control"] and "public" not in served.headers["Cache-Control"]
+    # staff hear it on the recording page
+    staff_page = client.get("/staff/inlasning/avslutningsenkat/ti").text
+    assert f'src="/staff/inlasning/ljud/{draft.content_hash}"' in staff_page
+    assert client.get(f"/staff/inlasning/ljud/{draft.content_hash}").data == wav()
+    assert anyone.get(f"/staff/inlasning/ljud/{draft.content_hash}").status_code == 302  # to the login
+    # another interpreter link, or an unknown one, does not
+    other = _interpreter_link(app, client)
+    assert anyone.get(f"{other}/ljud/{draft.content_hash}").status_code == 404
+    assert f"/ljud/{draft.content_hash}" not in anyone.get(other).text
+    assert anyone.get(f"/tolk/unknown/ljud/{draft.content_hash}").status_code == 404
+    # published, it is everyone's
+    client.post("/staff/inlasning/avslutningsenkat/ti", data={"action": "publish", "text": text.hash})
+    assert anyone.get(f"/s/ljud/{draft.content_hash}").status_code == 200
+
+
+def test_an_interpreters_publishing_waits_for_projektledning_to_approve_it(app, client):
+    from surveyapp.models import AuditEvent
+
+    path = _interpreter_link(app, client)
+    interpreter = app.test_client()
+    link = factories.link()
+    text = _text("ti")
+    _upload(interpreter, path, text.hash, wav())
+    asked = interpreter.post(path, data={"action": "publish", "text": text.hash}, follow_redirects=True)
+    assert "väntar nu på att projektledningen godkänner den" in asked.text
+    assert "Väntar på godkännande" in asked.text and "Be om publicering" not in asked.text
+    assert db.session.scalar(select(Recording.status)) == "draft"
+    assert "data-audio=" not in client.get(f"/s/{link.token}/ti").text
+    assert "1 väntar på godkännande" in client.get("/staff/inlasning").text
+
+    url = "/staff/inlasning/avslutningsenkat/ti"
+    page = client.get(url).text
+    assert "Väntar på godkännande" in page and "Godkänn och publicera" in page
+    assert client.post(url, data={"action": "publish", "text": text.hash}).status_code == 302
+    assert db.session.scalar(select(Recording.status)) == "published"
+    assert "data-audio=" in client.get(f"/s/{link.token}/ti").text
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("recording."))
+                                 .order_by(AuditEvent.id)).all()
+    assert actions[-3:] == ["recording.upload", "recording.request", "recording.approve"]
+    # nor does the link take away what participants hear
+    assert 'value="discard_published"' not in interpreter.get(path).text
+    refused = interpreter.post(path, data={"action": "discard_published", "text": text.hash},
+                               follow_redirects=True)
+    assert "Bara projektledningen kan ta bort en publicerad inläsning." in refused.text
+    assert db.session.scalar(select(Recording.status)) == "published"
+
+
+def test_with_approval_switched_off_an_interpreter_link_publishes_at_once(app, client):
+    app.config["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] = False
+    path = _interpreter_link(app, client)
+    interpreter = app.test_client()
+    text = _text("ti")
+    _upload(interpreter, path, text.hash, wav())
+    assert "Publicera" in interpreter.get(path).text
+    interpreter.post(path, data={"action": "publish", "text": text.hash})
+    assert db.session.scalar(select(Recording.status)) == "published"
+
+
+def test_the_approval_setting_comes_from_the_environment(monkeypatch, tmp_path):
+    from surveyapp.config import defaults, from_environment
+
+    assert defaults(tmp_path)["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] is True
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("SURVEYAPP_INTERPRETER_PUBLISH_NEEDS_APPROVAL", "false")
+    assert from_environment(tmp_path)["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] is False

@@ -93,3 +93,20 @@ def test_a_finished_job_serves_the_same_report_when_the_cache_does_not_hold_it(a
     app.extensions.pop("surveyapp.report_cache", None)
     assert client.get(URL, query_string={"by": "kon"}).status_code == 303
     wait_for_jobs(app)
+
+
+@pytest.mark.slow
+def test_by_default_a_report_page_over_a_few_thousand_answers_is_counted_by_a_job(app, client, runner,
+                                                                                   tmp_path):
+    """Counting that many takes a second or more: a web worker would be held that long, and a
+    participant's page would wait behind it."""
+    from surveyapp import create_app
+    from tests.conftest import BASE_CONFIG
+
+    default = create_app(BASE_CONFIG).config["REPORT_JOB_RESPONSES"]
+    assert app.config["REPORT_JOB_RESPONSES"] == default
+    import_rows(runner, tmp_path, "avslutningsenkat", avslutningsenkat_rows(default), "Avslut 2026")
+    _login(client)
+    started = client.get(URL, query_string={"by": "kon"})
+    assert started.status_code == 303 and "/reports/jobs/" in started.headers["Location"]
+    wait_for_jobs(app)

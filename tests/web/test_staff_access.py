@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     "staff.recording_save": Rule(
         "POST", MANAGERS, lambda w: url_for("staff.recording_save", key="avslutningsenkat", language="ti"),
         data=lambda w: {"action": "publish", "text": "0" * 64}),
+    "staff.recording_audio": Rule("GET", MANAGERS, lambda w: _draft_audio_url()),
     "staff.recording_link_new": Rule(
         "POST", MANAGERS, lambda w: url_for("staff.recording_link_new"),
         data=lambda w: {"questionnaire": "avslutningsenkat", "language": "ti"}),
@@ -166,6 +167,17 @@ RULES: dict[str, Rule] = {
         lambda w: url_for("reports.download", key="samverkan", organisation=w.other_code.organisation_id),
     ),
 }
+
+
+def _draft_audio_url() -> str:
+    """The staff address of a draft recording (stored for the test)."""
+    from surveyapp.models import Recording
+
+    draft = Recording(content_hash="c" * 64, language="ti", text_hash="t" * 64, text="text",
+                      mime_type="audio/mpeg", size_bytes=len(factories.MP3), data=factories.MP3)
+    db.session.add(draft)
+    db.session.commit()
+    return url_for("staff.recording_audio", content_hash=draft.content_hash)
 
 
 #: the other method of routes that answer both GET and POST, keyed "endpoint METHOD"

@@ -156,3 +156,22 @@ def test_searching_for_no_code_asks_for_one(client, samordnare):
     assert blank.status_code == 400
     assert "Skriv en deltagarkod, till exempel K7M4-X." in blank.text
     assert client.get("/staff/deltagare").status_code == 200
+
+
+def test_reading_the_register_on_a_page_is_in_the_audit_log(client, samordnare):
+    from surveyapp.models import AuditEvent
+
+    code = _create_codes(client)[0]
+    assert client.get("/staff/deltagare").status_code == 200
+    assert client.get(f"/staff/deltagare/{code.code}").status_code == 200
+    assert client.get(f"/staff/deltagare/{code.code}/register").status_code == 200
+    reads = db.session.execute(
+        select(AuditEvent.actor, AuditEvent.detail).filter_by(action="register.read").order_by(AuditEvent.id)
+    ).all()
+    assert reads == [("s@mariestad.example", "Mariestad"),
+                     ("s@mariestad.example", f"Mariestad: {code.code}"),
+                     ("s@mariestad.example", f"Mariestad: {code.code}")]
+    # a code the page does not show is not logged as read
+    assert client.get("/staff/deltagare/XXXX-X").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(
+        action="register.read")) == 3

@@ -153,3 +153,31 @@ def test_only_a_samordnare_has_organisations_to_change(client):
     _admin(client)
     assert client.get(f"/staff/anvandare/{account.id}/organisationer").status_code == 404
     assert client.get("/staff/anvandare/9999/organisationer").status_code == 404
+
+
+def test_reset_ends_the_old_password_and_every_login_at_once(client):
+    account = factories.user("pl@example.org", "projektledning", password="gammalt lösenord")
+    elsewhere = client.application.test_client()
+    assert elsewhere.post("/login", data={"email": "pl@example.org", "password": "gammalt lösenord"}
+                          ).status_code == 302
+    assert elsewhere.get("/staff/mattillfallen").status_code == 200
+    _admin(client)
+    reset = client.post(f"/staff/anvandare/{account.id}/aterstall")
+    assert "Det gamla lösenordet fungerar inte längre" in reset.text
+    # before the link is used: the open login has ended and the old password is refused
+    assert elsewhere.get("/staff/mattillfallen").status_code == 302
+    third = client.application.test_client()
+    assert third.post("/login", data={"email": "pl@example.org", "password": "gammalt lösenord"}
+                      ).status_code == 401
+    path = _link(reset)
+    third.post(path, data={"new_password": "nytt lösenord!", "repeat": "nytt lösenord!"})
+    assert third.post("/login", data={"email": "pl@example.org", "password": "nytt lösenord!"}
+                      ).status_code == 302
+
+
+def test_admin_cannot_reset_their_own_account_from_the_list(client):
+    _admin(client)
+    me = db.session.scalar(select(Account))
+    page = client.post(f"/staff/anvandare/{me.id}/aterstall", follow_redirects=True)
+    assert "Ditt eget lösenord byter du under Mitt konto." in page.text
+    assert client.get("/staff/anvandare").status_code == 200

@@ -6,9 +6,10 @@ page and post the same actions; only the access rule and the addresses differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from ...services.recordings import (
     discard,
     publish,
     recordings_of,
+    request_approval,
     stale_recordings,
     store_recording,
 )
@@ -47,11 +49,16 @@ def recording_rows(questionnaire: Questionnaire, language: str) -> list[Recordin
 
 
 def render_recording_page(questionnaire: Questionnaire, language: str, action_url: str,
-                          template: str, **context):
+                          template: str, audio_url: Callable[[Recording], str | None],
+                          approval: bool = False, **context):
+    """The page; ``audio_url`` gives the address a recording is heard at on it (None: not
+    heard there), ``approval`` that publishing here asks projektledning to approve."""
     with force_locale(language):
         title = qtext(questionnaire.title)
     return render_template(
         template,
+        audio_url=audio_url,
+        approval=approval,
         questionnaire=questionnaire,
         title=title,
         language=language,
@@ -91,6 +98,9 @@ def _handle(questionnaire: Questionnaire, language: str, back: str, account: Acc
     action = request.form.get("action")
     target = request.form.get("text", "")
     anchor = f"{back}#t-{target[:12]}"
+    if link is not None and interpreter_needs_approval() and action in ("discard_published", "discard_stale"):
+        # what participants hear changes only with projektledning's approval, removals too
+        return _answer(False, _("Bara projektledningen kan ta bort en publicerad inläsning."), back)
     if action == "discard_stale":
         stale = {r.text_hash: r for r in stale_recordings(questionnaire, language)}
         if target not in stale:
@@ -114,9 +124,19 @@ def _handle(questionnaire: Questionnaire, language: str, back: str, account: Acc
         db.session.commit()
         return _answer(True, _("Inläsningen är sparad som utkast. Lyssna och publicera den."), anchor)
     if action == "publish":
+        if link is not None and interpreter_needs_approval():
+            if request_approval(language, text.hash) is None:
+                return _answer(False, _("Det finns inget utkast att publicera."), anchor)
+            record_audit(actor, "recording.request", who)
+            db.session.commit()
+            return _answer(True, _("Inläsningen väntar nu på att projektledningen godkänner den. "
+                                   "Den spelas för deltagarna först då."), anchor)
+        requested = recordings_of(language).get((text.hash, RecordingStatus.DRAFT.value))
+        approving = account is not None and requested is not None \
+            and requested.approval_requested_at is not None
         if publish(language, text.hash) is None:
             return _answer(False, _("Det finns inget utkast att publicera."), anchor)
-        record_audit(actor, "recording.publish", who)
+        record_audit(actor, "recording.approve" if approving else "recording.publish", who)
         db.session.commit()
         return _answer(True, _("Inläsningen är publicerad och spelas för deltagarna."), anchor)
     if action in ("discard_draft", "discard_published"):
@@ -126,6 +146,12 @@ def _handle(questionnaire: Questionnaire, language: str, back: str, account: Acc
         db.session.commit()
         return _answer(True, _("Inläsningen är borttagen."), anchor)
     return _answer(False, _("Okänd åtgärd."), back)
+
+
+def interpreter_needs_approval() -> bool:
+    """Whether an interpreter's link asks for approval instead of publishing
+    (``INTERPRETER_PUBLISH_NEEDS_APPROVAL``, on unless switched off)."""
+    return bool(current_app.config.get("INTERPRETER_PUBLISH_NEEDS_APPROVAL", True))
 
 
 def allow_audio_upload() -> None:

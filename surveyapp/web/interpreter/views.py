@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask import abort, url_for
 
+from ...models import Recording, RecordingStatus
 from ...services.questionnaires import current_version, definition_of
-from ...services.recordings import find_link
+from ...services.recordings import find_audio, find_link
+from ..survey.media import CONTENT_HASH, audio_response
 from . import blueprint
-from .page import allow_audio_upload, handle_recording_post, render_recording_page
+from .page import allow_audio_upload, handle_recording_post, interpreter_needs_approval, render_recording_page
 
 
 def _open(token: str):
@@ -31,8 +33,25 @@ def _private(response):
 @blueprint.get("/<token>")
 def page(token: str):
     link, questionnaire = _open(token)
+
+    def audio_url(recording: Recording) -> str | None:
+        if recording.status == RecordingStatus.PUBLISHED:
+            return url_for("survey.recording", content_hash=recording.content_hash)
+        if recording.link_id == link.id:
+            return url_for(".audio", token=token, content_hash=recording.content_hash)
+        return None  # another's draft is not heard through this link
+
     return render_recording_page(questionnaire, link.language, url_for(".save", token=token),
-                                 "recordings/interpreter.html", expires_at=link.expires_at)
+                                 "recordings/interpreter.html", audio_url=audio_url,
+                                 approval=interpreter_needs_approval(), expires_at=link.expires_at)
+
+
+@blueprint.get("/<token>/ljud/<content_hash>")
+def audio(token: str, content_hash: str):
+    """A draft this link made (or a published recording), heard on the link's page."""
+    link, _questionnaire = _open(token)
+    found = find_audio(content_hash, link=link) if CONTENT_HASH.fullmatch(content_hash) else None
+    return audio_response(found, public=False)
 
 
 @blueprint.post("/<token>")

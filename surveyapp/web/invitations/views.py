@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
+from flask_babel import force_locale, refresh
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ...extensions import db
-from ...i18n import available_languages
+from ...i18n import LANGUAGES, available_languages, browser_language, text_direction
 from ...models import Invitation
+from ...questionnaire import Questionnaire
 from ...services.invitations import InvitationUsed, find_invitation, mark_used
 from ...services.questionnaires import current_version, definition_of
 from ..survey.answering import (
@@ -20,7 +24,6 @@ from ..survey.answering import (
     show_form,
     submit_form,
 )
-from ..survey.views import gone, not_found
 from . import blueprint
 
 shared_tablet_hooks(blueprint)
@@ -30,23 +33,78 @@ class _AlreadyAnswered(Exception):
     """Another submission through the same link won the race."""
 
 
-def already_answered():
-    return render_template("invitations/used.html"), 410
+class _Refused(Exception):
+    """The link cannot be answered through; ``page`` says why."""
+
+    def __init__(self, page) -> None:
+        super().__init__()
+        self.page = page
+
+
+def _refusal(status: int, questionnaire: Questionnaire | None, message=None):
+    """The page turning a participant away, in the language chosen in the address or else the
+    browser's, where offered (the questionnaire's languages; every participant language for a
+    link not found), and otherwise in Swedish with English beside it.
+
+    ``message`` (a function giving the text in the current language) makes it an error page;
+    without it, the page says the link has been used.
+    """
+    offered = available_languages(questionnaire) if questionnaire is not None else list(LANGUAGES)
+    chosen = (request.view_args or {}).get("language")
+    chosen = chosen if chosen in offered else browser_language(offered)
+    languages = [chosen] if chosen else ["sv", "en"]
+    parts = []
+    for language in languages:
+        with force_locale(language):
+            if message is None:
+                title = _("Du har redan svarat")
+                body = render_template("invitations/_used.html")
+            else:
+                title = message()
+                body = render_template("invitations/_refused.html", message=title, code=status)
+        parts.append({"language": language, "direction": text_direction(language), "title": title,
+                      "body": Markup(body)})
+    before = g.get("language")
+    g.language = languages[0]
+    refresh()
+    page = render_template("invitations/refusal.html", parts=parts, used=message is None)
+    g.language = before
+    refresh()
+    return page, status
+
+
+def _not_found():
+    return _refusal(404, None, lambda: _("Länken finns inte. Kontrollera att du har skrivit av den rätt."))
+
+
+def already_answered(invitation: Invitation):
+    return _refusal(410, _questionnaire(invitation))
+
+
+def _questionnaire(invitation: Invitation) -> Questionnaire | None:
+    version = current_version(invitation.round.questionnaire_key)
+    return definition_of(version) if version is not None else None
 
 
 def _open(token: str) -> Invitation:
     invitation = find_invitation(token)
     if invitation is None:
-        raise not_found()
+        raise _Refused(_not_found())
     if not invitation.round.accepts_answers(date.today()):
-        raise gone()
+        raise _Refused(_refusal(410, _questionnaire(invitation), lambda: _(
+            "Enkäten är stängd och tar inte emot fler svar. Tack för att du ville svara!")))
     return invitation
+
+
+@blueprint.errorhandler(_Refused)
+def _refused(error: _Refused):
+    return error.page
 
 
 def _context(invitation: Invitation, token: str, language: str) -> AnsweringContext:
     version = current_version(invitation.round.questionnaire_key)
     if version is None:
-        raise not_found()
+        raise _Refused(_not_found())
     return AnsweringContext(
         round=invitation.round,
         organisation=invitation.organisation,
@@ -65,10 +123,10 @@ def _context(invitation: Invitation, token: str, language: str) -> AnsweringCont
 def choose_language(token: str):
     invitation = _open(token)
     if invitation.used:
-        return already_answered()
+        return already_answered(invitation)
     version = current_version(invitation.round.questionnaire_key)
     if version is None:
-        raise not_found()
+        raise _Refused(_not_found())
     return render_language_choice(
         definition_of(version), lambda code: url_for(".answer", token=token, language=code)
     )
@@ -78,7 +136,7 @@ def choose_language(token: str):
 def answer(token: str, language: str):
     invitation = _open(token)
     if invitation.used:
-        return already_answered()
+        return already_answered(invitation)
     ctx = _context(invitation, token, language)
     if language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
@@ -89,7 +147,7 @@ def answer(token: str, language: str):
 def submit(token: str, language: str):
     invitation = _open(token)
     if invitation.used:
-        return already_answered()
+        return already_answered(invitation)
     ctx = _context(invitation, token, language)
     if CHANGE_LANGUAGE in request.form and language not in available_languages(ctx.questionnaire):
         return redirect(url_for(".choose_language", token=token))
@@ -106,7 +164,7 @@ def submit(token: str, language: str):
     try:
         page = submit_form(ctx, on_stored=use)
     except _AlreadyAnswered:
-        return already_answered()
+        return already_answered(invitation)
     if page is not None:
         return page
     return redirect(url_for(".thanks", token=token, language=language))
@@ -115,6 +173,6 @@ def submit(token: str, language: str):
 @blueprint.get("/<token>/<language>/tack")
 def thanks(token: str, language: str):
     if find_invitation(token) is None:
-        raise not_found()
+        raise _Refused(_not_found())
     return render_template("invitations/thanks.html")
 

@@ -83,7 +83,16 @@ def participants():
             return redirect(url_for(".participant", code=code.code))
         find.code.errors = [_("Koden %(code)s finns inte i din organisation.", code=find.code.data)]
         status = 404
+    if request.method == "GET":
+        audit_register_read(", ".join(o.name for o in organisations))
     return _render(organisations, form, find, None, status)
+
+
+def audit_register_read(detail: str) -> None:
+    """Notes in the audit log that the register was read on a page (committed now: the page
+    itself stores nothing)."""
+    record_audit(current_user, "register.read", detail)
+    db.session.commit()
 
 
 def insats_form():
@@ -149,6 +158,7 @@ def participant_cards():
 @roles_required(Role.SAMORDNARE)
 def participant(code: str):
     participant_code = visible_code(code)
+    audit_register_read(f"{participant_code.organisation.name}: {participant_code.code}")
     version = current_version("progressionskort")
     questionnaire = definition_of(version) if version else None
     found = ratings(participant_code)

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import LANGUAGES, qtext
-from ...models import Role
+from ...models import Recording, RecordingStatus, Role
 from ...services.audit import record_audit
 from ...services.questionnaires import current_versions, definition_of
-from ...services.recordings import LINK_DAYS, coverage, create_link
+from ...services.recordings import LINK_DAYS, coverage, create_link, find_audio
 from ..access import roles_required
 from ..interpreter.page import allow_audio_upload, handle_recording_post, render_recording_page
+from ..survey.media import CONTENT_HASH, audio_response
 from . import blueprint
 
 MANAGERS = (Role.ADMIN, Role.PROJEKTLEDNING)
@@ -48,7 +49,21 @@ def recording_page(key: str, language: str):
     questionnaire = _questionnaire(key, language)
     return render_recording_page(questionnaire, language,
                                  url_for(".recording_save", key=key, language=language),
-                                 "recordings/staff.html")
+                                 "recordings/staff.html", audio_url=_staff_audio_url)
+
+
+def _staff_audio_url(recording: Recording) -> str:
+    if recording.status == RecordingStatus.PUBLISHED:
+        return url_for("survey.recording", content_hash=recording.content_hash)
+    return url_for(".recording_audio", content_hash=recording.content_hash)
+
+
+@blueprint.get("/inlasning/ljud/<content_hash>")
+@roles_required(*MANAGERS)
+def recording_audio(content_hash: str):
+    """Any recording, drafts too, for hearing it on the recording page before publishing it."""
+    found = find_audio(content_hash, published_only=False) if CONTENT_HASH.fullmatch(content_hash) else None
+    return audio_response(found, public=False)
 
 
 @blueprint.post("/inlasning/<key>/<language>")

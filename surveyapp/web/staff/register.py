@@ -23,7 +23,7 @@ from ...services.register import BACKGROUND, background_questions, check_entry, 
 from ..access import roles_required, visible_organisations
 from . import blueprint
 from .forms import InsatsForm, RegisterForm, choices
-from .participants import visible_code
+from .participants import audit_register_read, visible_code
 
 
 def register_form(organisations: list[Organisation], entry: ParticipantCode | None = None,
@@ -111,6 +111,8 @@ def edit_register(code: str):
             flash(_("Registeruppgifterna för %(code)s är sparade.", code=entry.code))
             return redirect(url_for(".participant", code=entry.code))
         status = 400
+    else:
+        audit_register_read(f"{entry.organisation.name}: {entry.code}")
     return render_template("staff/register_edit.html", code=entry, form=form), status
 
 

@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Account, Organisation, Role
-from ...services.accounts import AccountError, create_account, disable_account, issue_reset_link
+from ...services.accounts import (
+    AccountError,
+    create_account,
+    disable_account,
+    issue_reset_link,
+    reset_account,
+)
 from ...services.audit import record_audit
 from ..access import roles_required
 from . import blueprint
@@ -92,7 +98,11 @@ def user_reset(account_id: int):
     account = _account(account_id)
     if not account.active:
         abort(409)
-    token = issue_reset_link(account)
+    if account.id == current_user.id:
+        # a reset ends the account's logins, this one too; one's own password changes on /konto
+        flash(_("Ditt eget lösenord byter du under Mitt konto."))
+        return redirect(url_for(".users"))
+    token = reset_account(account)
     record_audit(current_user, "user.reset", account.email)
     db.session.commit()
     return _link_page(account, token, created=False)

@@ -17,6 +17,7 @@ from flask import abort, current_app, send_file, send_from_directory, url_for
 from flask_babel import get_locale
 
 from ...i18n import LANGUAGES
+from ...models import Recording
 from ...questionnaire.loader import PICTURE_TYPES
 from ...readaloud import spoken_intro, spoken_option, spoken_question, text_hash
 from ...services.recordings import find_audio, published_audio
@@ -113,14 +114,23 @@ def picture(filename: str):
 
 @blueprint.get("/ljud/<content_hash>")
 def recording(content_hash: str):
-    """A recording by its content hash, with the type found from its bytes; nothing in it runs."""
+    """A published recording by its content hash (drafts are heard on the recording page only)."""
     found = find_audio(content_hash) if CONTENT_HASH.fullmatch(content_hash) else None
+    return audio_response(found, public=True)
+
+
+def audio_response(found: Recording | None, public: bool):
+    """A recording's audio, with the type found from its bytes; nothing in it runs. Published
+    audio is kept by every cache (its address never changes); a draft by none."""
     if found is None:
         abort(404)
-    response = send_file(io.BytesIO(found.data), mimetype=found.mime_type, etag=content_hash,
-                         conditional=True, max_age=RECORDING_MAX_AGE)
-    response.cache_control.public = True
-    response.cache_control.immutable = True
+    response = send_file(io.BytesIO(found.data), mimetype=found.mime_type, etag=found.content_hash,
+                         conditional=True, max_age=RECORDING_MAX_AGE if public else None)
+    if public:
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -1,0 +1,238 @@
+"""A participant's form while three staff members open heavy staff pages that nothing has cached.
+
+Starts a private PostgreSQL cluster (see pgcluster.py), fills it with a generated avslutningsenkät
+of ``--responses`` answers (as export_jobs.py does), and runs gunicorn with 2 sync workers on
+loopback, once per mode:
+
+- ``rq``: with ``SURVEYAPP_REDIS_URL`` (the Redis on 127.0.0.1:6379, under a key prefix of this
+  run) and ``surveyapp worker`` as a separate process, the production set-up;
+- ``thread``: without Redis; jobs run in threads of the gunicorn workers (``make run``'s set-up);
+- ``rq-inline``, ``thread-inline``: the same with every report page counted within its request
+  (``SURVEYAPP_REPORT_JOB_RESPONSES`` out of reach), as before report pages became jobs.
+
+First each heavy page is opened once by one staff member alone (how long it takes, and whether it
+answered with the page or with a job's progress page). Then one participant GETs the form over
+and over: alone (the baseline), and while three staff members each open report pages whose
+selection nothing has computed yet, one after the other, as a browser would (a job's progress page
+polled until done, then the report). It prints the form's p50/p95 for both.
+
+    .venv/bin/python benchmarks/heavy_pages.py [--responses 100000] [--modes rq,thread]
+
+Set ``--job-responses`` to the ``SURVEYAPP_REPORT_JOB_RESPONSES`` to run with (default: the
+app's default). Loopback only; everything it started is stopped and its Redis keys deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from export_jobs import PASSWORD, STAFF, populate  # noqa: E402
+from loopback import Browser, hidden_fields  # noqa: E402
+from participant_flow import wait_for  # noqa: E402
+from pgcluster import PrivatePostgres, free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+REDIS_URL = os.environ.get("SURVEYAPP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+REPORT = "/reports/avslutningsenkat"
+#: projektledning's staff pages opened once each, alone, to see which are heavy (the goal page,
+#: Måluppfyllelse, is left out here)
+PAGES = ("/staff/", "/staff/mattillfallen", "/reports/", REPORT, REPORT + "?by=kon",
+         "/staff/inlasning")
+#: report selections, each computed once: every staff member opens new ones
+DIMENSIONS = ("kon", "aldersgrupp", "fodelseregion", "organisation")
+SELECTIONS = [
+    [("by", d) for d in combo]
+    for size in (1, 2, 3) for combo in itertools.combinations(DIMENSIONS, size) if combo != ("kon",)
+]
+
+
+def login(port: int, email: str) -> Browser:
+    staff = Browser(port, timeout=600)
+    _status, _headers, page = staff.request("GET", "/login")
+    status, _headers, _page = staff.request("POST", "/login", {**dict(hidden_fields(page)), "email": email,
+                                                                 "password": PASSWORD})
+    assert status == 302, status
+    return staff
+
+
+def open_page(staff: Browser, path: str) -> tuple[float, str]:
+    """Opens a staff page as a browser does: a job's progress page is polled until the job is
+    done and the page then shown. How long it took, and how it answered."""
+    start = time.perf_counter()
+    status, headers, _page = staff.request("GET", path)
+    while status in (301, 302) and "/jobs/" not in headers.get("Location", ""):
+        status, headers, _page = staff.request("GET", urlsplit(headers["Location"]).path)
+    how = "page"
+    if status in (302, 303) and "/jobs/" in headers.get("Location", ""):
+        how = "job"
+        job = urlsplit(headers["Location"]).path
+        while True:
+            status, _headers, body = staff.request("GET", job + "/status")
+            state = json.loads(body)
+            if state["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        if state["status"] != "done":
+            raise SystemExit(f"heavy_pages: the job of {path} failed: {state}")
+        status, _headers, _page = staff.request("GET", state["file"])
+    if status != 200:
+        raise SystemExit(f"heavy_pages: {path} answered {status}")
+    return time.perf_counter() - start, how
+
+
+def form_latencies(port: int, token: str, stop: threading.Event, seconds: float | None = None) -> list[float]:
+    """A participant GETting the form one request after the other until ``stop`` (or ``seconds``)."""
+    participant = Browser(port, timeout=300)
+    participant.request("GET", f"/s/{token}")
+    samples = []
+    end = time.monotonic() + seconds if seconds else None
+    while not stop.is_set() and (end is None or time.monotonic() < end):
+        start = time.perf_counter()
+        status, _headers, _page = participant.request("GET", f"/s/{token}/sv")
+        samples.append(time.perf_counter() - start)
+        if status != 200:
+            raise SystemExit(f"heavy_pages: the form answered {status}")
+        time.sleep(0.05)  # a participant, not a load generator
+    return samples
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+    return (f"n={len(ordered):4d}  p50 {at(0.5):6.1f} ms  p95 {at(0.95):6.1f} ms  "
+            f"max {ordered[-1] * 1000:7.1f} ms")
+
+
+def staff_member(port: int, email: str, selections: list, timings: list) -> None:
+    staff = login(port, email)
+    for selection in selections:
+        path = REPORT + "?" + urlencode(selection)
+        elapsed, how = open_page(staff, path)
+        timings.append((email, path, elapsed, how))
+
+
+def forget_jobs(url: str) -> None:
+    """Deletes the jobs of an earlier mode, so that no report is found already computed."""
+    from sqlalchemy import create_engine, text
+
+    from surveyapp.config import database_url
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM jobs"))
+    engine.dispose()
+
+
+def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
+    forget_jobs(pg.url)
+    port = free_port()
+    prefix = f"surveyapp-bench-{uuid.uuid4().hex[:8]}"
+    label = mode
+    env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
+           "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env.pop("SURVEYAPP_REDIS_URL", None)
+    if args.job_responses is not None:
+        env["SURVEYAPP_REPORT_JOB_RESPONSES"] = str(args.job_responses)
+    mode, _sep, inline = mode.partition("-")
+    if inline:  # as before: every report page counted within its request
+        env["SURVEYAPP_REPORT_JOB_RESPONSES"] = str(10**12)
+    if mode == "rq":
+        env.update({"SURVEYAPP_REDIS_URL": REDIS_URL, "SURVEYAPP_REDIS_PREFIX": prefix})
+    processes = []
+    log = (pg.dir / f"{label}.log").open("w")
+    try:
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--timeout", "600",
+             "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            env=env, cwd=ROOT, stdout=log, stderr=log))
+        if mode == "rq":
+            processes.append(subprocess.Popen([str(VENV_BIN / "surveyapp"), "worker"], env=env, cwd=ROOT,
+                                              stdout=log, stderr=log))
+        wait_for(port)
+        form_latencies(port, token, threading.Event(), 1.0)  # warm-up: imports, first connections
+        runner = "RQ worker (a separate process)" if mode == "rq" else "threads of the gunicorn workers"
+        print(f"\n{mode}{' (report pages counted within the request)' if inline else ''}: "
+              f"jobs run by the {runner}")
+        alone = login(port, STAFF[0])
+        for path in PAGES:
+            elapsed, how = open_page(alone, path)
+            print(f"  alone: {path:40s} {elapsed:6.2f} s ({how})")
+        baseline = form_latencies(port, token, threading.Event(), args.baseline_seconds)
+        stop = threading.Event()
+        during: list[float] = []
+        sampler = threading.Thread(target=lambda: during.extend(form_latencies(port, token, stop)))
+        sampler.start()
+        timings: list = []
+        # each staff member opens report selections no one has opened yet (none is cached)
+        share = [SELECTIONS[n::len(STAFF)][: args.pages] for n in range(len(STAFF))]
+        start = time.perf_counter()
+        staff = [threading.Thread(target=staff_member, args=(port, email, mine, timings))
+                 for email, mine in zip(STAFF, share, strict=True)]
+        for thread in staff:
+            thread.start()
+        for thread in staff:
+            thread.join()
+        total = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        print(f"  form GET alone:                          {percentiles(baseline)}")
+        print(f"  form GET, three staff on uncached pages: {percentiles(during)}")
+        for email, path, elapsed, how in timings:
+            print(f"    {email} {path:60s} {elapsed:6.2f} s ({how})")
+        print(f"  the staff's {len(timings)} pages took {total:.1f} s in all")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+        log.close()
+        if mode == "rq":
+            from redis import Redis
+
+            connection = Redis.from_url(REDIS_URL)
+            for key in connection.scan_iter(f"*{prefix}*"):
+                connection.delete(key)
+            connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--modes", default="rq-inline,rq,thread",
+                        help="rq, thread; with -inline: report pages counted within the request")
+    parser.add_argument("--pages", type=int, default=3, help="uncached report pages per staff member")
+    parser.add_argument("--job-responses", type=int, default=None)
+    parser.add_argument("--baseline-seconds", type=float, default=10)
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    pg = PrivatePostgres()
+    try:
+        pg.init()
+        with tempfile.TemporaryDirectory() as directory:
+            token = populate({"DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret"}, Path(directory),
+                             args.responses)
+        print(f"gunicorn: 2 sync workers; {os.cpu_count()} cores; participant GETs the form every 50 ms")
+        for mode in args.modes.split(","):
+            run(mode, pg, token, args)
+    finally:
+        pg.cleanup()
+
+
+if __name__ == "__main__":
+    main()
