@@ -1,7 +1,7 @@
 """recording approval: an interpreter's request to publish a draft waits for projektledning
 
-Revision ID: 0010_recording_approval
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_recording_approval'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
