@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     make_response,
@@ -30,6 +29,7 @@ from ...services.participant_codes import create_codes, find_code, ratings, reco
 from ...services.questionnaires import current_version, definition_of
 from ...services.register import background_questions, unregistered_codes
 from ..access import check_organisation, roles_required, visible_organisations
+from ..links import public_url
 from ..qr import qr_svg
 from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, show_form, submit_form
 from . import blueprint
@@ -136,7 +136,7 @@ def participant_cards():
     codes = [c for c in codes if c is not None]
     for code in codes:
         check_organisation(code.organisation_id)
-    base = current_app.config["PUBLIC_URL"]
+    base = public_url()
     cards = [
         (code, qr_svg(base + url_for(".participant_form", code=code.code, key="progressionskort"), 3,
                       _("QR-kod till progressionskortet")))
