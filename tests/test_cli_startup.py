@@ -147,3 +147,11 @@ def test_database_problems_are_explained_without_the_password(message, expected)
     line = explain(error, "postgresql+psycopg://surveyapp:hemligt@db.internal/surveyapp")
     assert line.startswith(expected)
     assert "hemligt" not in line
+
+
+def test_audio_status_counts_only_the_languages_a_questionnaire_is_offered_in(runner):
+    from surveyapp.i18n import available_languages
+
+    status = json.loads(runner.invoke(args=["audio", "status", "--json"]).output)
+    for key, languages in status.items():
+        assert list(languages) == available_languages(key), key

@@ -30,6 +30,7 @@ def check(directory: str | None) -> None:
             click.echo(problem, err=True)
         sys.exit(1)
     for key, (questionnaire, _) in sorted(loaded.items()):
-        click.echo(f"ok: {key} ({len(questionnaire.questions)} questions)")
+        n = len(questionnaire.questions)
+        click.echo(f"ok: {key} ({n} {'question' if n == 1 else 'questions'})")
     if project.total is not None:
         click.echo(f"ok: {PROJECT_FILE} ({project.total} participants)")
