@@ -1,0 +1,26 @@
+"""A staff member refused a page keeps the staff menu and a way on; participants' error pages
+never show staff menus."""
+
+from __future__ import annotations
+
+from tests import factories
+
+
+def test_projektledning_opening_deltagare_gets_a_403_page_with_the_menu(client):
+    factories.login(client, factories.user("pl@projekt.example", "projektledning"))
+    response = client.get("/staff/deltagare")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Du har inte behörighet till den här sidan." in page
+    assert 'href="/staff/mattillfallen"' in page and "Logga ut" in page
+    assert "Till startsidan" in page and "Deltagare</a>" not in page
+
+
+def test_a_missing_staff_page_keeps_the_menu_and_a_participant_page_does_not(client):
+    factories.login(client, factories.user("sam@mariestad.example", "samordnare"))
+    staff = client.get("/staff/deltagare/FINNS-INTE")
+    assert staff.status_code == 404
+    assert "Logga ut" in staff.get_data(as_text=True)
+    participant = client.get("/s/finns-inte")
+    assert participant.status_code == 404
+    assert "Logga ut" not in participant.get_data(as_text=True)
