@@ -42,5 +42,7 @@ def test_deltagare_is_paged_and_searchable_within_the_own_kommun(client):
     wanted = codes[7].code
     found = client.get("/staff/deltagare", query_string={"sok": wanted[:5].lower()}).get_data(as_text=True)
     assert wanted in found and "Sida 1 av" not in found
+    one = client.get("/staff/deltagare", query_string={"sok": wanted}).get_data(as_text=True)
+    assert "Visar 1–1 av 1 kod<" in one
     nothing = client.get("/staff/deltagare", query_string={"sok": "%_"}).get_data(as_text=True)
     assert "Ingen kod innehåller %_." in nothing
