@@ -12,10 +12,12 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, *, web: bool = True) -> Flask:
+    """The application. ``web=False`` is the command line's: without the pages (only the login's,
+    which links printed by commands lead to) and their analysis imports, so it starts at once."""
     app = Flask(__name__, instance_relative_config=True)
     instance = Path(app.instance_path)
     app.config.update(config.defaults(instance))
@@ -28,9 +30,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     trust_proxies(app)
     register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_commands(app)
+    if web:
+        register_migrations(app)
+        register_blueprints(app)
+        register_errorhandlers(app)
+        register_commands(app)
+    else:
+        from .web.auth import blueprint as auth
+
+        app.register_blueprint(auth)
     return app
 
 
@@ -51,13 +59,21 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     sessions.init_app(app)
     report_cache.init_app(app)
-    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     access.init_app(app)
     input.init_app(app)
     headers.init_app(app)
+
+
+def register_migrations(app: Flask) -> None:
+    """Alembic through Flask-Migrate (``surveyapp init``, tests, the ``db`` commands); the command
+    line's app registers it only for the command that migrates, as Alembic is slow to import."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
 
 
 @event.listens_for(Engine, "connect")

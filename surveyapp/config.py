@@ -42,7 +42,9 @@ def defaults(instance: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # the site's address as users reach it (links printed, e-mailed, in QR codes); unset: pages
+        # use the address of the request, and commands say that they cannot print whole links
+        "PUBLIC_URL": None,
         # staff logins end after this many minutes without a request
         "STAFF_IDLE_MINUTES": 30,
         # and at the latest this many hours after they began
@@ -94,8 +96,26 @@ def defaults(instance: Path) -> dict:
     }
 
 
+def environment_file(instance: Path) -> Path:
+    """The settings file that the server and the command line both read: ``SURVEYAPP_ENV_FILE``,
+    else ``instance/surveyapp.env``."""
+    return Path(os.environ.get("SURVEYAPP_ENV_FILE") or instance / "surveyapp.env")
+
+
+def environment(instance: Path) -> dict[str, str]:
+    """The process's environment over the settings file's lines (``NAME=value``), so that a
+    variable set for one command wins over the file."""
+    path = environment_file(instance)
+    values: dict[str, str] = {}
+    if path.is_file():
+        from dotenv import dotenv_values
+
+        values = {key: value for key, value in dotenv_values(path).items() if value is not None}
+    return {**values, **os.environ}
+
+
 def from_environment(instance: Path) -> dict:
-    env = os.environ
+    env = environment(instance)
     settings: dict = {}
     settings["SECRET_KEY"] = env.get("SECRET_KEY") or _secret_key(instance)
     if env.get("DATABASE_URL"):

@@ -37,10 +37,26 @@ PLAIN = ("<!doctype html><html lang=sv><meta charset=utf-8><title>surveyapp</tit
          "<h1>{message}</h1><p>{code}</p></html>")
 
 
+#: the staff areas, where a logged-in staff member's error page keeps the staff menu
+STAFF_BLUEPRINTS = frozenset({"staff", "reports", "auth"})
+
+
+def _template(code: int) -> str:
+    """The staff layout (with its menu) for a staff member refused or lost on a staff page, so
+    they can go on from there; the plain page everywhere else (participants never see staff menus)."""
+    if code in (403, 404) and request and request.blueprint in STAFF_BLUEPRINTS:
+        from flask_login import current_user
+
+        with contextlib.suppress(Exception):
+            if current_user.is_authenticated:
+                return "staff/error.html"
+    return "error.html"
+
+
 def render_error(code: int, message: str | None = None):
     text = message or MESSAGES.get(code, MESSAGES[500])
     try:
-        return render_template("error.html", code=code, message=text), code
+        return render_template(_template(code), code=code, message=text), code
     except Exception:  # noqa: BLE001 - an error page must never fail into the server's bare one
         log.exception("error page %s could not be rendered", code)
         return PLAIN.format(message=escape(str(text)), code=code), code

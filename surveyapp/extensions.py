@@ -1,8 +1,8 @@
-"""Every Flask extension object, created unbound and initialised in :func:`create_app`."""
+"""Every Flask extension object, created unbound and initialised in :func:`create_app`
+(Flask-Migrate by :func:`surveyapp.app.register_migrations`, only where migrations run)."""
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,7 +23,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

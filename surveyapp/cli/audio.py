@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import available_languages
 from ..services.audit import record_audit
 from ..services.questionnaires import current_versions, definition_of
 from ..services.recordings import RecordingError, coverage, export_recordings, import_recordings
@@ -25,7 +25,8 @@ def group() -> None:
 @click.argument("questionnaire", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {QUESTIONNAIRE: {LANG: {...}}}.")
 def status(questionnaire: str | None, as_json: bool) -> None:
-    """How many texts of each questionnaire are recorded per language, and how many are stale."""
+    """How many texts of each questionnaire are recorded per language it is offered in, and how
+    many are stale."""
     versions = current_versions()
     if questionnaire and questionnaire not in versions:
         raise click.UsageError(f"no questionnaire {questionnaire!r}")
@@ -35,7 +36,7 @@ def status(questionnaire: str | None, as_json: bool) -> None:
     result = {}
     for key, definition in found.items():
         result[key] = {}
-        for lang in LANGUAGES:
+        for lang in available_languages(definition):
             item = asdict(coverage(definition, lang))
             item.pop("language")
             item["stale_texts"] = list(item["stale_texts"])

@@ -6,15 +6,38 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation
-from ..services.imports import ImportFailed
 from ..services.organisations import find_organisation
+
+if TYPE_CHECKING:  # reading files loads openpyxl, which other commands do without
+    from ..services.imports import ImportFailed
+
+
+NO_PUBLIC_URL = ("SURVEYAPP_PUBLIC_URL is not set, so links are printed as paths on the site only: put the "
+                 "site's address (such as https://enkat.example.se) in {file} or the environment, as the "
+                 "server has it")
+
+
+def site_link(path: str) -> str:
+    """``path`` on the site as users reach it (``SURVEYAPP_PUBLIC_URL``, the setting the server
+    reads too); without that setting the path alone, and a warning once per command, rather than
+    a guessed address that may lead nowhere."""
+    base = current_app.config["PUBLIC_URL"]
+    if base:
+        return base + path
+    if not current_app.extensions.get("surveyapp.public_url_warned"):
+        from ..config import environment_file
+
+        current_app.extensions["surveyapp.public_url_warned"] = True
+        click.echo(NO_PUBLIC_URL.format(file=environment_file(Path(current_app.instance_path))), err=True)
+    return path
 
 
 def fail(message: str) -> NoReturn:

@@ -10,9 +10,7 @@ import click
 from ..exports.csv_text import neutralise
 from ..extensions import db
 from ..services.audit import record_audit
-from ..services.imports import ImportFailed
-from ..services.insatser import import_insatser
-from ..services.register import FILE_COLUMNS, export_rows, import_register, sync_exits
+from ..services.register import FILE_COLUMNS, export_rows
 from .common import import_refused
 
 
@@ -26,6 +24,9 @@ def group() -> None:
 def import_(file: Path) -> None:
     """Import a register (CSV or XLSX): every row valid, or nothing is stored. A code
     already registered is updated."""
+    from ..services.imports import ImportFailed
+    from ..services.register import import_register, sync_exits
+
     try:
         result = import_register(file)
     except ImportFailed as exc:
@@ -55,6 +56,9 @@ def export(file: Path) -> None:
 def import_insatser_(file: Path) -> None:
     """Import insatser (columns participant_code, insats, started_on, ended_on): every row
     valid, or nothing is stored. The codes must be in the register."""
+    from ..services.imports import ImportFailed
+    from ..services.insatser import import_insatser
+
     try:
         result = import_insatser(file)
     except ImportFailed as exc:

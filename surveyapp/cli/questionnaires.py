@@ -30,7 +30,8 @@ def check(directory: str | None) -> None:
             click.echo(problem, err=True)
         sys.exit(1)
     for key, (questionnaire, _) in sorted(loaded.items()):
-        click.echo(f"ok: {key} ({len(questionnaire.questions)} questions)")
+        n = len(questionnaire.questions)
+        click.echo(f"ok: {key} ({n} {'question' if n == 1 else 'questions'})")
     if project.total is not None:
         rows = sum(len(m.delmal) for m in project.projektmal)
         shape = f", {len(project.projektmal)} projektmål, {rows} delmål" if project.projektmal else ""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask_migrate import upgrade
 
 from ..extensions import db
 from ..questionnaire import QuestionnaireError
 from ..services.organisations import add_organisations
 from ..services.questionnaires import definition_of, sync_questionnaires
 from ..services.rounds import get_or_create_link, get_or_create_round
+from .common import site_link
 
 DEMO_KOMMUNER = ("Mariestad", "Skövde", "Lidköping", "Falköping", "Töreboda", "Gullspång")
 DEMO_REGION = "Västra Götalandsregionen"
@@ -31,7 +31,13 @@ DEMO_PIN = "2468"
                    "demo project's register and answers.")
 def init(demo: bool) -> None:
     """Create or upgrade the database and load the questionnaire files (safe to repeat)."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    from flask_migrate import upgrade
+
+    from ..app import register_migrations
+
+    app = current_app._get_current_object()
+    register_migrations(app)
+    upgrade(directory=app.extensions["migrate"].directory)
     try:
         versions = sync_questionnaires(current_app.config["QUESTIONNAIRE_DIR"])
     except QuestionnaireError as exc:
@@ -41,17 +47,17 @@ def init(demo: bool) -> None:
         kommuner = add_organisations(DEMO_KOMMUNER, "kommun")
         add_organisations([DEMO_REGION], "region")
         first = kommuner[0][0]
-        base = current_app.config["PUBLIC_URL"]
         click.echo(f"Demo organisations: {', '.join(DEMO_KOMMUNER)}, {DEMO_REGION}")
         click.echo(f"Answering links ({first.name}):")
         for key in sorted(versions):
             round_, _ = get_or_create_round(key, DEMO_ROUND)
             if definition_of(versions[key]).answered_through_links:
                 link = get_or_create_link(round_, first)
-                click.echo(f"  {key:18} {base}/s/{link.token}")
+                click.echo(f"  {key:18} {site_link('/s/' + link.token)}")
             else:
-                click.echo(f"  {key:18} (no link: filled in on a participant's page, {base}/staff/deltagare)")
-        _demo_accounts(base)
+                click.echo(f"  {key:18} (no link: filled in on a participant's page, "
+                           f"{site_link('/staff/deltagare')})")
+        _demo_accounts()
         _demo_data()
     db.session.commit()
 
@@ -74,12 +80,12 @@ def _demo_data() -> None:
     click.echo("Answers stored: " + ", ".join(f"{key} {n}" for key, n in summary.answers.items()))
 
 
-def _demo_accounts(base: str) -> None:
+def _demo_accounts() -> None:
     """One login per role; existing demo accounts are left as they are."""
     from ..services.accounts import create_account, find_account, set_pin
     from ..services.organisations import find_organisation
 
-    click.echo(f"Demo logins ({base}/login):")
+    click.echo(f"Demo logins ({site_link('/login')}):")
     for role, email, password, organisation in DEMO_ACCOUNTS:
         if find_account(email) is None:
             account = create_account(

@@ -17,6 +17,7 @@ from ..services.accounts import (
 )
 from ..services.audit import record_audit
 from ..services.organisations import find_organisation
+from .common import site_link
 
 
 @click.group("users")
@@ -25,8 +26,8 @@ def group() -> None:
 
 
 def _link(token: str) -> str:
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return current_app.config["PUBLIC_URL"] + url_for("auth.set_password_with_link", token=token)
+    with current_app.test_request_context():
+        return site_link(url_for("auth.set_password_with_link", token=token))
 
 
 @group.command("add")

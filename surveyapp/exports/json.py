@@ -1,4 +1,4 @@
-"""The report as one JSON document: the public interchange contract (see PRODUCT.md)."""
+"""The report as one JSON document: the public interchange contract (docs/contract.md)."""
 
 from __future__ import annotations
 

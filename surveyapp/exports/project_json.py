@@ -1,4 +1,4 @@
-"""The goal table as JSON: the public contract of ``surveyapp goals --json`` (PRODUCT.md)."""
+"""The goal table as JSON: the public contract of ``surveyapp goals --json`` (docs/contract.md)."""
 
 from __future__ import annotations
 

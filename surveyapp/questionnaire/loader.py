@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from .model import (
@@ -72,6 +71,8 @@ def _where(data: Any, path: list) -> str:
 
 
 def _schema_problems(name: str, data: Any, schema: dict) -> list[str]:
+    import jsonschema  # only when files are loaded: a command that loads none starts faster
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):

@@ -22,12 +22,12 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from ..analysis.report import Report
 from ..analysis.suppression import RULES
 from ..extensions import db
 from ..models import (
@@ -43,7 +43,10 @@ from ..models import (
     RoundExpectation,
     RoundRole,
 )
-from .reports import ReportParams
+
+if TYPE_CHECKING:  # the report's modules load pandas and SciPy, which a command may not need
+    from ..analysis.report import Report
+    from .reports import ReportParams
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +174,7 @@ def finished_report_job(params: ReportParams, account, visible, version: tuple[i
     if any (so that a server whose own cache does not hold the report finds it all the same)."""
     from ..models import Job, JobStatus
     from .jobs import job_for
+    from .reports import ReportParams
 
     version = list(version)
     recent = db.session.scalars(

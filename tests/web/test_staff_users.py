@@ -85,9 +85,23 @@ def test_audit_log_shows_logins_and_user_changes_to_admins(client):
     _admin(client)
     client.post("/staff/anvandare", data={"email": "x@example.org", "role": "projektledning"})
     page = client.get("/staff/logg")
-    assert "login.failed" in page.text and "user.add" in page.text and "x@example.org" in page.text
+    assert "Misslyckad inloggning" in page.text and "Användare tillagd" in page.text
+    assert "x@example.org" in page.text
+    assert "login.failed" not in page.text and "user.add" not in page.text  # words, not event codes
     only_logins = client.get("/staff/logg?action=login")
-    assert "login.failed" in only_logins.text and "user.add" not in only_logins.text
+    assert "Misslyckad inloggning" in only_logins.text and "Användare tillagd" not in only_logins.text
+
+
+def test_audit_log_says_how_many_answers_a_kiosk_took_and_filters_kiosk_events(client):
+    from surveyapp.services.audit import record_audit
+
+    record_audit(None, "kiosk.end", "1")
+    record_audit(None, "organisation.add", "Karlsborg")
+    db.session.commit()
+    _admin(client)
+    page = client.get("/staff/logg?action=kiosk")
+    assert "Kioskläge avslutat" in page.text and "1 svar under kioskläget" in page.text
+    assert "Organisation tillagd" not in page.text
 
 
 def test_admin_adds_an_organisation_and_a_name_twice_is_refused(client):

@@ -18,6 +18,7 @@ from ...questionnaire import RespondentKind
 from ...services.audit import record_audit
 from ...services.invitations import create_invitations, send_invitation_mails
 from ...services.questionnaires import current_versions, definition_of
+from ..links import public_url
 from ..qr import qr_svg
 from . import blueprint
 from .forms import InvitationForm, choices
@@ -27,7 +28,7 @@ EMAIL_SPLIT = (",", ";", " ", "\t")
 
 
 def invitation_url(token: str) -> str:
-    return current_app.config["PUBLIC_URL"] + url_for("invitations.choose_language", token=token)
+    return public_url() + url_for("invitations.choose_language", token=token)
 
 
 def _csv_data_uri(rows: list[tuple[str, str, str]]) -> str:

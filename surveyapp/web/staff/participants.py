@@ -3,11 +3,11 @@ the radar chart, and the progressionskort, avslut and uppföljning forms for a c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     make_response,
@@ -30,6 +30,7 @@ from ...services.participant_codes import create_codes, find_code, ratings, reco
 from ...services.questionnaires import current_version, definition_of
 from ...services.register import background_questions, unregistered_codes
 from ..access import check_organisation, roles_required, visible_organisations
+from ..links import public_url
 from ..qr import qr_svg
 from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, show_form, submit_form
 from . import blueprint
@@ -113,11 +114,8 @@ def _render(organisations, form, find, register, status: int):
     from .register import register_form
 
     ids = [o.id for o in organisations]
-    codes = db.session.scalars(
-        select(ParticipantCode)
-        .where(ParticipantCode.organisation_id.in_(ids or [-1]))
-        .order_by(ParticipantCode.created_at.desc(), ParticipantCode.id.desc())
-    ).all()
+    listing = code_listing(ids)
+    codes = listing.codes
     counts = dict(db.session.execute(
         select(Response.participant_code, func.count())
         .join(Response.round)
@@ -132,8 +130,42 @@ def _render(organisations, form, find, register, status: int):
         if register.code.data:
             org = next((o for o in organisations if o.name == dict(unregistered)[register.code.data]), None)
             register.organisation.data = org.id if org else None
-    return render_template("staff/participants.html", form=form, find=find, codes=codes,
+    return render_template("staff/participants.html", form=form, find=find, codes=codes, listing=listing,
                            counts=counts, register=register, unregistered=unregistered), status
+
+
+#: codes shown per page of the Deltagare list
+CODES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CodeListing:
+    """One page of the participant codes, newest first, of those whose code contains ``search``."""
+
+    codes: list[ParticipantCode]
+    search: str
+    page: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+
+def code_listing(organisation_ids: list[int]) -> CodeListing:
+    """The page (``?sida=``) of codes the search (``?sok=``) finds in the user's organisations."""
+    search = (request.args.get("sok") or "").strip()[:40]
+    query = select(ParticipantCode).where(ParticipantCode.organisation_id.in_(organisation_ids or [-1]))
+    if search:
+        query = query.where(func.upper(ParticipantCode.code).contains(search.upper(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // CODES_PER_PAGE))
+    page = min(max(1, request.args.get("sida", 1, type=int) or 1), pages)
+    codes = db.session.scalars(
+        query.order_by(ParticipantCode.created_at.desc(), ParticipantCode.id.desc())
+        .limit(CODES_PER_PAGE).offset((page - 1) * CODES_PER_PAGE)
+    ).all()
+    first = (page - 1) * CODES_PER_PAGE + 1 if codes else 0
+    return CodeListing(list(codes), search, page, pages, total, first, first + len(codes) - 1 if codes else 0)
 
 
 @blueprint.get("/deltagare/kort")
@@ -145,7 +177,7 @@ def participant_cards():
     codes = [c for c in codes if c is not None]
     for code in codes:
         check_organisation(code.organisation_id)
-    base = current_app.config["PUBLIC_URL"]
+    base = public_url()
     cards = [
         (code, qr_svg(base + url_for(".participant_form", code=code.code, key="progressionskort"), 3,
                       _("QR-kod till progressionskortet")))

@@ -3,7 +3,7 @@ interpreters' one-time links. For projektledning and admins."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from ...services.questionnaires import current_versions, definition_of
 from ...services.recordings import LINK_DAYS, coverage, create_link, find_audio
 from ..access import roles_required
 from ..interpreter.page import allow_audio_upload, handle_recording_post, render_recording_page
+from ..links import public_url
 from ..survey.media import CONTENT_HASH, audio_response
 from . import blueprint
 
@@ -85,7 +86,7 @@ def recording_link_new():
     link, token = create_link(key, language, current_user)
     record_audit(current_user, "recording.link", f"{key} {language}")
     db.session.commit()
-    url = current_app.config["PUBLIC_URL"] + url_for("interpreter.page", token=token)
+    url = public_url() + url_for("interpreter.page", token=token)
     page = render_template("staff/recording_link.html", url=url, questionnaire=questionnaire,
                            title=qtext(questionnaire.title), language=language, link=link)
     return page, 200, {"Cache-Control": "no-store"}

@@ -29,6 +29,7 @@ from ...services.staff_rounds import (
 )
 from ...translations import LanguageGap
 from ..access import roles_required, visible_organisation_ids
+from ..links import public_url
 from . import blueprint
 from .forms import InvitationForm, OpenLinkForm, RoundForm, choices
 from .recordings import coverage_text
@@ -242,7 +243,7 @@ def round_page(round_id: int):
         link_form=link_form,
         invitation_form=invitation_form,
         can_manage=current_user.role in MANAGERS,
-        public_url=current_app.config["PUBLIC_URL"],
+        public_url=public_url(),
         smtp=bool(current_app.config.get("SMTP_HOST")),
         languages=languages,
         language_gaps=gaps,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from ...services.accounts import (
 )
 from ...services.audit import record_audit
 from ..access import roles_required
+from ..links import public_url
 from . import blueprint
 from .forms import AccountForm
 from .organisations import organisation_choices
@@ -30,7 +31,7 @@ def _form() -> AccountForm:
 
 
 def _link_page(account: Account, token: str, created: bool):
-    url = current_app.config["PUBLIC_URL"] + url_for("auth.set_password_with_link", token=token)
+    url = public_url() + url_for("auth.set_password_with_link", token=token)
     page = render_template("staff/user_link.html", account=account, url=url, created=created)
     return page, 200, {"Cache-Control": "no-store"}
 
