@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("setup", "init",
              "Create or upgrade the database and load the questionnaire files (safe to repeat)."),
     "demo-files": ("setup", "demo_files",
-                   "Write example import files (generated answers) for the demo organisations to DIRECTORY."),
+                   "Write the demo project's import files (what init --demo loads) to DIRECTORY."),
     "organisations": ("organisations", "group", "Manage organisations."),
     "questionnaires": ("questionnaires", "group", "Questionnaire files."),
     "users": ("users", "group", "Manage staff accounts."),
