@@ -6,7 +6,19 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import audio, goals, organisations, participants, purge, questionnaires, reports, setup, users, worker
+from . import (
+    audio,
+    export,
+    goals,
+    organisations,
+    participants,
+    purge,
+    questionnaires,
+    reports,
+    setup,
+    users,
+    worker,
+)
 
 
 def _create_app(*args, **kwargs) -> Flask:
@@ -35,3 +47,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(goals.command)
     app.cli.add_command(goals.insatser_command)
     app.cli.add_command(worker.command)
+    app.cli.add_command(export.command)
