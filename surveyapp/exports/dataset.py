@@ -114,9 +114,9 @@ class Dataset:
 
 
 def variable_name(raw: str, taken: set[str]) -> str:
-    """A valid name for SPSS, Stata and R, made from ``raw``
-    deterministically (at most :data:`NAME_LENGTH` characters): å, ä, ö as a, a, o, other characters as _, and a long or taken name cut
-    with a short hash of ``raw`` as its end."""
+    """A valid name for SPSS, Stata and R made from ``raw`` deterministically, at most
+    :data:`NAME_LENGTH` characters: å, ä, ö as a, a, o, other characters as _, and a long or
+    taken name cut with a short hash of ``raw`` as its end."""
     text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
     name = re.sub(r"[^a-z0-9_]+", "_", text).strip("_") or "v"
     if not name[0].isalpha():

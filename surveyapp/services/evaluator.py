@@ -113,3 +113,28 @@ def export_zip(dataset: Dataset, file_format: str, name: str) -> bytes:
             for path in files.paths:
                 archive.write(path, path.name)
         return buffer.getvalue()
+
+
+ZIP_MIMETYPE = "application/zip"
+
+
+def run_evaluator_export(job, progress) -> tuple[bytes, str, str]:
+    """The ``evaluator_export`` job: the data file and its codebook zipped, logged as an export."""
+    from ..models import Account
+    from .audit import record_audit
+    from .jobs import NOT_FOUND, JobError
+    from .reports import ReportParams
+
+    params = ReportParams.from_json(job.params["report"])
+    file_format = job.params["format"]
+    try:
+        dataset = evaluator_dataset(params.questionnaire_key, coarsened=params.coarsened,
+                                    include_text=params.include_text, **params.chosen_answers())
+    except SelectionError as exc:
+        raise JobError(NOT_FOUND, str(exc))
+    progress(60)
+    name = f"{params.questionnaire_key}-{date.today():%Y-%m-%d}"
+    content = export_zip(dataset, file_format, name)
+    record_audit(db.session.get(Account, job.account_id), "export.evaluator",
+                 describe_export(dataset, file_format))
+    return content, f"{name}-{file_format}.zip", ZIP_MIMETYPE

@@ -44,9 +44,11 @@ Handler = Callable[[Job, Callable[[int], None]], tuple[bytes, str, str]]
 
 
 def _handlers() -> dict[str, Handler]:
+    from .evaluator import run_evaluator_export
     from .reports import run_report_page, run_report_xlsx
 
-    return {"report_xlsx": run_report_xlsx, "report_page": run_report_page}
+    return {"report_xlsx": run_report_xlsx, "report_page": run_report_page,
+            "evaluator_export": run_evaluator_export}
 
 
 class JobError(Exception):

@@ -19,7 +19,7 @@ from ..analysis.records import AnswerRows
 from ..analysis.report import Report, build_report
 from ..exports.words import Words
 from ..exports.xlsx import write_xlsx
-from .answer_rows import answer_rows
+from .answer_rows import released_answer_rows
 from .cells import load_cells
 from .rates import with_response_rates
 
@@ -47,6 +47,8 @@ class ReportParams:
     filters: dict[str, str] = field(default_factory=dict)
     answer_level: bool = False
     include_text: bool = False
+    #: answer rows coarsened so that no one can be singled out (anyone but the administrator)
+    coarsened: bool = True
 
     def chosen_answers(self) -> dict:
         """The answers chosen, as the loaders take them."""
@@ -80,6 +82,7 @@ class ReportParams:
             filters=dict(data.get("filters") or {}),
             answer_level=bool(data.get("answer_level")),
             include_text=bool(data.get("include_text")),
+            coarsened=bool(data.get("coarsened", True)),
         )
 
 
@@ -114,8 +117,10 @@ def report_xlsx(params: ReportParams, words: Words,
     report = compute_report(params, progress)
     answers = None
     if params.answer_level:  # streamed from the database as the sheet is written
-        answers = answer_rows(params.questionnaire_key, include_text=params.include_text,
-                              **params.chosen_answers())
+        answers = released_answer_rows(params.questionnaire_key, include_text=params.include_text,
+                                       coarsened=params.coarsened,
+                                       threshold=current_app.config["SMALL_CELL_THRESHOLD"],
+                                       **params.chosen_answers())
     with tempfile.TemporaryDirectory() as directory:
         path = write_xlsx(report, Path(directory) / "report.xlsx", words, answers)
         progress(90)
