@@ -18,7 +18,6 @@ import unicodedata
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -262,15 +261,13 @@ def build_dataset(rows: ReleasedRows, *, rounds: Sequence[str], organisations: M
             append(_number(variable, row[position], nan))
         for variable in other:
             value = row[index[variable.column]]
-            if variable.kind == "date" and isinstance(value, date):
-                value = pd.Timestamp(value)
             texts[variable.name].append(value)
     columns: dict[str, object] = {}
     for v in variables:
         if v.kind == "numeric":
             columns[v.name] = np.array(numbers.pop(v.name), dtype="float64")
-        elif v.kind == "date":
-            columns[v.name] = pd.to_datetime(pd.Series(texts.pop(v.name), dtype=object))
+        elif v.kind == "date":  # datetime.date objects: pyreadstat writes them as dates
+            columns[v.name] = pd.Series(texts.pop(v.name), dtype=object)
         else:
             columns[v.name] = pd.Series(texts.pop(v.name), dtype=object)
     frame = pd.DataFrame(columns, columns=[v.name for v in variables])

@@ -127,5 +127,5 @@ def _cell(value, kind: str):
     if kind == "numeric":
         return int(value) if float(value).is_integer() else value
     if kind == "date":
-        return "" if value != value else value.date().isoformat()
+        return value.isoformat()
     return neutralise(str(value))
