@@ -30,14 +30,16 @@ test: $(STAMP) system-packages catalogs
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-## system-packages: Debian's Chromium (browser tests), fonts for every shipped script, and
-## LibreOffice Calc and poppler (the Excel files are printed to PDF and read back in the tests)
+## system-packages: Debian's Chromium (browser tests), fonts for every shipped script,
+## LibreOffice Calc and poppler (the Excel files are printed to PDF and read back in the tests),
+## and GNU PSPP and R's haven (the evaluator's SPSS and Stata files are read back with them)
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "NotoSansEthiopic" \
-		|| ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+		|| ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+		|| ! command -v pspp >/dev/null || ! Rscript -e 'library(haven)' >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core \
-			libreoffice-calc-nogui poppler-utils >/dev/null; \
+			libreoffice-calc-nogui poppler-utils pspp r-cran-haven >/dev/null; \
 	fi
 
 ## catalogs: compile translations/*/LC_MESSAGES/*.po into the .mo files the app reads
