@@ -265,7 +265,8 @@ def build_dataset(rows: ReleasedRows, *, rounds: Sequence[str], organisations: M
     columns: dict[str, object] = {}
     for v in variables:
         if v.kind == "numeric":
-            columns[v.name] = np.array(numbers.pop(v.name), dtype="float64")
+            values = numbers.pop(v.name)
+            columns[v.name] = np.frombuffer(values, dtype="float64") if len(values) else np.empty(0)
         elif v.kind == "date":  # datetime.date objects: pyreadstat writes them as dates
             columns[v.name] = pd.Series(texts.pop(v.name), dtype=object)
         else:

@@ -788,7 +788,11 @@ def describe(report: Report, answers: AnswerRows | None = None) -> str:
     text = " med fritext" if any(
         q.type == "text" and q.key in columns for q in report.questionnaire.questions
     ) else ""
-    return f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {count} svar{text})"
+    coarse = ""
+    if answers is not None and getattr(answers, "coarsening", None) is not None:
+        coarse = " grovkornigt"  # released rows: see analysis/release.py
+    return (f"{report.questionnaire.key} ({', '.join(report.rounds) or DASH}; {scope}; {count} svar{text})"
+            f"{coarse}")
 
 
 def title_of(report: Report, words: Words = SWEDISH) -> str:

@@ -113,15 +113,21 @@ def released_answer_rows(
         else {}
     if not coarsened:
         return ReleasedRows(release, release_rows(release, rows, groups), None, questionnaire)
+    # the quasi-identifiers only, each distinct value held once
+    shared: dict = {}
     ids, keys = [], []
     for row in rows:
         ids.append(row[0])
-        keys.append(quasi_values(release, row, groups))
+        keys.append(tuple(shared.setdefault(v, v) for v in quasi_values(release, row, groups).values()))
     frame = pd.DataFrame(keys, index=ids, columns=list(release.quasi))
+    del keys
     released, kept, coarsening = coarsen(frame, threshold)
+    del frame
     released = released[kept][list(release.quasi)]
-    coarse = dict(zip(released.index, released.itertuples(index=False, name=None), strict=True))
-    del frame, keys, ids, released
+    coarse = {response_id: tuple(shared.setdefault(v, v) for v in values)
+              for response_id, values in zip(released.index, released.itertuples(index=False, name=None),
+                                             strict=True)}
+    del ids, released
     again = answer_rows(questionnaire_key, include_text=include_text, **chosen)
     return ReleasedRows(release, release_rows(release, again, groups, coarse), coarsening, questionnaire)
 
