@@ -18,6 +18,7 @@ Every step is deterministic: the same rows give the same released file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -151,3 +152,19 @@ def _sizes(values: pd.DataFrame, columns: list[str]) -> pd.Series:
     """For each row, how many rows share its combination."""
     key = _key(values, columns)
     return key.map(key.value_counts())
+
+
+def coarsen_rows(ids: Sequence, keys: Sequence[tuple], columns: Sequence[str],
+                 threshold: int) -> tuple[dict, Coarsening]:
+    """:func:`coarsen` over plain rows: ``keys`` holds each row's quasi-identifiers in
+    ``columns`` order, ``ids`` its id; returns the released rows' quasi-identifiers by id
+    (rows left out are missing) and what was done. Each distinct value is held once."""
+    frame = pd.DataFrame(list(keys), index=list(ids), columns=list(columns))
+    released, kept, coarsening = coarsen(frame, threshold)
+    del frame
+    released = released[kept][list(columns)]
+    shared: dict = {}
+    coarse = {row_id: tuple(shared.setdefault(v, v) for v in values)
+              for row_id, values in zip(released.index, released.itertuples(index=False, name=None),
+                                        strict=True)}
+    return coarse, coarsening

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dataset import MISSING_CODES, OTHER_MISSING, STATA_MISSING, Dataset, Variable
+from ..analysis.dataset import MISSING_CODES, OTHER_MISSING, STATA_MISSING, Dataset, Variable
 from .xlsx import new_workbook
 
 KINDS = {"numeric": "numerisk", "string": "text", "date": "datum"}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyreadstat
 
+from ..analysis.dataset import MISSING_RANGE, STATA_MISSING, Dataset
 from .csv_text import neutralise
-from .dataset import MISSING_RANGE, STATA_MISSING, Dataset
 
 FORMATS = ("sav", "dta", "csv")
 MIMETYPES = {"sav": "application/x-spss-sav", "dta": "application/x-stata-dta", "csv": "text/csv"}

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 
-from ..analysis.disclosure import coarsen
+from ..analysis.disclosure import coarsen_rows
 from ..analysis.records import AnswerLayout, AnswerRows, answer_layout, answer_row
 from ..analysis.register import BACKGROUND
 from ..analysis.release import ReleasedRows, quasi_values, release_layout, release_rows
@@ -119,15 +118,8 @@ def released_answer_rows(
     for row in rows:
         ids.append(row[0])
         keys.append(tuple(shared.setdefault(v, v) for v in quasi_values(release, row, groups).values()))
-    frame = pd.DataFrame(keys, index=ids, columns=list(release.quasi))
-    del keys
-    released, kept, coarsening = coarsen(frame, threshold)
-    del frame
-    released = released[kept][list(release.quasi)]
-    coarse = {response_id: tuple(shared.setdefault(v, v) for v in values)
-              for response_id, values in zip(released.index, released.itertuples(index=False, name=None),
-                                             strict=True)}
-    del ids, released
+    coarse, coarsening = coarsen_rows(ids, keys, release.quasi, threshold)
+    del ids, keys, shared
     again = answer_rows(questionnaire_key, include_text=include_text, **chosen)
     return ReleasedRows(release, release_rows(release, again, groups, coarse), coarsening, questionnaire)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..analysis.dataset import Dataset, build_dataset
 from ..exports.codebook import codebook_text, write_codebook_xlsx
-from ..exports.dataset import Dataset, build_dataset
 from ..exports.evaluator import FORMATS, write_export
 from ..extensions import db
 from ..models import Organisation, QuestionnaireVersion, Response

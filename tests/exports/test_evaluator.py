@@ -115,7 +115,7 @@ def test_the_stata_file_has_labels_and_extended_missing_values(runner, tmp_path,
 
 
 def test_names_are_stable_valid_and_short(runner, tmp_path, avslutningsenkat):
-    from surveyapp.exports.dataset import variable_name
+    from surveyapp.analysis.dataset import variable_name
 
     first = _read(_export(runner, tmp_path, "avslutningsenkat", "sav")).columns
     again = _read(_export(runner, tmp_path, "avslutningsenkat", "sav")).columns

@@ -1,8 +1,8 @@
 """The evaluator's dataset: released answer rows as numbered variables with Swedish labels.
 
 The one place where the SPSS, Stata and CSV files and their codebook get their variables,
-names, labels, value codes and missing-value codes; the writers (:mod:`.evaluator`,
-:mod:`.codebook`) only put it in their format.
+names, labels, value codes and missing-value codes; the writers
+(:mod:`surveyapp.exports.evaluator`, :mod:`surveyapp.exports.codebook`) only put it in their format.
 
 Codes: a scale's steps keep their number (1–5); other options are numbered in their order,
 from 1. The not-applicable answers and a withheld value are user-missing, with the same
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..analysis.disclosure import WITHHELD, Coarsening
-from ..analysis.release import ReleasedRows
 from ..questionnaire import Question, Questionnaire
 from ..questionnaire.types import question_type
+from .disclosure import WITHHELD, Coarsening
+from .release import ReleasedRows
 
 #: user-missing codes, the same in every variable, negative so that they never meet a valid
 #: value (an organisation's id, a month); Stata gets the extended missing value beside each
