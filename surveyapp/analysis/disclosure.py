@@ -158,13 +158,13 @@ def coarsen_rows(ids: Sequence, keys: Sequence[tuple], columns: Sequence[str],
                  threshold: int) -> tuple[dict, Coarsening]:
     """:func:`coarsen` over plain rows: ``keys`` holds each row's quasi-identifiers in
     ``columns`` order, ``ids`` its id; returns the released rows' quasi-identifiers by id
-    (rows left out are missing) and what was done. Each distinct value is held once."""
+    (rows left out are missing) and what was done."""
     frame = pd.DataFrame(list(keys), index=list(ids), columns=list(columns))
     released, kept, coarsening = coarsen(frame, threshold)
     del frame
     released = released[kept][list(columns)]
-    shared: dict = {}
-    coarse = {row_id: tuple(shared.setdefault(v, v) for v in values)
+    shared: dict = {}  # released rows share few combinations: each is held once
+    coarse = {row_id: shared.setdefault(values, values)
               for row_id, values in zip(released.index, released.itertuples(index=False, name=None),
                                         strict=True)}
     return coarse, coarsening
