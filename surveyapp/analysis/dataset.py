@@ -271,7 +271,8 @@ def build_dataset(rows: ReleasedRows, *, rounds: Sequence[str], organisations: M
             columns[v.name] = pd.Series(texts.pop(v.name), dtype=object)
         else:
             columns[v.name] = pd.Series(texts.pop(v.name), dtype=object)
-    frame = pd.DataFrame(columns, columns=[v.name for v in variables])
+    # the columns as they are, not copied into one block: a large export stays small
+    frame = pd.DataFrame(columns, columns=[v.name for v in variables], copy=False)
     return Dataset(rows.questionnaire, variables, frame, rows.coarsening, tuple(rounds), tuple(versions),
                    include_text)
 
