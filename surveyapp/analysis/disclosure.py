@@ -8,9 +8,12 @@ The steps, each taken only while some combination is still shared by fewer than 
 1. a value of one quasi-identifier that fewer than k rows hold at all is merged with the
    other rare values of that column into one withheld value (``*``);
 2. local suppression: in the order of :data:`GIVE_UP_ORDER` (the least useful to an
-   evaluator first), the column's value is withheld in every row of a too small combination;
-3. rows left whose every quasi-identifier is withheld, yet still fewer than k, are joined by
-   rows of the largest combinations that have rows to spare (their values withheld too);
+   evaluator first), the column's value is withheld in every row of a too small combination,
+   when that merges some of their combinations (withholding a value they all share would
+   hide it and protect no one);
+3. rows still in too small combinations have every quasi-identifier withheld; if they are
+   still fewer than k, rows of the largest combinations that have rows to spare join them
+   (their values withheld too);
 4. if even that cannot make k (fewer than k rows in all), those rows are left out.
 
 Every step is deterministic: the same rows give the same released file.
@@ -89,12 +92,18 @@ def coarsen(keys: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, pd.Series
             if rare and _sizes(values, columns).min() < k:
                 values.loc[values[column].isin(rare), column] = WITHHELD
                 merged[column] = tuple("" if v == _NONE else v for v in rare)
-        # 2. local suppression, column by column
+        # 2. local suppression, column by column, where it brings rows up to k
         for column in columns:
             small = _sizes(values, columns) < k
             if not small.any():
                 break
-            values.loc[small, column] = WITHHELD
+            trial = values.copy()
+            trial.loc[small, column] = WITHHELD
+            # withheld where it merges combinations: a value the small rows share says nothing more
+            if _key(trial[small], columns).nunique() < _key(values[small], columns).nunique():
+                values = trial
+        small = _sizes(values, columns) < k
+        values.loc[small, columns] = WITHHELD
         # 3. rows withheld whole but still too few: rows of large combinations join them
         sizes = _sizes(values, columns)
         small = sizes < k
