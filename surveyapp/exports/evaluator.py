@@ -64,6 +64,13 @@ def _note_lines(text: str, size: int = 80) -> list[str]:
     return lines
 
 
+def _file_label(dataset: Dataset) -> str:
+    """The title and, in short, whether the rows were coarsened (Stata has no notes to say more)."""
+    c = dataset.coarsening
+    shown = f"grovkornig, k ≥ {c.threshold}" if c is not None else "ej grovkornig"
+    return f"{dataset.questionnaire.title} ({shown}; se kodboken)"
+
+
 def _sav(dataset: Dataset, path: str) -> None:
     numeric = [v for v in dataset.variables if v.kind == "numeric"]
     pyreadstat.write_sav(
@@ -102,7 +109,7 @@ def _dta(dataset: Dataset, path: str) -> None:
             labels[v.name] = dict(v.values)
     pyreadstat.write_dta(
         frame, path,
-        file_label=_short(dataset.questionnaire.title, STATA_LABEL),
+        file_label=_short(_file_label(dataset), STATA_LABEL),
         column_labels={v.name: _short(v.label, STATA_LABEL) for v in dataset.variables},
         variable_value_labels=labels,
         missing_user_values=missing,

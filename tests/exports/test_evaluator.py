@@ -112,6 +112,7 @@ def test_the_stata_file_has_labels_and_extended_missing_values(runner, tmp_path,
     assert "b" in set(frame["bemotande_handlaggare"])
     assert all(len(name) <= 32 for name in frame.columns)
     assert len(meta.column_names_to_labels["bemotande_handlaggare"].encode()) <= 80
+    assert meta.file_label == "Avslutningsenkät (grovkornig, k ≥ 5; se kodboken)"
 
 
 def test_names_are_stable_valid_and_short(runner, tmp_path, avslutningsenkat):
