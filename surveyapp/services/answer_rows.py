@@ -108,8 +108,7 @@ def released_answer_rows(
     rows = answer_rows(questionnaire_key, include_text=include_text, **chosen)
     questionnaire = definition_of(current_version(questionnaire_key))
     release = release_layout(questionnaire, answer_layout(questionnaire, include_text), coarsened)
-    groups = register_groups() if release.register or (coarsened and questionnaire.uses_participant_code) \
-        else {}
+    groups = register_groups() if release.register else {}
     if not coarsened:
         return ReleasedRows(release, release_rows(release, rows, groups), None, questionnaire)
     # the quasi-identifiers only, each distinct value held once
