@@ -13,7 +13,7 @@ The steps, each taken only while some combination is still shared by fewer than 
    hide it and protect no one);
 3. rows still in too small combinations have every quasi-identifier withheld; if they are
    still fewer than k, rows of the largest combinations that have rows to spare join them
-   (their values withheld too);
+   (their values withheld too), and if that is not enough, the smallest combinations whole;
 4. if even that cannot make k (fewer than k rows in all), those rows are left out.
 
 Every step is deterministic: the same rows give the same released file.
@@ -130,6 +130,12 @@ def coarsen(keys: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, pd.Series
                 take = min(int(counts[group]) - k, need)
                 matrix[np.flatnonzero(inverse == group)[-take:]] = 0
                 need -= take
+            # no rows to spare: the smallest combinations join them whole
+            for group in sorted(range(len(counts)), key=lambda g: (counts[g], g)):
+                if int((matrix == 0).all(axis=1).sum()) >= k:
+                    break
+                if group != empty:
+                    matrix[inverse == group] = 0
             # 4. not enough rows in all: those left are not released
             kept &= ~(_sizes(matrix) < k)
     released = pd.DataFrame(index=keys.index)

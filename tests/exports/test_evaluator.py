@@ -190,6 +190,12 @@ def test_coarsening_merges_and_withholds_until_k_and_leaves_out_what_cannot_be_h
     assert kept.all() and done.merged["organisation"] == ("C",)
     released, kept, done = coarsen(keys.head(2), 3)
     assert not kept.any() and done.rows_left_out == 2
+    # no combination with rows to spare: the smallest joins the withheld rows whole
+    keys = pd.DataFrame({"organisation": ["A"] * 5 + ["B"] * 5 + ["C", "D"], "kon": ["kvinna"] * 12})
+    released, kept, done = coarsen(keys, 5)
+    assert kept.all() and smallest_group(released) >= 5
+    assert list(released["organisation"]) == ["*"] * 5 + ["B"] * 5 + ["*", "*"]
+    assert set(released["kon"]) == {"kvinna", "*"}
 
 
 # -- real clients ------------------------------------------------------------------------
@@ -281,3 +287,19 @@ def test_a_samordnare_is_refused_and_the_attempt_is_logged(client, avslutningsen
 def test_an_unknown_format_is_refused(client, avslutningsenkat):
     factories.login(client, factories.user("pl@projekt.example", "projektledning"))
     assert _start(client, "sas").status_code == 400
+
+
+def test_forms_about_a_participant_carry_the_registers_groups(runner, tmp_path):
+    from tests.project_data import AVSLUT, REGISTER, load_project
+
+    load_project(runner, tmp_path)
+    frame, meta = pyreadstat.read_sav(_export(runner, tmp_path, "avslut", "sav", "--no-coarsen"),
+                                      user_missing=True)
+    assert meta.column_names_to_labels["reg_kon"] == "Kön (deltagarregistret)"
+    kon = {code: k for code, _org, _in, _out, k in REGISTER}
+    expected = [{"kvinna": 1, "man": 2}[kon[code]] for code in frame["deltagarkod"]]
+    assert list(frame["reg_kon"]) == expected and len(frame) == len(AVSLUT)
+    # coarsened: twelve rows, and each combination with the register's groups shared by five
+    coarse = _read(_export(runner, tmp_path, "avslut", "sav"))
+    quasi = ["manad", "sprak", "kommun", "kanal", "reg_kon", "reg_aldersgrupp", "reg_fodelseregion"]
+    assert len(coarse) == 12 and smallest_group(coarse[quasi].astype(str)) >= THRESHOLD
