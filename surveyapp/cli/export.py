@@ -37,6 +37,8 @@ def command(questionnaire: str, file: Path, file_format: str, rounds: tuple[str,
     so that no one can be singled out."""
     if file_format not in FORMATS:
         fail(f"Unknown format {file_format!r}; the formats are: {', '.join(FORMATS)}.")
+    if not file.parent.is_dir():
+        fail(f"No folder {file.parent}.")
     if with_text:
         click.echo("Warning: free-text answers may name people or say who wrote them. "
                    "Read them before the file leaves the project.", err=True)
@@ -49,8 +51,6 @@ def command(questionnaire: str, file: Path, file_format: str, rounds: tuple[str,
                                     until=until)
     except SelectionError as exc:
         fail(str(exc.args[0]))
-    if not file.parent.is_dir():
-        fail(f"No folder {file.parent}.")
     files = write_evaluator_files(dataset, file, file_format)
     record_audit(None, "export.evaluator", f"{describe_export(dataset, file_format)} → {file.name}")
     db.session.commit()
