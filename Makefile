@@ -47,14 +47,16 @@ test: $(STAMP) system-packages catalogs
 
 ## system-packages: Debian's Chromium (browser tests), fonts for every shipped script,
 ## LibreOffice Calc and poppler (the Excel files are printed to PDF and read back in the tests),
-## and PostgreSQL's client programs (surveyapp backup and restore use pg_dump and pg_restore)
+## and PostgreSQL's client programs (surveyapp backup and restore use pg_dump and pg_restore), and GNU PSPP
+## and R's haven (the evaluator's SPSS and Stata files are read back with them)
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "NotoSansEthiopic" \
 		|| ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-		|| ! command -v pg_dump >/dev/null; then \
+		|| ! command -v pg_dump >/dev/null \
+		|| ! command -v pspp >/dev/null || ! Rscript -e 'library(haven)' >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core \
-			libreoffice-calc-nogui poppler-utils postgresql-client >/dev/null; \
+			libreoffice-calc-nogui poppler-utils postgresql-client pspp r-cran-haven >/dev/null; \
 	fi
 
 ## catalogs: compile translations/*/LC_MESSAGES/*.po into the .mo files the app reads

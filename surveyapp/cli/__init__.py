@@ -38,6 +38,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  "Insatser as JSON: the share of participants per insats and kommun, and the exit outcome "
                  "(arbete, studier or arbetssökande) with and without each insats, with a chi-square test."),
     "worker": ("worker", "command", "Run background jobs (Excel exports) from the Redis queue."),
+    "export": ("export", "command",
+               "Write the answers of QUESTIONNAIRE to FILE for an evaluator (SPSS .sav, Stata .dta or CSV), "
+               "with a codebook beside it (FILE-kodbok.xlsx and FILE-kodbok.txt)."),
     "backup": ("backup", "backup", "Write the whole database (recordings and job files included) to FILE."),
     "restore": ("backup", "restore", "Read a file written by surveyapp backup into an empty database."),
 }

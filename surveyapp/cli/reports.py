@@ -16,7 +16,7 @@ from ..analysis.report import build_report
 from ..exports import json as json_export
 from ..exports.xlsx import describe, write_xlsx
 from ..extensions import db
-from ..services.answer_rows import answer_rows
+from ..services.answer_rows import released_answer_rows
 from ..services.audit import record_audit
 from ..services.cells import load_cells
 from ..services.frames import SelectionError, load_answers
@@ -68,6 +68,8 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
 @click.option("--until", callback=iso_date, help="Only answers up to this date (YYYY-MM-DD).")
 @click.option("--with-text", is_flag=True,
               help="Include free-text answers in the Excel answer sheet, and a sheet of the open answers.")
+@click.option("--no-coarsen", is_flag=True,
+              help="The administrator's own answer sheet: dates to the day, nothing merged or withheld.")
 @click.option("--enrolled-until", callback=iso_date,
               help="Forms about a participant: leave out participants enrolled after this date.")
 @click.option("--min-days", type=click.IntRange(min=0),
@@ -75,7 +77,8 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
 def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tuple[str, ...],
            shift_from: str | None, shift_to: str | None, dimensions: tuple[str, ...],
            organisations: tuple[str, ...], since: date | None, until: date | None,
-           with_text: bool, enrolled_until: date | None = None, min_days: int | None = None) -> None:
+           with_text: bool, enrolled_until: date | None = None, min_days: int | None = None,
+           no_coarsen: bool = False) -> None:
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
         fail("Choose an output: --json and/or --xlsx FILE.")
@@ -100,9 +103,10 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
                                    enrolled_until=enrolled_until, min_days=min_days)
         answers = None
         if xlsx_path is not None:
-            answers = answer_rows(questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids,
-                                  since=since, until=until, include_text=with_text,
-                                  enrolled_until=enrolled_until, min_days=min_days)
+            answers = released_answer_rows(
+                questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids, since=since,
+                until=until, include_text=with_text, enrolled_until=enrolled_until, min_days=min_days,
+                coarsened=not no_coarsen, threshold=current_app.config["SMALL_CELL_THRESHOLD"])
         open_answers = None
         if xlsx_path is not None and with_text:  # the "Öppna svar" sheet, small groups left out
             from ..services.open_answers import answer_sheet

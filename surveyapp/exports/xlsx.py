@@ -956,7 +956,10 @@ def describe(report: Report, answers: AnswerRows | None = None, open_answers: in
     ) else ""
     listed = f"; {open_answers} öppna svar" if open_answers is not None else ""
     rounds = ", ".join(report.rounds) or DASH
-    return f"{report.questionnaire.key} ({rounds}; {scope}; {count} svar{text}{listed})"
+    coarse = ""
+    if answers is not None and getattr(answers, "coarsening", None) is not None:
+        coarse = " grovkornigt"  # released rows: see analysis/release.py
+    return f"{report.questionnaire.key} ({rounds}; {scope}; {count} svar{text}{listed}){coarse}"
 
 
 def title_of(report: Report, words: Words = SWEDISH) -> str:

@@ -9,10 +9,14 @@ from datetime import date
 
 from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 
+from ..analysis.disclosure import coarsen_rows
 from ..analysis.records import AnswerLayout, AnswerRows, answer_layout, answer_row
+from ..analysis.register import BACKGROUND
+from ..analysis.release import ReleasedRows, quasi_values, release_layout, release_rows
 from ..extensions import db
-from ..models import Answer, Organisation, Response, Round
+from ..models import Answer, Organisation, ParticipantCode, Response, Round
 from .frames import selection
+from .questionnaires import current_version, definition_of
 
 #: responses fetched from the cursor at a time, and whose answers one query reads
 FETCH = 1000
@@ -87,3 +91,40 @@ def _rows(layout: AnswerLayout, conditions: list) -> Iterator[tuple]:
                 yield answer_row(layout, meta, answers.get(row[0], ()))
     finally:
         result.close()
+
+
+def released_answer_rows(
+    questionnaire_key: str,
+    *,
+    coarsened: bool,
+    threshold: int,
+    include_text: bool = False,
+    **chosen,
+) -> ReleasedRows:
+    """The answer rows of a selection (the arguments of :func:`answer_rows`) as released:
+    coarsened for anyone but the administrator (see :mod:`~..analysis.release`), with the
+    register's groups on forms about a participant. Coarsening reads the rows twice, keeping
+    only each row's quasi-identifiers in between, so memory stays small."""
+    rows = answer_rows(questionnaire_key, include_text=include_text, **chosen)
+    questionnaire = definition_of(current_version(questionnaire_key))
+    release = release_layout(questionnaire, answer_layout(questionnaire, include_text), coarsened)
+    groups = register_groups() if release.register else {}
+    if not coarsened:
+        return ReleasedRows(release, release_rows(release, rows, groups), None, questionnaire)
+    # the quasi-identifiers only, each distinct value held once
+    shared: dict = {}
+    ids, keys = [], []
+    for row in rows:
+        ids.append(row[0])
+        keys.append(tuple(shared.setdefault(v, v) for v in quasi_values(release, row, groups).values()))
+    coarse, coarsening = coarsen_rows(ids, keys, release.quasi, threshold)
+    del ids, keys, shared
+    again = answer_rows(questionnaire_key, include_text=include_text, **chosen)
+    return ReleasedRows(release, release_rows(release, again, groups, coarse), coarsening, questionnaire)
+
+
+def register_groups() -> dict[str, tuple[str | None, ...]]:
+    """Each registered participant code's background groups (kön, åldersgrupp, födelseregion)."""
+    columns = [getattr(ParticipantCode, key) for key in BACKGROUND]
+    found = db.session.execute(select(ParticipantCode.code, *columns))
+    return {code: tuple(values) for code, *values in found}

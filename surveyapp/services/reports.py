@@ -20,7 +20,7 @@ from ..analysis.records import AnswerRows
 from ..analysis.report import Report, build_report
 from ..exports.words import Words
 from ..exports.xlsx import write_xlsx
-from .answer_rows import answer_rows
+from .answer_rows import released_answer_rows
 from .cells import load_cells
 from .open_answers import answer_sheet
 from .rates import with_response_rates
@@ -49,6 +49,8 @@ class ReportParams:
     filters: dict[str, str] = field(default_factory=dict)
     answer_level: bool = False
     include_text: bool = False
+    #: answer rows coarsened so that no one can be singled out (anyone but the administrator)
+    coarsened: bool = True
 
     def chosen_answers(self) -> dict:
         """The answers chosen, as the loaders take them."""
@@ -82,6 +84,7 @@ class ReportParams:
             filters=dict(data.get("filters") or {}),
             answer_level=bool(data.get("answer_level")),
             include_text=bool(data.get("include_text")),
+            coarsened=bool(data.get("coarsened", True)),
         )
 
 
@@ -117,8 +120,10 @@ def report_xlsx(
     report = compute_report(params, progress)
     answers = open_answers = None
     if params.answer_level:  # streamed from the database as the sheet is written
-        answers = answer_rows(params.questionnaire_key, include_text=params.include_text,
-                              **params.chosen_answers())
+        answers = released_answer_rows(params.questionnaire_key, include_text=params.include_text,
+                                       coarsened=params.coarsened,
+                                       threshold=current_app.config["SMALL_CELL_THRESHOLD"],
+                                       **params.chosen_answers())
         open_answers = answer_sheet(report.questionnaire, params.chosen_answers(),
                                     current_app.config["SMALL_CELL_THRESHOLD"])
     with tempfile.TemporaryDirectory() as directory:

@@ -166,6 +166,9 @@ RULES: dict[str, Rule] = {
         lambda w: url_for("reports.download", key="samverkan", organisation=w.own_code.organisation_id),
         lambda w: url_for("reports.download", key="samverkan", organisation=w.other_code.organisation_id),
     ),
+    "reports.evaluator_export": Rule(
+        "POST", MANAGERS, lambda w: url_for("reports.evaluator_export", key="samverkan"),
+        data=lambda w: {"format": "csv"}),
 }
 
 

@@ -115,7 +115,7 @@ def select(questionnaire: Questionnaire) -> Selection:
 
 
 def report_params(selection: Selection, answer_level: bool = False,
-                  include_text: bool = False) -> ReportParams:
+                  include_text: bool = False, coarsened: bool = True) -> ReportParams:
     """The report of a selection, over the organisations the user may see and no others."""
     visible = visible_organisation_ids()
     chosen = {o.id for o in selection.organisations}
@@ -135,4 +135,5 @@ def report_params(selection: Selection, answer_level: bool = False,
         filters=selection.filters(),
         answer_level=answer_level,
         include_text=include_text,
+        coarsened=coarsened,
     )

@@ -13,10 +13,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...analysis.groups import Label, dimension_label
+from ...exports.evaluator import FORMATS
 from ...exports.labels import STATUS
+from ...extensions import db
 from ...i18n import format_day, format_number, qtext, round_half_up
 from ...models import JobStatus, Role
 from ...questionnaire import Questionnaire
+from ...services.audit import record_audit
 from ...services.frames import SelectionError
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.open_answers import themes
@@ -118,6 +121,8 @@ def index():
     return render_template("reports/index.html", questionnaires=questionnaires)
 
 
+#: the jobs whose result is a file to download
+FILE_JOBS = ("report_xlsx", "evaluator_export")
 #: the query parameter naming the job that computed a report page
 JOB_ARGUMENT = "jobb"
 
@@ -174,6 +179,9 @@ def report_page(key: str):
         ) or "–",
         download=url_for("reports.download", key=key) + _query(selection.query()),
         **_open_answers(selection),
+        evaluator_download=(url_for("reports.evaluator_export", key=key) + _query(selection.query())
+                            if current_user.role in (Role.ADMIN, Role.PROJEKTLEDNING) else None),
+        formats=FORMATS,
     )
 
 
@@ -215,7 +223,8 @@ def download(key: str):
     # samordnare could tell who answered (see README, Security)
     answer_level = current_user.sees_all_organisations
     include_text = answer_level and request.args.get("text") == "1"
-    params = report_params(selection, answer_level=answer_level, include_text=include_text)
+    params = report_params(selection, answer_level=answer_level, include_text=include_text,
+                           coarsened=current_user.role != Role.ADMIN)
     back = url_for("reports.report_page", key=key) + _query(selection.query())
     job = start_job(
         "report_xlsx",
@@ -223,6 +232,27 @@ def download(key: str):
         current_user._get_current_object(),
         visible_organisation_ids(),
     )
+    return redirect(url_for("reports.job_page", job_id=job.id), 303)
+
+
+@blueprint.post("/<key>.export")
+def evaluator_export(key: str):
+    """Starts the evaluator's files (SPSS, Stata or CSV and the codebook) as a job; only
+    projektledning and the administrator may, and a refused attempt is logged."""
+    if current_user.role not in (Role.ADMIN, Role.PROJEKTLEDNING):
+        record_audit(current_user._get_current_object(), "export.refused", f"{key} (utvärderarens filer)")
+        db.session.commit()
+        abort(403)
+    selection = select(_questionnaire(key))
+    file_format = request.form.get("format", "")
+    if file_format not in FORMATS:
+        abort(400)
+    include_text = request.form.get("text") == "1"
+    params = report_params(selection, answer_level=True, include_text=include_text,
+                           coarsened=current_user.role != Role.ADMIN)
+    back = url_for("reports.report_page", key=key) + _query(selection.query())
+    job = start_job("evaluator_export", {"report": params.to_json(), "format": file_format, "back": back},
+                    current_user._get_current_object(), visible_organisation_ids())
     return redirect(url_for("reports.job_page", job_id=job.id), 303)
 
 
@@ -286,7 +316,7 @@ def job_status(job_id: str):
 @blueprint.get("/jobs/<job_id>/file")
 def job_file(job_id: str):
     job = _job(job_id)
-    if job.status != JobStatus.DONE or job.result is None or job.kind != "report_xlsx":
+    if job.status != JobStatus.DONE or job.result is None or job.kind not in FILE_JOBS:
         abort(404)
     return send_file(io.BytesIO(job.result), mimetype=job.mimetype, as_attachment=True,
                      download_name=job.filename)
