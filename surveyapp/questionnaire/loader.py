@@ -83,8 +83,12 @@ def _schema_problems(name: str, data: Any, schema: dict) -> list[str]:
 
 def resolve(path: Path, fragments: dict[str, list[dict]] | None = None) -> dict:
     """Reads one questionnaire file and splices its includes in: the stored definition."""
-    data = _read_yaml(path)
-    problems = _schema_problems(path.name, data, QUESTIONNAIRE)
+    return resolve_data(_read_yaml(path), path.name, fragments)
+
+
+def resolve_data(data: Any, name: str, fragments: dict[str, list[dict]] | None = None) -> dict:
+    """Checks a questionnaire as a file holds it against the schema and splices its includes in."""
+    problems = _schema_problems(name, data, QUESTIONNAIRE)
     if problems:
         raise QuestionnaireError(problems)
     fragments = fragments or {}
@@ -93,7 +97,7 @@ def resolve(path: Path, fragments: dict[str, list[dict]] | None = None) -> dict:
         if "include" in item:
             if item["include"] not in fragments:
                 raise QuestionnaireError(
-                    [f"{path.name}: include {item['include']}: no file _{item['include']}.yaml"]
+                    [f"{name}: include {item['include']}: no file _{item['include']}.yaml"]
                 )
             questions += [dict(q, background=True) for q in fragments[item["include"]]]
         else:
