@@ -102,13 +102,13 @@ def resolve_data(data: Any, name: str, fragments: dict[str, list[dict]] | None =
             questions += [dict(q, background=True) for q in fragments[item["include"]]]
         else:
             questions.append(item)
-    return _normalise(dict(data, questions=questions))
+    return normalise(dict(data, questions=questions))
 
 
-def _normalise(value: Any) -> Any:
+def normalise(value: Any) -> Any:
     """Option codes are strings everywhere, even when YAML read ``1`` as a number."""
     if isinstance(value, dict):
-        out = {k: _normalise(v) for k, v in value.items()}
+        out = {k: normalise(v) for k, v in value.items()}
         for key in ("code",):
             if key in out and isinstance(out[key], int):
                 out[key] = str(out[key])
@@ -116,7 +116,7 @@ def _normalise(value: Any) -> Any:
             out["positive"] = [str(c) for c in out["positive"]]
         return out
     if isinstance(value, list):
-        return [_normalise(v) for v in value]
+        return [normalise(v) for v in value]
     return value
 
 
@@ -295,14 +295,14 @@ def load_directory(directory: Path) -> dict[str, tuple[Questionnaire, dict]]:
         except QuestionnaireError as exc:
             problems += exc.problems
             continue
-        problems += _picture_problems(questionnaire, directory / "pictures")
+        problems += picture_problems(questionnaire, directory / "pictures")
         loaded[questionnaire.key] = (questionnaire, definition)
     if problems:
         raise QuestionnaireError(problems)
     return loaded
 
 
-def _picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
+def picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
     """Every ``picture:`` names a picture file in ``folder``."""
     problems = []
     options = [(question.key, o) for question in questionnaire.questions for o in question.options]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import QuestionnaireError, _normalise, build, resolve_data
+from .loader import QuestionnaireError, build, normalise, resolve_data
 from .model import Questionnaire
 from .workbook import out_of_proportion
 
@@ -706,7 +706,7 @@ def check_xlsform(form: XLSForm, fragments: dict[str, list[dict]],
     for include, (number, questions) in form.included.items():
         if include not in fragments:
             problems.append(f"survey row {number}, column include: no file _{include}.yaml")
-        elif _normalise(questions) != _normalise(fragments[include]):
+        elif normalise(questions) != normalise(fragments[include]):
             problems.append(f"survey row {number}, column include: the questions marked {include} "
                             f"differ from _{include}.yaml; change them there")
     if problems:
@@ -763,7 +763,7 @@ def write_xlsform(definition: dict, path: str | Path,
     """
     import xlsxwriter
 
-    definition = _normalise(definition)
+    definition = normalise(definition)
     translations = translations or {}
     languages = languages or {SOURCE_LANGUAGE: "Svenska"}
     codes = list(languages)
