@@ -17,6 +17,7 @@ from typing import Any
 
 from .loader import QuestionnaireError, build, normalise, resolve_data
 from .model import Questionnaire
+from .schema import CODE, KEY
 from .workbook import out_of_proportion
 
 #: a spreadsheet questionnaire may be at most this large on disk and this long per sheet
@@ -35,6 +36,8 @@ METADATA = frozenset({
 #: survey columns whose XLSForm meaning surveyapp cannot keep: a value there is a problem
 UNSUPPORTED_COLUMNS = ("calculation", "choice_filter", "default", "repeat_count", "readonly",
                        "trigger", "parameters")
+CODE_PATTERN = re.compile(CODE["pattern"])
+KEY_PATTERN = re.compile(KEY["pattern"])
 MAX_LENGTH = re.compile(r"^\s*string-length\(\s*\.\s*\)\s*<=\s*(\d+)\s*$")
 LANGUAGE_COLUMN = re.compile(r"^(?P<base>[a-z_]+)::\s*(?:(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z-]+)\s*\)|"
                              r"(?P<bare>[A-Za-z-]+))\s*$")
@@ -235,6 +238,11 @@ class _Reader:
         lists = self._choices()
         settings = self._settings(lists)
         form = XLSForm(definition=settings)
+        found = self.sheets.get("settings")
+        settings_row = found.rows[0][0] if found is not None and found.rows else 2
+        for column in ("key", "title", "respondent", "paired", "participant_code", "roles"):
+            form.rows[column] = f"settings row {settings_row}"
+        form.rows["questions"] = "survey"
         questions = self._survey(lists, settings, form)
         settings["questions"] = questions
         goals = self._goals(form)
@@ -256,6 +264,10 @@ class _Reader:
                 continue
             if not code:
                 self.problems.append(f"{sheet.where(number, 'name')}: no code (name)")
+                continue
+            if not CODE_PATTERN.match(code):
+                self.problems.append(f"{sheet.where(number, 'name')}: code {code!r} may hold only "
+                                     "lower-case a–z, digits, _, + and -")
                 continue
             options = lists.setdefault(list_name, [])
             if any(o["code"] == code for o in options):
@@ -356,6 +368,10 @@ class _Reader:
                 continue
             if not name and kind != "note":
                 self.problems.append(f"{sheet.where(number, 'name')}: no name")
+                continue
+            if name and not KEY_PATTERN.match(name):
+                self.problems.append(f"{sheet.where(number, 'name')}: the name {name!r} must start "
+                                     "with a lower-case a–z and hold only a–z, digits and _")
                 continue
             if name:
                 if name in names:

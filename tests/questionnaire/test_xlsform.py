@@ -347,3 +347,24 @@ def test_a_bad_spreadsheet_changes_nothing(runner, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == ["survey row 2, column A (type): unknown type 'geopoint'"]
     assert sorted(p.name for p in folder.iterdir()) == ["_background.yaml", "pictures"]
+
+
+def test_names_codes_and_settings_the_schema_refuses_are_told_by_row(tmp_path):
+    path = _workbook(
+        tmp_path / "names.xlsx",
+        survey=[["type", "name", "label"], ["select_one yn", "Fraga", "Fråga"],
+                ["select_one yn", "fraga", "Fråga"]],
+        choices=[["list_name", "name", "label"], ["yn", "Yes", "Ja"], ["yn", "no", "Nej"]],
+        settings=[["form_id", "form_title", "respondent"], ["prov", "Prov", "alla"]],
+    )
+    assert _problems(path) == [
+        "choices row 2, column B (name): code 'Yes' may hold only lower-case a–z, digits, _, + and -",
+        "survey row 2, column B (name): the name 'Fraga' must start with a lower-case a–z and hold "
+        "only a–z, digits and _",
+    ]
+    book = load_workbook(path)
+    book["choices"]["B2"] = "yes"
+    book["survey"]["B2"] = "fraga_1"
+    book.save(path)
+    (problem,) = _problems(path)
+    assert problem.startswith("settings row 2: respondent: 'alla' is not one of")
