@@ -10,6 +10,7 @@ import click
 import yaml
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
+from xlsxwriter.exceptions import XlsxFileError
 
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -17,7 +18,7 @@ from ..questionnaire import Questionnaire, QuestionnaireError, load_directory, l
 from ..questionnaire.extract import respondent_texts
 from ..questionnaire.loader import load_fragments, picture_problems
 from ..questionnaire.project import PROJECT_FILE, load_project
-from ..questionnaire.xlsform import check_xlsform, read_xlsform, write_xlsform
+from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform, write_xlsform
 from ..services.questionnaires import current_version
 from ..translations import SOURCE_LANGUAGE, questionnaire_translations
 
@@ -103,7 +104,7 @@ def import_(file: str, directory: str | None, replace: bool) -> None:
         questionnaire, _ = check_xlsform(form, fragments, path.name)
     except QuestionnaireError as exc:
         _fail(exc.problems)
-    problems = [problem.replace(f"{questionnaire.source}: ", "", 1)
+    problems = [locate(problem, questionnaire.source, form.rows)
                 for problem in picture_problems(questionnaire, folder / "pictures")]
     target = folder / f"{questionnaire.key}.yaml"
     if target.exists():
@@ -157,5 +158,8 @@ def export(key: str, file: str) -> None:
     except QuestionnaireError as exc:
         _fail(exc.problems)
     translations = questionnaire_translations(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
-    write_xlsform(definition, Path(file), translations, LANGUAGES, fragments)
+    try:
+        write_xlsform(definition, Path(file), translations, LANGUAGES, fragments)
+    except (OSError, XlsxFileError) as exc:
+        _fail([f"{file}: cannot be written: {exc}"])
     click.echo(f"ok: {key} written to {file}")

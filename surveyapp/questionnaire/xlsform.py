@@ -129,7 +129,11 @@ def _open(path: Path, problems: list[str]) -> dict[str, _Sheet] | None:
         for wanted in SHEETS:
             if wanted not in names:
                 continue
-            sheet = _read_sheet(workbook[names[wanted]], wanted, problems)
+            try:
+                sheet = _read_sheet(workbook[names[wanted]], wanted, problems)
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet's XML fails in many ways
+                problems.append(f"{name}: sheet {wanted} cannot be read: {exc}")
+                return None
             if sheet is None:
                 return None
             sheets[wanted] = sheet
@@ -731,10 +735,10 @@ def check_xlsform(form: XLSForm, fragments: dict[str, list[dict]],
         definition = resolve_data(form.definition, name, fragments)
         return build(definition, name), definition
     except QuestionnaireError as exc:
-        raise QuestionnaireError([_locate(p, name, form.rows) for p in exc.problems]) from exc
+        raise QuestionnaireError([locate(p, name, form.rows) for p in exc.problems]) from exc
 
 
-def _locate(problem: str, name: str, rows: dict[str, str]) -> str:
+def locate(problem: str, name: str, rows: dict[str, str]) -> str:
     """``survey: kon: …`` becomes ``survey row 4: kon: …``."""
     prefix = f"{name}: "
     if not problem.startswith(prefix):

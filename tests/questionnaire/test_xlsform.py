@@ -368,3 +368,39 @@ def test_names_codes_and_settings_the_schema_refuses_are_told_by_row(tmp_path):
     book.save(path)
     (problem,) = _problems(path)
     assert problem.startswith("settings row 2: respondent: 'alla' is not one of")
+
+
+def test_a_damaged_sheet_and_two_translations_of_one_text_are_refused(tmp_path):
+    good = tmp_path / "good.xlsx"
+    write_xlsform(LOADED["avslut"][1], good, {}, LANGUAGES, FRAGMENTS)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(info, data)
+    (problem,) = _problems(damaged)
+    assert problem.startswith("damaged.xlsx: sheet survey cannot be read: ")
+
+    path = _workbook(
+        tmp_path / "twice.xlsx",
+        survey=[["type", "name", "label", "label::English (en)"],
+                ["select_one yn", "a", "Fråga", "Question"], ["select_one yn", "b", "Annan", "Other"]],
+        choices=[["list_name", "name", "label", "label::English (en)"], ["yn", "ja", "Ja", "Yes"],
+                 ["yn", "nej", "Nej", "No"], ["yn2", "ja", "Ja", "Yeah"]],
+    )
+    assert _problems(path) == [
+        "choices row 4, column D (label::English (en)): 'Ja' is translated otherwise at choices row 2"]
+
+
+def test_a_missing_picture_is_told_by_row(runner, tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "pictures" / "ansikte-glatt.svg").unlink()
+    path = tmp_path / "a.xlsx"
+    write_xlsform(LOADED["avslutningsenkat"][1], path, {}, LANGUAGES, FRAGMENTS)
+    result = runner.invoke(args=["questionnaires", "import", str(path), "--to", str(folder)])
+    assert result.exit_code == 1
+    assert "survey row 6: bemotande_samordnare: option bra: picture 'ansikte-glatt.svg': " \
+        "no such file in pictures/" in result.output
+    assert not (folder / "avslutningsenkat.yaml").exists()
