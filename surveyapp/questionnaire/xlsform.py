@@ -27,6 +27,8 @@ SOURCE_LANGUAGE = "sv"
 SHEETS = ("survey", "choices", "settings", "goals")
 #: the name a ``relevant`` uses for the respondent's role (asked before the questions)
 ROLE = "role"
+#: the role question's label on export (surveyapp asks for the role before the questions)
+ROLE_LABEL = "Din roll"
 YES = frozenset({"yes", "true", "true()", "1", "ja"})
 #: XLSForm's metadata rows (KoboToolbox adds start and end): no question, left out
 METADATA = frozenset({
@@ -38,6 +40,7 @@ UNSUPPORTED_COLUMNS = ("calculation", "choice_filter", "default", "repeat_count"
                        "trigger", "parameters")
 CODE_PATTERN = re.compile(CODE["pattern"])
 KEY_PATTERN = re.compile(KEY["pattern"])
+CHOICE_HELP = re.compile(r"^help_(?P<code>[a-z]{2,3})$")
 MAX_LENGTH = re.compile(r"^\s*string-length\(\s*\.\s*\)\s*<=\s*(\d+)\s*$")
 LANGUAGE_COLUMN = re.compile(r"^(?P<base>[a-z_]+)::\s*(?:(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z-]+)\s*\)|"
                              r"(?P<bare>[A-Za-z-]+))\s*$")
@@ -180,7 +183,12 @@ class _Languages:
         for index, column in enumerate(sheet.header):
             base, code = column, SOURCE_LANGUAGE
             match = LANGUAGE_COLUMN.match(column)
-            if match:
+            plain = CHOICE_HELP.match(column)
+            if plain:  # an option's help: XLSForm's choices have no translated hint column
+                base, code = "hint", plain["code"]
+                if known is not None and code not in known:
+                    continue
+            elif match:
                 base = match["base"]
                 code = (match["code"] or match["bare"]).lower()
                 if known is not None and code not in known:
@@ -189,6 +197,8 @@ class _Languages:
                     continue
             elif "::" in column:
                 continue
+            if base in ("title", "title_translation"):  # the title in other languages
+                base = "form_title"
             if (base, code) in self.columns:
                 problems.append(f"{sheet.name} row 1, column {_letter(index + 1)} ({column}): "
                                 f"a second {base} column in {code}")
@@ -211,6 +221,7 @@ class _Reader:
         self.translations: dict[str, dict[str, str]] = {}
         self.translated_at: dict[tuple[str, str], str] = {}
         self.langs = {key: _Languages(sheet, known, self.problems) for key, sheet in sheets.items()}
+        self.roles_list: str | None = None
 
     # texts and their translations
     def text(self, sheet: _Sheet, number: int, values: dict[str, str], base: str,
@@ -315,6 +326,7 @@ class _Reader:
         if values.get("participant_code"):
             definition["participant_code"] = values["participant_code"]
         roles = values.get("roles")
+        self.roles_list = roles
         if roles:
             if roles not in lists:
                 self.problems.append(f"{where(number, 'roles')}: no choice list {roles!r} in choices")
@@ -357,6 +369,10 @@ class _Reader:
                 self.problems.append(f"{sheet.where(number, 'type')}: no type")
                 continue
             if kind in METADATA:
+                continue
+            if (kind == "select_one" and name == ROLE and settings.get("roles")
+                    and parts[1:] == [self.roles_list]):
+                names[name] = number  # the respondent's role, asked before the questions
                 continue
             for column in UNSUPPORTED_COLUMNS:
                 if values.get(column):
@@ -785,8 +801,8 @@ def write_xlsform(definition: dict, path: str | Path,
 
     definition = normalise(definition)
     translations = translations or {}
-    languages = languages or {SOURCE_LANGUAGE: "Svenska"}
-    codes = list(languages)
+    languages = {SOURCE_LANGUAGE: "Svenska", **(languages or {})}
+    codes = [SOURCE_LANGUAGE, *(code for code in languages if code != SOURCE_LANGUAGE)]
     fragments = fragments or {}
 
     def columns(base: str) -> list[str]:
@@ -801,7 +817,8 @@ def write_xlsform(definition: dict, path: str | Path,
     kinds = {q["key"]: q["type"] for q in definition["questions"]}
     survey = [["type", "name", *columns("label"), *columns("hint"), "required", "relevant",
                "appearance", "constraint", "positive", "include"]]
-    choices = [["list_name", "name", *columns("label"), *columns("hint"), "image", "not_applicable"]]
+    choices = [["list_name", "name", *columns("label"), *[f"help_{code}" for code in codes], "image",
+                "not_applicable"]]
 
     def add_list(list_name: str, options: list[dict]) -> None:
         for option in options:
@@ -822,6 +839,9 @@ def write_xlsform(definition: dict, path: str | Path,
         roles_list += "_"
     if definition.get("roles"):
         add_list(roles_list, definition["roles"])
+        if ROLE not in keys:
+            survey.append([f"select_one {roles_list}", ROLE, ROLE_LABEL, *[""] * (len(codes) - 1),
+                           *[""] * len(codes), "yes", "", "", "", "", ""])
     for q in definition["questions"]:
         include = _fragment_of(q, fragments) if q.get("background") else ""
         relevant = _relevant_of(q.get("show_if", ()), kinds)
@@ -849,7 +869,8 @@ def write_xlsform(definition: dict, path: str | Path,
         survey_row(f"{kind} {q['key']}", q["key"], q["text"], q.get("help"), appearance=appearance,
                    **common)
 
-    settings = [["form_id", *columns("form_title"), "respondent", "paired", "participant_code",
+    title_columns = [f"title_translation::{languages[code]} ({code})" for code in codes[1:]]
+    settings = [["form_id", "form_title", *title_columns, "respondent", "paired", "participant_code",
                  "roles", "default_language"],
                 [definition["key"], *texts(definition["title"]), definition["respondent"],
                  "yes" if definition.get("paired") else "", definition.get("participant_code", ""),

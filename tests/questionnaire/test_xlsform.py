@@ -85,6 +85,19 @@ def test_every_shipped_questionnaire_comes_back_the_same_with_its_translations(k
     assert {f"label::{name} ({code})" for code, name in LANGUAGES.items()} <= set(header)
 
 
+@pytest.mark.parametrize("key", sorted(LOADED))
+def test_every_export_is_a_form_pyxform_converts(key, tmp_path):
+    """pyxform (ODK's and KoboToolbox's converter) turns the export into an XForm."""
+    from pyxform.xls2xform import convert
+
+    path = tmp_path / f"{key}.xlsx"
+    write_xlsform(LOADED[key][1], path, questionnaire_translations(CATALOGS), LANGUAGES, FRAGMENTS)
+    xform = convert(str(path), validate=False).xform
+    assert f'<data id="{key}">' in xform
+    for question in LOADED[key][0].questions:
+        assert f"/data/{question.key}" in xform
+
+
 def test_the_export_writes_xlsform_types_lists_and_settings(tmp_path):
     path = tmp_path / "samverkan.xlsx"
     write_xlsform(LOADED["samverkan"][1], path, {}, LANGUAGES, FRAGMENTS)
@@ -106,6 +119,7 @@ def test_the_export_writes_xlsform_types_lists_and_settings(tmp_path):
     assert settings["roles"] == "roles"
     choices = _rows(path, "choices")
     assert choices[2][:3] == ["roles", "samordnare", "Samordnare"]
+    assert rows["role"]["type"] == "select_one roles" and rows["role"]["required"] == "yes"
     assert any(row[0] == "samverkan_ame_vard" and row[1] == "vet_ej" and row[-1] == "yes"
                for row in choices)
 
@@ -155,6 +169,9 @@ def test_a_koboToolbox_form_with_these_types_imports_unchanged(tmp_path):
         settings=[["form_title", "id_string", "version", "style"],
                   ["Enkät från Kobo", "kobo_enkat", "1 (2026-12-01)", "pages"]],
     )
+    from pyxform.xls2xform import convert
+
+    assert '<data id="kobo_enkat"' in convert(str(path), validate=False).xform  # a valid XLSForm
     form, questionnaire, definition = _read(path)
     assert questionnaire.key == "kobo_enkat" and questionnaire.title == "Enkät från Kobo"
     assert questionnaire.intro == "Välkommen"
