@@ -433,6 +433,10 @@ class _Reader:
                 continue
             if kind in ("select_one", "select_multiple"):
                 list_name = parts[1] if len(parts) > 1 else ""
+                if len(parts) > 2:
+                    self.problems.append(f"{sheet.where(number, 'type')}: surveyapp does not read "
+                                         f"{' '.join(parts[2:])!r}; add an option instead")
+                    continue
                 if list_name not in lists:
                     self.problems.append(f"{sheet.where(number, 'type')}: no choice list "
                                          f"{list_name!r} in choices")
@@ -485,8 +489,10 @@ class _Reader:
             self.problems.append(f"{sheet.name}: a begin_group has no end_group")
         return questions
 
-    def _question(self, name, qtype, text, help_, values, sheet, number, names, kinds,
-                  settings, later) -> dict:
+    def _question(self, name: str, qtype: str, text: str | None, help_: str | None,
+                  values: dict[str, str], sheet: _Sheet, number: int, names: dict[str, int],
+                  kinds: dict[str, tuple[str, list[str]]], settings: dict,
+                  later: dict[str, int]) -> dict:
         question: dict[str, Any] = {"key": name, "type": qtype, "text": text or ""}
         if help_:
             question["help"] = help_
@@ -501,7 +507,8 @@ class _Reader:
             question["positive"] = values["positive"].split()
         return question
 
-    def _matrix_row(self, matrix, kind, list_name, name, text, values, sheet, number) -> None:
+    def _matrix_row(self, matrix: dict, kind: str, list_name: str, name: str, text: str | None,
+                    values: dict[str, str], sheet: _Sheet, number: int) -> None:
         where = sheet.where(number, "type")
         if kind != "select_one":
             self.problems.append(f"{where}: a table holds only select_one rows")
@@ -514,6 +521,11 @@ class _Reader:
         if values.get("relevant"):
             self.problems.append(f"{sheet.where(number, 'relevant')}: a table's rows are shown "
                                  "together; put relevant on its begin_group")
+        hints = [column for (base, _code), column in self.langs["survey"].columns.items()
+                 if base == "hint" and values.get(column)]
+        if hints:
+            self.problems.append(f"{sheet.where(number, hints[0])}: a table's row has no hint; "
+                                 "put it on its begin_group")
         matrix["rows"].append({"key": name, "text": text or ""})
         matrix.setdefault("_required", []).append(values.get("required", "").lower() in YES)
 
@@ -526,7 +538,10 @@ class _Reader:
             matrix["options"] = [dict(o) for o in lists[list_name]]
         return matrix
 
-    def _relevant(self, expression, sheet, number, name, names, kinds, settings, later):
+    def _relevant(self, expression: str, sheet: _Sheet, number: int, name: str,
+                  names: dict[str, int], kinds: dict[str, tuple[str, list[str]]], settings: dict,
+                  later: dict[str, int]) -> list[dict] | None:
+        """``show_if`` from XLSForm's ``relevant``; None (and a problem) when it cannot be."""
         where = sheet.where(number, "relevant")
         try:
             tree = _Parser(expression).parse()

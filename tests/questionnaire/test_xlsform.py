@@ -421,3 +421,19 @@ def test_a_missing_picture_is_told_by_row(runner, tmp_path):
     assert "survey row 6: bemotande_samordnare: option bra: picture 'ansikte-glatt.svg': " \
         "no such file in pictures/" in result.output
     assert not (folder / "avslutningsenkat.yaml").exists()
+
+
+def test_or_other_and_a_hint_on_a_table_row_are_refused(tmp_path):
+    path = _workbook(
+        tmp_path / "other.xlsx",
+        survey=[["type", "name", "label", "hint", "appearance"],
+                ["select_one yn or_other", "a", "Fråga", None, None],
+                ["begin_group", "t", "Tabell", None, "table-list"],
+                ["select_one yn", "r", "Rad", "Tips", None],
+                ["end_group", None, None, None, None]],
+        choices=[["list_name", "name", "label"], ["yn", "ja", "Ja"], ["yn", "nej", "Nej"]],
+    )
+    assert _problems(path) == [
+        "survey row 2, column A (type): surveyapp does not read 'or_other'; add an option instead",
+        "survey row 4, column D (hint): a table's row has no hint; put it on its begin_group",
+    ]
