@@ -17,16 +17,17 @@ from typing import Any
 
 from .loader import QuestionnaireError, build, normalise, resolve_data
 from .model import Questionnaire
+from .relevant import ROLE, Parser, relevant_of
+from .relevant import names as names_in
+from .relevant import terms as terms_of
 from .schema import CODE, KEY
-from .workbook import out_of_proportion
+from .workbook import Sheet, column_letter, out_of_proportion, read_sheet
 
 #: a spreadsheet questionnaire may be at most this large on disk and this long per sheet
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 SOURCE_LANGUAGE = "sv"
 SHEETS = ("survey", "choices", "settings", "goals")
-#: the name a ``relevant`` uses for the respondent's role (asked before the questions)
-ROLE = "role"
 #: the role question's label on export (surveyapp asks for the role before the questions)
 ROLE_LABEL = "Din roll"
 YES = frozenset({"yes", "true", "true()", "1", "ja"})
@@ -60,41 +61,7 @@ class XLSForm:
     rows: dict[str, str] = field(default_factory=dict)
 
 
-class _Sheet:
-    """One sheet read whole: its header and its non-empty rows as ``(number, {column: text})``."""
-
-    def __init__(self, name: str, header: list[str], rows: list[tuple[int, dict[str, str]]]):
-        self.name = name
-        self.header = header
-        self.rows = rows
-
-    def where(self, number: int, column: str) -> str:
-        """``survey row 5, column C (type)``."""
-        if column in self.header:
-            letter = _letter(self.header.index(column) + 1)
-            return f"{self.name} row {number}, column {letter} ({column})"
-        return f"{self.name} row {number}, column {column}"
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _open(path: Path, problems: list[str]) -> dict[str, _Sheet] | None:
+def _open(path: Path, problems: list[str]) -> dict[str, Sheet] | None:
     """Reads the sheets surveyapp uses, refusing what is too large, packed or formula-laden."""
     name = path.name
     try:
@@ -123,7 +90,7 @@ def _open(path: Path, problems: list[str]) -> dict[str, _Sheet] | None:
     except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
         problems.append(f"{name}: not an Excel workbook (.xlsx): {exc}")
         return None
-    sheets: dict[str, _Sheet] = {}
+    sheets: dict[str, Sheet] = {}
     try:
         names = {title.strip().lower(): title for title in workbook.sheetnames}
         if "survey" not in names:
@@ -133,7 +100,7 @@ def _open(path: Path, problems: list[str]) -> dict[str, _Sheet] | None:
             if wanted not in names:
                 continue
             try:
-                sheet = _read_sheet(workbook[names[wanted]], wanted, problems)
+                sheet = read_sheet(workbook[names[wanted]], wanted, MAX_ROWS, problems)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet's XML fails in many ways
                 problems.append(f"{name}: sheet {wanted} cannot be read: {exc}")
                 return None
@@ -145,40 +112,10 @@ def _open(path: Path, problems: list[str]) -> dict[str, _Sheet] | None:
     return sheets
 
 
-def _read_sheet(worksheet, name: str, problems: list[str]) -> _Sheet | None:
-    header: list[str] = []
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in enumerate(worksheet.iter_rows(), start=1):
-        if number == 1:
-            header = [_text(getattr(c, "value", None)) for c in cells]
-            continue
-        values: dict[str, str] = {}
-        for index, cell in enumerate(cells):
-            value = getattr(cell, "value", None)
-            if value is None:
-                continue
-            column = header[index] if index < len(header) else ""
-            if getattr(cell, "data_type", None) == "f":
-                where = f"{name} row {number}, column {_letter(index + 1)}"
-                problems.append(f"{where}{f' ({column})' if column else ''}: a formula; "
-                                "write the value itself")
-                continue
-            text = _text(value)
-            if text and column:
-                values[column] = text
-        if values:
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                problems.append(f"{name}: more than {MAX_ROWS} rows; a questionnaire may have at most "
-                                f"{MAX_ROWS}")
-                return None
-    return _Sheet(name, header, rows)
-
-
 class _Languages:
     """Which columns hold which language: ``label::Svenska (sv)``, or a bare ``label`` for Swedish."""
 
-    def __init__(self, sheet: _Sheet, known: dict[str, str] | None, problems: list[str]):
+    def __init__(self, sheet: Sheet, known: dict[str, str] | None, problems: list[str]):
         self.columns: dict[tuple[str, str], str] = {}
         for index, column in enumerate(sheet.header):
             base, code = column, SOURCE_LANGUAGE
@@ -192,7 +129,7 @@ class _Languages:
                 base = match["base"]
                 code = (match["code"] or match["bare"]).lower()
                 if known is not None and code not in known:
-                    problems.append(f"{sheet.name} row 1, column {_letter(index + 1)} ({column}): "
+                    problems.append(f"{sheet.name} row 1, column {column_letter(index + 1)} ({column}): "
                                     f"no language {code!r}; surveyapp has {', '.join(known)}")
                     continue
             elif "::" in column:
@@ -200,7 +137,7 @@ class _Languages:
             if base in ("title", "title_translation"):  # the title in other languages
                 base = "form_title"
             if (base, code) in self.columns:
-                problems.append(f"{sheet.name} row 1, column {_letter(index + 1)} ({column}): "
+                problems.append(f"{sheet.name} row 1, column {column_letter(index + 1)} ({column}): "
                                 f"a second {base} column in {code}")
                 continue
             self.columns[(base, code)] = column
@@ -213,7 +150,7 @@ class _Languages:
 
 
 class _Reader:
-    def __init__(self, sheets: dict[str, _Sheet], name: str, known: dict[str, str] | None):
+    def __init__(self, sheets: dict[str, Sheet], name: str, known: dict[str, str] | None):
         self.sheets = sheets
         self.name = name
         self.known = known
@@ -224,7 +161,7 @@ class _Reader:
         self.roles_list: str | None = None
 
     # texts and their translations
-    def text(self, sheet: _Sheet, number: int, values: dict[str, str], base: str,
+    def text(self, sheet: Sheet, number: int, values: dict[str, str], base: str,
              required: bool = False) -> str | None:
         langs = self.langs[sheet.name]
         column = langs.swedish(base)
@@ -490,7 +427,7 @@ class _Reader:
         return questions
 
     def _question(self, name: str, qtype: str, text: str | None, help_: str | None,
-                  values: dict[str, str], sheet: _Sheet, number: int, names: dict[str, int],
+                  values: dict[str, str], sheet: Sheet, number: int, names: dict[str, int],
                   kinds: dict[str, tuple[str, list[str]]], settings: dict,
                   later: dict[str, int]) -> dict:
         question: dict[str, Any] = {"key": name, "type": qtype, "text": text or ""}
@@ -508,7 +445,7 @@ class _Reader:
         return question
 
     def _matrix_row(self, matrix: dict, kind: str, list_name: str, name: str, text: str | None,
-                    values: dict[str, str], sheet: _Sheet, number: int) -> None:
+                    values: dict[str, str], sheet: Sheet, number: int) -> None:
         where = sheet.where(number, "type")
         if kind != "select_one":
             self.problems.append(f"{where}: a table holds only select_one rows")
@@ -529,7 +466,7 @@ class _Reader:
         matrix["rows"].append({"key": name, "text": text or ""})
         matrix.setdefault("_required", []).append(values.get("required", "").lower() in YES)
 
-    def _finish_matrix(self, matrix: dict, lists: dict[str, list[dict]], sheet: _Sheet) -> dict:
+    def _finish_matrix(self, matrix: dict, lists: dict[str, list[dict]], sheet: Sheet) -> dict:
         list_name = matrix.pop("_list")
         required = matrix.pop("_required", [])
         if required and all(required):
@@ -538,13 +475,13 @@ class _Reader:
             matrix["options"] = [dict(o) for o in lists[list_name]]
         return matrix
 
-    def _relevant(self, expression: str, sheet: _Sheet, number: int, name: str,
+    def _relevant(self, expression: str, sheet: Sheet, number: int, name: str,
                   names: dict[str, int], kinds: dict[str, tuple[str, list[str]]], settings: dict,
                   later: dict[str, int]) -> list[dict] | None:
         """``show_if`` from XLSForm's ``relevant``; None (and a problem) when it cannot be."""
         where = sheet.where(number, "relevant")
         try:
-            tree = _Parser(expression).parse()
+            tree = Parser(expression).parse()
         except ValueError as exc:
             self.problems.append(f"{where}: {exc}")
             return None
@@ -552,7 +489,7 @@ class _Reader:
         codes_of = {key: codes for key, (_kind, codes) in kinds.items()}
         if roles and ROLE not in codes_of:
             codes_of[ROLE] = roles
-        for target in _names(tree):
+        for target in names_in(tree):
             if target == ROLE and ROLE in codes_of:
                 continue
             if target not in names or target == name:
@@ -566,7 +503,7 @@ class _Reader:
                 self.problems.append(f"{where}: {target} is not a question with choices")
                 return None
         try:
-            terms = _terms(tree, codes_of)
+            terms = terms_of(tree, codes_of)
         except ValueError as exc:
             self.problems.append(f"{where}: {exc}")
             return None
@@ -603,131 +540,6 @@ class _Reader:
             form.rows.setdefault(f"goal {goal['question']}", f"goals row {number}")
             goals.append(goal)
         return goals
-
-
-class _Parser:
-    """XLSForm's ``relevant``: ``${q} = 'a'``, ``!=``, ``selected(${q}, 'a')``, and/or/not, brackets."""
-
-    TOKEN = re.compile(r"\s*(?:(\$\{[A-Za-z_][\w.-]*\})|('[^']*'|\"[^\"]*\")|(-?\d+(?:\.\d+)?)|"
-                       r"(!=|=|\(|\)|,)|([A-Za-z_][\w-]*))")
-
-    def __init__(self, text: str):
-        self.tokens: list[tuple[str, str]] = []
-        position = 0
-        text = text.strip()
-        while position < len(text):
-            match = self.TOKEN.match(text, position)
-            if not match or match.end() == position:
-                raise ValueError(f"cannot read {text[position:]!r}")
-            position = match.end()
-            kind = ("name", "string", "number", "symbol", "word")[match.lastindex - 1]
-            value = match[match.lastindex]
-            if kind == "name":
-                value = value[2:-1]
-            elif kind == "string":
-                value = value[1:-1]
-            elif kind == "number":
-                kind = "string"
-            self.tokens.append((kind, value))
-        self.index = 0
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
-
-    def take(self, kind: str, value: str | None = None) -> str:
-        token = self.peek()
-        if token is None or token[0] != kind or (value is not None and token[1] != value):
-            found = token[1] if token else "the end"
-            raise ValueError(f"expected {value or kind} but found {found!r}")
-        self.index += 1
-        return token[1]
-
-    def parse(self):
-        tree = self.either()
-        if self.peek() is not None:
-            raise ValueError(f"unexpected {self.peek()[1]!r}")
-        return tree
-
-    def either(self):
-        parts = [self.both()]
-        while self.peek() == ("word", "or"):
-            self.index += 1
-            parts.append(self.both())
-        return parts[0] if len(parts) == 1 else ("or", parts)
-
-    def both(self):
-        parts = [self.single()]
-        while self.peek() == ("word", "and"):
-            self.index += 1
-            parts.append(self.single())
-        return parts[0] if len(parts) == 1 else ("and", parts)
-
-    def single(self):
-        token = self.peek()
-        if token == ("symbol", "("):
-            self.index += 1
-            tree = self.either()
-            self.take("symbol", ")")
-            return tree
-        if token == ("word", "not"):
-            self.index += 1
-            self.take("symbol", "(")
-            tree = self.either()
-            self.take("symbol", ")")
-            return ("not", tree)
-        if token == ("word", "selected"):
-            self.index += 1
-            self.take("symbol", "(")
-            name = self.take("name")
-            self.take("symbol", ",")
-            value = self.take("string")
-            self.take("symbol", ")")
-            return ("is", name, value)
-        name = self.take("name")
-        operator = self.take("symbol")
-        if operator not in ("=", "!="):
-            raise ValueError(f"expected = or != after ${{{name}}}")
-        value = self.take("string")
-        if operator == "!=":
-            return ("not", ("is", name, value))
-        return ("is", name, value)
-
-
-def _names(tree) -> list[str]:
-    if tree[0] == "is":
-        return [tree[1]]
-    if tree[0] == "not":
-        return _names(tree[1])
-    return [name for part in tree[1] for name in _names(part)]
-
-
-def _terms(tree, codes_of: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The expression as "any of these questions has one of these codes", or ValueError."""
-    if tree[0] == "is":
-        return {tree[1]: [tree[2]]}
-    if tree[0] == "not":
-        inner = _terms(tree[1], codes_of)
-        if len(inner) != 1:
-            raise ValueError("not(…) over two questions cannot be expressed; "
-                             "name one question inside not(…)")
-        (name, codes), = inner.items()
-        return {name: [c for c in codes_of[name] if c not in codes]}
-    parts = [_terms(part, codes_of) for part in tree[1]]
-    if tree[0] == "or":
-        merged: dict[str, list[str]] = {}
-        for part in parts:
-            for name, codes in part.items():
-                merged.setdefault(name, []).extend(c for c in codes if c not in merged[name])
-        return merged
-    names = {name for part in parts for name in part}
-    if len(names) != 1 or any(len(part) != 1 for part in parts):
-        raise ValueError("and over two questions cannot be expressed; surveyapp shows a question "
-                         "when any one condition holds (or)")
-    (name,) = names
-    codes = parts[0][name]
-    for part in parts[1:]:
-        codes = [c for c in codes if c in part[name]]
-    return {name: codes}
 
 
 def read_xlsform(path: str | Path, languages: dict[str, str] | None = None) -> XLSForm:
@@ -790,18 +602,6 @@ def _fragment_of(question: dict, fragments: dict[str, list[dict]]) -> str:
     return "background"
 
 
-def _relevant_of(show_if: list[dict], kinds: dict[str, str]) -> str:
-    terms = []
-    for cond in show_if:
-        if "role" in cond:
-            terms += [f"${{{ROLE}}} = '{code}'" for code in cond["role"]]
-        elif kinds.get(cond["question"]) == "multi":
-            terms += [f"selected(${{{cond['question']}}}, '{code}')" for code in cond["in"]]
-        else:
-            terms += [f"${{{cond['question']}}} = '{code}'" for code in cond["in"]]
-    return " or ".join(terms)
-
-
 def write_xlsform(definition: dict, path: str | Path,
                   translations: dict[str, dict[str, str]] | None = None,
                   languages: dict[str, str] | None = None,
@@ -859,7 +659,7 @@ def write_xlsform(definition: dict, path: str | Path,
                            *[""] * len(codes), "yes", "", "", "", "", ""])
     for q in definition["questions"]:
         include = _fragment_of(q, fragments) if q.get("background") else ""
-        relevant = _relevant_of(q.get("show_if", ()), kinds)
+        relevant = relevant_of(q.get("show_if", ()), kinds)
         common = dict(required=q.get("required", False), relevant=relevant,
                       positive=q.get("positive", ()), include=include)
         qtype = q["type"]

@@ -277,7 +277,7 @@ def test_a_workbook_without_a_survey_sheet_is_refused(tmp_path):
 def test_more_than_2000_rows_are_refused(tmp_path):
     survey = [["type", "name", "label"]] + [["text", f"q{n}", "Text"] for n in range(MAX_ROWS + 1)]
     path = _workbook(tmp_path / "long.xlsx", survey)
-    assert _problems(path) == ["survey: more than 2000 rows; a questionnaire may have at most 2000"]
+    assert _problems(path) == ["survey: more than 2000 rows; at most 2000 are read"]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
