@@ -261,3 +261,25 @@ def compile_catalogs(directory: str | Path) -> list[Path]:
         os.replace(partial, mo)
         written.append(mo)
     return written
+
+
+def questionnaire_translations(directory: str | Path) -> dict[str, dict[str, str]]:
+    """Every shipped language's questionnaire texts: {language: {Swedish text: translation}}.
+
+    Fuzzy entries (changed since they were translated) and empty ones are left out.
+    """
+    from .i18n import LANGUAGES
+
+    found: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        path = catalog_path(directory, language)
+        if language == SOURCE_LANGUAGE or not path.exists():
+            continue
+        with path.open("rb") as fileobj:
+            catalog = read_po(fileobj)
+        found[language] = {
+            message.id: message.string for message in catalog
+            if message.id and isinstance(message.id, str) and isinstance(message.string, str)
+            and message.string and not message.fuzzy
+        }
+    return found

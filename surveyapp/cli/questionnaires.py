@@ -1,15 +1,26 @@
-"""``surveyapp questionnaires``: checking the questionnaire files."""
+"""``surveyapp questionnaires``: checking the questionnaire files, XLSForm import and export."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
+import yaml
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+from xlsxwriter.exceptions import XlsxFileError
 
-from ..questionnaire import QuestionnaireError, load_directory
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..questionnaire import Questionnaire, QuestionnaireError, load_directory, load_file
+from ..questionnaire.extract import respondent_texts
+from ..questionnaire.loader import load_fragments, picture_problems
 from ..questionnaire.project import PROJECT_FILE, load_project
+from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform, write_xlsform
+from ..services.questionnaires import current_version
+from ..translations import SOURCE_LANGUAGE, questionnaire_translations
 
 
 @click.group("questionnaires")
@@ -36,3 +47,120 @@ def check(directory: str | None) -> None:
         rows = sum(len(m.delmal) for m in project.projektmal)
         shape = f", {len(project.projektmal)} projektmål, {rows} delmål" if project.projektmal else ""
         click.echo(f"ok: {PROJECT_FILE} ({project.total} participants{shape})")
+
+
+def _fail(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(problem, err=True)
+    sys.exit(1)
+
+
+def _changed_codes(old: Questionnaire, new: Questionnaire, rows: dict[str, str]) -> list[str]:
+    """An existing question's answers keep their meaning only while its codes stay."""
+    problems = []
+    for question in new.questions:
+        try:
+            before = old.question(question.key)
+        except KeyError:
+            continue
+        where = rows.get(question.key, "survey")
+        gone = [c for c in before.option_codes if c not in question.option_codes]
+        if gone:
+            problems.append(f"{where}: {question.key}: option code {', '.join(gone)} changed or "
+                            "removed under an existing question key; give the question a new key")
+        gone_rows = [r.key for r in before.rows if r.key not in {r.key for r in question.rows}]
+        if gone_rows:
+            problems.append(f"{where}: {question.key}: row {', '.join(gone_rows)} changed or removed "
+                            "under an existing question key; give the question a new key")
+    return problems
+
+
+#: the order keys are written in, as in the shipped files
+_ORDER = ("key", "title", "respondent", "paired", "participant_code", "intro", "roles", "include",
+          "type", "required", "text", "help", "show_if", "rows", "options", "code", "label",
+          "picture", "not_applicable", "positive", "max_length", "questions", "goals")
+
+
+def _in_file_order(value):
+    if isinstance(value, dict):
+        rank = {name: index for index, name in enumerate(_ORDER)}
+        return {k: _in_file_order(value[k]) for k in sorted(value, key=lambda k: rank.get(k, len(rank)))}
+    if isinstance(value, list):
+        return [_in_file_order(v) for v in value]
+    return value
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "directory", type=click.Path(exists=True, file_okay=False),
+              help="The questionnaire folder to write into (default: QUESTIONNAIRE_DIR).")
+@click.option("--replace", is_flag=True, help="Replace a questionnaire with the same key.")
+def import_(file: str, directory: str | None, replace: bool) -> None:
+    """Read an XLSForm spreadsheet and write it as a questionnaire file; nothing on any problem."""
+    folder = Path(directory or current_app.config["QUESTIONNAIRE_DIR"])
+    path = Path(file)
+    try:
+        form = read_xlsform(path, LANGUAGES)
+        fragments = load_fragments(folder)
+        questionnaire, _ = check_xlsform(form, fragments, path.name)
+    except QuestionnaireError as exc:
+        _fail(exc.problems)
+    problems = [locate(problem, questionnaire.source, form.rows)
+                for problem in picture_problems(questionnaire, folder / "pictures")]
+    target = folder / f"{questionnaire.key}.yaml"
+    if target.exists():
+        if not replace:
+            problems.append(f"{path.name}: questionnaire {questionnaire.key} exists in {folder}; "
+                            "add --replace to replace it")
+        else:
+            try:
+                old, _ = load_file(target, fragments)
+            except QuestionnaireError as exc:
+                problems += exc.problems
+            else:
+                problems += _changed_codes(old, questionnaire, form.rows)
+    if problems:
+        _fail(problems)
+    text = yaml.safe_dump(_in_file_order(form.definition), allow_unicode=True, sort_keys=False,
+                          width=100)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    click.echo(f"ok: {questionnaire.key} ({len(questionnaire.questions)} questions) written to {target}")
+    texts = respondent_texts(questionnaire)
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        done = len(texts & form.translations.get(language, {}).keys())
+        click.echo(f"{language}: {done} of {len(texts)} texts translated in the spreadsheet "
+                   "(read, not stored)")
+
+
+@group.command("export")
+@click.argument("key")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export(key: str, file: str) -> None:
+    """Write questionnaire KEY's current version as an XLSForm spreadsheet, with its translations."""
+    folder = Path(current_app.config["QUESTIONNAIRE_DIR"])
+    try:
+        fragments = load_fragments(folder)
+        try:
+            version = current_version(key)
+        except SQLAlchemyError:  # no database yet: the files are the current version
+            db.session.rollback()
+            version = None
+        if version is not None:
+            definition = version.definition
+        else:
+            loaded = load_directory(folder)
+            if key not in loaded:
+                _fail([f"no questionnaire {key!r}"])
+            definition = loaded[key][1]
+    except QuestionnaireError as exc:
+        _fail(exc.problems)
+    translations = questionnaire_translations(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    try:
+        write_xlsform(definition, Path(file), translations, LANGUAGES, fragments)
+    except (OSError, XlsxFileError) as exc:
+        _fail([f"{file}: cannot be written: {exc}"])
+    click.echo(f"ok: {key} written to {file}")

@@ -84,8 +84,12 @@ def _schema_problems(name: str, data: Any, schema: dict) -> list[str]:
 
 def resolve(path: Path, fragments: dict[str, list[dict]] | None = None) -> dict:
     """Reads one questionnaire file and splices its includes in: the stored definition."""
-    data = _read_yaml(path)
-    problems = _schema_problems(path.name, data, QUESTIONNAIRE)
+    return resolve_data(_read_yaml(path), path.name, fragments)
+
+
+def resolve_data(data: Any, name: str, fragments: dict[str, list[dict]] | None = None) -> dict:
+    """Checks a questionnaire as a file holds it against the schema and splices its includes in."""
+    problems = _schema_problems(name, data, QUESTIONNAIRE)
     if problems:
         raise QuestionnaireError(problems)
     fragments = fragments or {}
@@ -94,18 +98,18 @@ def resolve(path: Path, fragments: dict[str, list[dict]] | None = None) -> dict:
         if "include" in item:
             if item["include"] not in fragments:
                 raise QuestionnaireError(
-                    [f"{path.name}: include {item['include']}: no file _{item['include']}.yaml"]
+                    [f"{name}: include {item['include']}: no file _{item['include']}.yaml"]
                 )
             questions += [dict(q, background=True) for q in fragments[item["include"]]]
         else:
             questions.append(item)
-    return _normalise(dict(data, questions=questions))
+    return normalise(dict(data, questions=questions))
 
 
-def _normalise(value: Any) -> Any:
+def normalise(value: Any) -> Any:
     """Option codes are strings everywhere, even when YAML read ``1`` as a number."""
     if isinstance(value, dict):
-        out = {k: _normalise(v) for k, v in value.items()}
+        out = {k: normalise(v) for k, v in value.items()}
         for key in ("code",):
             if key in out and isinstance(out[key], int):
                 out[key] = str(out[key])
@@ -113,7 +117,7 @@ def _normalise(value: Any) -> Any:
             out["positive"] = [str(c) for c in out["positive"]]
         return out
     if isinstance(value, list):
-        return [_normalise(v) for v in value]
+        return [normalise(v) for v in value]
     return value
 
 
@@ -292,14 +296,14 @@ def load_directory(directory: Path) -> dict[str, tuple[Questionnaire, dict]]:
         except QuestionnaireError as exc:
             problems += exc.problems
             continue
-        problems += _picture_problems(questionnaire, directory / "pictures")
+        problems += picture_problems(questionnaire, directory / "pictures")
         loaded[questionnaire.key] = (questionnaire, definition)
     if problems:
         raise QuestionnaireError(problems)
     return loaded
 
 
-def _picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
+def picture_problems(questionnaire: Questionnaire, folder: Path) -> list[str]:
     """Every ``picture:`` names a picture file in ``folder``."""
     problems = []
     options = [(question.key, o) for question in questionnaire.questions for o in question.options]

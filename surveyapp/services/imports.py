@@ -27,6 +27,7 @@ from ..questionnaire import Message
 from ..questionnaire.characters import has_forbidden_character
 from ..questionnaire.messages import CONTROL_CHARACTER, N_
 from ..questionnaire.types import FreeText
+from ..questionnaire.workbook import MAX_UNPACKED, out_of_proportion
 from .organisations import find_organisation
 from .questionnaires import current_version, definition_of
 from .rounds import get_or_create_round
@@ -104,9 +105,6 @@ class ImportResult:
 
 #: the longest field a CSV may hold (as Python's csv module); longer ones are row errors
 FIELD_LIMIT = 128 * 1024
-#: an .xlsx may unpack to at most this many times its own size, and never more than MAX_UNPACKED
-UNPACK_RATIO = 100
-MAX_UNPACKED = 1024 * 1024 * 1024
 #: rows are checked and stored in batches of this many, so memory stays bounded
 BATCH = 1000
 #: at most this many problems are listed; the count of the others is told
@@ -201,10 +199,9 @@ def _cell_text(value) -> str | datetime:
 
 def _check_unpacked_size(path: Path) -> None:
     """Refuses, before anything is expanded, an .xlsx that unpacks out of proportion."""
-    packed = path.stat().st_size
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > min(MAX_UNPACKED, max(packed, 1024 * 1024) * UNPACK_RATIO):
+    sizes = out_of_proportion(path, MAX_UNPACKED)
+    if sizes is not None:
+        unpacked, packed = sizes
         raise Unreadable(Message(OUT_OF_PROPORTION, {
             "unpacked": unpacked // (1024 * 1024), "packed": max(packed // 1024, 1)}))
 
