@@ -48,7 +48,10 @@ def _walk(node: yaml.Node, path: tuple[str, ...]) -> Iterator[tuple[int, str, st
 def extract_yaml(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict
 ) -> Iterator[tuple[int, None, str, list[str]]]:
-    """Babel extraction method: yields ``(line, None, text, [where it is used])`` per text."""
+    """Babel extraction method: yields ``(line, None, text, [where it is used])`` per text.
+    The project file's texts are the project's own words, shown as written: none from it."""
+    if str(getattr(fileobj, "name", "")).endswith("_project.yaml"):
+        return
     root = yaml.compose(fileobj.read().decode(options.get("encoding", "utf-8")))
     if root is None:
         return
