@@ -35,8 +35,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "goals": ("goals", "command",
               "The project's goal table: participants against targets, reach and every goal."),
     "insatser": ("goals", "insatser_command",
-                 "Insatser as JSON: the share of participants per insats and kommun, and the exit outcome "
-                 "(arbete, studier or arbetssökande) with and without each insats, with a chi-square test."),
+                 "Insatser as JSON: the share of participants per insats, per kommun and per kön, and the "
+                 "exit outcome (arbete, studier or arbetssökande) with and without each insats, with a "
+                 "chi-square test."),
     "worker": ("worker", "command", "Run background jobs (Excel exports) from the Redis queue."),
     "export": ("export", "command",
                "Write the answers of QUESTIONNAIRE to FILE for an evaluator (SPSS .sav, Stata .dta or CSV), "

@@ -919,9 +919,9 @@ class QuestionnaireSheets(ChartSheets):
         _ = self._
         sheet = self.open_answer_sheet
         widths = [30, 10, 18, 18, 70, 30]
-        ws = self.sheet(N_("Öppna svar"), width=sum(widths))
+        ws = self.sheet(N_("Öppna svar"), widths)
         titles = [_("Fråga"), _("Månad"), _("Mättillfälle"), _("Kommun"), _("Svar"), _("Teman")]
-        self.header(ws, 0, titles, widths)
+        self.header(ws, 0, titles)
         ws.freeze_panes(1, 0)
         questions = {q.key: self.words.question(q) for q in self.report.questionnaire.questions}
         text, wrap, month = self.f["text"], self.f["wrap"], self.f["month"]

@@ -28,7 +28,6 @@ from flask import Flask, current_app
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from ..analysis.suppression import RULES
 from ..extensions import db
 from ..models import (
     Answer,
@@ -147,6 +146,8 @@ def data_version(questionnaire_key: str) -> tuple[int, int, int]:
 
 
 def cache_key(params: ReportParams, version: tuple[int, ...]) -> str:
+    from ..analysis.suppression import RULES  # the analysis loads pandas: only when a report is asked for
+
     text = json.dumps([params.to_json(), list(version), RULES], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

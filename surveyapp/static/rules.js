@@ -40,7 +40,7 @@
     return found;
   }
 
-  /* the participant code's message, or null when it is well formed */
+  /* the participant code's message, or null when it is well formed (or optional and empty) */
   function codeError(rules, value) {
     var code = String(value || "").trim().toUpperCase();
     if (!code) return rules.participant_code.required;

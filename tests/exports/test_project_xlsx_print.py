@@ -82,7 +82,7 @@ def test_the_project_workbook_prints_legibly_in_words(printed):
     assert names[:3] == ["Innehåll", "Måluppfyllelse", "Räckvidd"]
     titles = {"Avslutningsenkät", "Avslut", "Uppföljning efter sex månader", "Samverkan", "Progressionskort"}
     words = {w for t in titles for w in t.split()}
-    for name in names[3:]:
+    for name in (n for n in names[3:] if n != "Insatser"):
         first_word = name.split()[0]
         assert first_word in words or (first_word.endswith(".") and any(
             w.startswith(first_word[:-1]) for w in words)), name

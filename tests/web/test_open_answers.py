@@ -11,11 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from surveyapp.demo import avslutningsenkat_rows
 from surveyapp.extensions import db
 from surveyapp.models import Answer, AnswerTag, AnswerTheme, AuditEvent, Organisation
 from tests import factories
-from tests.exports.dataset import import_rows
+from tests.exports.dataset import avslutningsenkat_rows, import_rows
 
 URL = "/reports/avslutningsenkat"
 SCRIPT = '<script>alert("x")</script>'

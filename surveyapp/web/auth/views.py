@@ -22,7 +22,6 @@ from ...services.audit import record_audit
 from ...services.sessions import end_session
 from ...services.throttle import LoginThrottle, Refused
 from ..access import mark_seen
-from ..kiosk.views import end_tablet_kiosk
 from . import blueprint
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, PinForm, SetPasswordForm
 
@@ -74,6 +73,10 @@ def login():
                 status = 401
             else:
                 throttle.succeed(attempt)
+                # imported here: the kiosk's views load the staff pages, which the command line
+                # (the login page's only other user) does not need
+                from ..kiosk.views import end_tablet_kiosk
+
                 end_tablet_kiosk()  # a staff login on a kiosk tablet ends the kiosk (PIN or not)
                 login_user(account)
                 session.permanent = True

@@ -497,8 +497,11 @@ def rules_json(questionnaire: Questionnaire, form: SurveyForm) -> Markup:
     rules["labels"] = {"participant_code": _("Deltagarkod"), "role": _("Din roll"),
                        **{q.key: qtext(q.text) for q in questionnaire.questions}}
     if "participant_code" in form:
-        rules["participant_code"] = {"pattern": PARTICIPANT_CODE.pattern, "required": _(CODE_REQUIRED),
-                                     "bad": _(BAD_CODE) % {"value": "{value}"}}
+        # an optional code (the avslutningsenkät) is checked only when written
+        rules["participant_code"] = {
+            "pattern": PARTICIPANT_CODE.pattern,
+            "required": _(CODE_REQUIRED) if questionnaire.uses_participant_code else None,
+            "bad": _(BAD_CODE) % {"value": "{value}"}}
     rules["headings"] = {
         str(n): ngettext("Ett svar behöver rättas", "%(count)s svar behöver rättas", n,
                          count=format_number(n))
