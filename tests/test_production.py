@@ -128,6 +128,7 @@ def _start(stack: ExitStack, command: list[str], env: dict[str, str], log: Path)
             process.wait(15)
         if process.poll() is None:
             process.kill()
+            process.wait(15)  # reaped, so nothing is left running when the test ends
 
     stack.callback(stop)
     return process
