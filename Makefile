@@ -43,7 +43,7 @@ docs-screenshots: $(STAMP) catalogs
 ## test: lint and the whole test suite (SQLite, PostgreSQL when it answers, headless Chromium)
 test: $(STAMP) system-packages catalogs
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## system-packages: Debian's Chromium (browser tests), fonts for every shipped script,
 ## LibreOffice Calc and poppler (the Excel files are printed to PDF and read back in the tests),

@@ -40,6 +40,11 @@ PUBLIC = {
     "reports.job_page": "the job's owner",
     "reports.job_status": "the job's owner",
     "reports.job_file": "the job's owner",
+    "staff.goal_job": "the job's owner (tested in test_goal_downloads)",
+    "staff.goal_job_status": "the job's owner",
+    "staff.goal_job_file": "the job's owner",
+    # an answer's themes: projektledning only, on an answer listed for them (test_open_answers)
+    "reports.tag_answer": "projektledning, on a listed open answer (tested in test_open_answers)",
 }
 ALL = ("admin", "projektledning", "samordnare")
 #: a participant's register entry as the Deltagare forms send it
@@ -169,7 +174,29 @@ RULES: dict[str, Rule] = {
     "reports.evaluator_export": Rule(
         "POST", MANAGERS, lambda w: url_for("reports.evaluator_export", key="samverkan"),
         data=lambda w: {"format": "csv"}),
+    "reports.theme_page": Rule("GET", ("projektledning",), lambda w: url_for("reports.theme_page")),
+    "reports.add_theme": Rule("POST", ("projektledning",), lambda w: url_for("reports.add_theme"),
+                              data=lambda w: {"namn": "Väntetider"}),
+    "reports.rename": Rule("POST", ("projektledning",),
+                           lambda w: url_for("reports.rename", theme_id=_theme_id()),
+                           data=lambda w: {"namn": "Bemötande"}),
+    "reports.remove": Rule("POST", ("projektledning",),
+                           lambda w: url_for("reports.remove", theme_id=_theme_id())),
+    "staff.goal_xlsx": Rule("POST", ("projektledning", "samordnare"), lambda w: url_for("staff.goal_xlsx")),
+    "staff.goal_docx": Rule("POST", ("projektledning", "samordnare"), lambda w: url_for("staff.goal_docx")),
 }
+
+
+def _theme_id() -> int:
+    """A theme of open answers (stored for the test)."""
+    import uuid
+
+    from surveyapp.models import AnswerTheme
+
+    theme = AnswerTheme(name=f"Tema {uuid.uuid4().hex[:8]}")
+    db.session.add(theme)
+    db.session.commit()
+    return theme.id
 
 
 def _draft_audio_url() -> str:
