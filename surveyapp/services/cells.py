@@ -272,8 +272,12 @@ def _ratings(questionnaire, items, columns, joined, conditions, attributes, roun
     # column by column: building a frame row by row from result rows costs seconds at this size
     frame = pd.DataFrame(dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))) if rows \
         else pd.DataFrame.from_records(rows, columns=names)
-    frame = _readable(frame, attributes, round_names)
-    frame, profiles = _with_profile(frame, profiles, attributes)
+    # a response's attributes are the same on each of its ratings: the profiles are found once
+    # per response and handed to its ratings
+    responses = frame.drop_duplicates("response_id")[["response_id", *attributes]]
+    responses, profiles = _with_profile(_readable(responses, attributes, round_names), profiles, attributes)
+    profile_of = dict(zip(responses["response_id"], responses["profile"], strict=True))
+    frame = frame.assign(profile=frame["response_id"].map(profile_of))
     ratings = {}
     for item in paired:
         # not-applicable codes carry no number, so the query has left them out
