@@ -47,7 +47,7 @@ CHANNEL_NAMES = {"self": "Själv", "assisted": "Med stöd av personal eller tolk
 META = {
     "row": ("rad", "Radnummer i filen"),
     "response_id": ("svar_id", "Svarets id"),
-    "round": ("matttillfalle", "Mättillfälle"),
+    "round": ("mattillfalle", "Mättillfälle"),
     "month": ("manad", "Månad då svaret lämnades (ÅÅÅÅMM)"),
     "submitted_at": ("datum", "Dag då svaret lämnades"),
     "language": ("sprak", "Språk"),
