@@ -93,3 +93,15 @@ def test_goal_page_prints_every_column_and_fits_a_laptop_screen(live_app, live_s
                      "Motiveringen står på papperet."):
         assert expected in text, expected
     assert "Spara bedömningen" not in text  # the forms stay off paper
+
+
+def test_a_report_page_prints_every_kommuns_column(live_app, live_server, tablet, tmp_path):
+    load_project(live_app.test_cli_runner(), tmp_path)
+    factories.user("pl@example.se", "projektledning", password=PASSWORD)
+    tablet.set_viewport_size({"width": 1366, "height": 800})
+    _login(tablet, live_server.url, "pl@example.se")
+    tablet.goto(f"{live_server.url}/reports/avslut?by=organisation&by=kon")
+    text = _pdf_text(tablet, tmp_path)
+    # the breakdowns by kommun and kön reach the paper whole, headings with their figures
+    for expected in ("Mariestad", "Skövde", "Kvinna", "Man", "Vad gör deltagaren efter avslut?"):
+        assert expected in text, expected
