@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 
 import openpyxl
 
 from tests import factories
 from tests.subtraction import goal_table_problems, report_problems
+from tests.web.test_goals_page import _cell as goal_cell
 
 #: kommun → participants (Lidköping's 3 stand beside its target of 180; Töreboda has none)
 KOMMUNER = (("Mariestad", 40), ("Skövde", 45), ("Lidköping", 3), ("Töreboda", 1))
@@ -105,15 +105,6 @@ def test_no_hidden_cell_of_a_report_comes_out_by_subtraction(runner, tmp_path):
         assert report_problems(report, 5) == [], key
 
 
-def _page_cell(html: str, goal_key: str, group: str) -> str:
-    """A goal's figure for a group in whichever table of the page shows it."""
-    for row in re.findall(rf'<tr data-goal="{re.escape(goal_key)}"[^>]*>(.*?)</tr>', html, re.S):
-        cell = re.search(rf'<td class="goal-cell" data-group="{re.escape(group)}">(.*?)</td>', row, re.S)
-        if cell:
-            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip()
-    return "–"
-
-
 def test_the_page_and_the_workbook_hide_what_the_json_hides(client, runner, tmp_path):
     load_tempting_project(runner, tmp_path)
     table = _json(runner, "goals", "--json")
@@ -132,7 +123,7 @@ def test_the_page_and_the_workbook_hide_what_the_json_hides(client, runner, tmp_
     for goal in table["goals"]:
         for dim, groups in goal["by"].items():
             for group, figure in groups.items():
-                text = _page_cell(html, goal["key"], f"{dim}:{group}")
+                text = goal_cell(html, goal["key"], f"{dim}:{group}")
                 value = rows[goal["label"]][header.index(f"{names[dim]}: {labels.get(group, group)}")]
                 if figure.get("suppressed"):
                     hidden += 1

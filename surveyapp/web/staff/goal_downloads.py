@@ -39,7 +39,7 @@ class BadDay(ValueError):
     pass
 
 
-def _day(name: str) -> date | None:
+def query_day(name: str) -> date | None:
     """A query argument's ISO date; empty: none."""
     text = (request.args.get(name) or "").strip()
     if not text:
@@ -56,7 +56,7 @@ def _page_args(as_of: date | None, compare: date | None) -> dict[str, str]:
 
 def _start(kind: str):
     try:
-        as_of, compare = _day("per"), _day("jamfor")
+        as_of, compare = query_day("per"), query_day("jamfor")
     except BadDay:
         flash(_("Datumet måste skrivas som ÅÅÅÅ-MM-DD, till exempel 2026-06-30."))
         return redirect(url_for("staff.goals"), 303)

@@ -27,6 +27,7 @@ from ...services.report_cache import kept_or_computed
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
+from .goal_downloads import BadDay, query_day
 from .register import INSATS_LABELS
 
 
@@ -109,13 +110,10 @@ VERDICT_TEXTS = {"uppnatt": N_("Uppnått"), "delvis": N_("Delvis uppnått"), "ej
 
 def _date_argument(name: str) -> date | None:
     """An ISO date from the query; a wrong one is said and left out."""
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        flash(_("”%(value)s” är inget datum (ÅÅÅÅ-MM-DD); tabellen visar i dag.", value=raw[:40]))
+        return query_day(name)
+    except BadDay as exc:
+        flash(_("”%(value)s” är inget datum (ÅÅÅÅ-MM-DD); tabellen visar i dag.", value=str(exc)[:40]))
         return None
 
 
@@ -194,7 +192,6 @@ def goals():
 @roles_required(Role.PROJEKTLEDNING)
 def save_goal_assessment():
     """Stores projektledning's motivering and bedömning of one goal; the audit log keeps it."""
-    from flask import request
 
     key = request.form.get("goal", "")
     prefix = f"goal-{key}"
