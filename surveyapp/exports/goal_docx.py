@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from ..analysis.goal_comparison import Comparison
 from ..analysis.project import GoalTable
 from .goal_words import VERDICT_FILLS, VERDICT_FONTS, GoalWords
-from .labels import DASH, TOTAL
+from .labels import DASH
 from .words import SWEDISH, Words
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -231,12 +231,7 @@ class GoalDocument:
         table = self._table(columns)
         notes = []
         for reach in self.table.reach:
-            before = self.comparison.earlier_reach(reach.questionnaire) if self.comparison else None
-            lines = [(_(TOTAL), reach.total, before.total if before else None)]
-            for dim, groups in reach.by.items():
-                earlier_groups = before.by.get(dim, {}) if before else {}
-                lines += [(f"{self.w.dimension(dim)}: {self.w.group(dim, group)}", share,
-                           earlier_groups.get(group)) for group, share in groups.items()]
+            lines = self.w.reach_lines(reach, self.comparison)
             for index, (name, share, earlier) in enumerate(lines):
                 cells = self._row(table, columns).cells
                 name_cell = self.w.reach_name(reach.questionnaire) if index == 0 else ""

@@ -14,7 +14,7 @@ from ..analysis.figures import Share
 from ..analysis.goals import NEAR, GoalFigure
 from ..analysis.project import VERDICTS, GoalTable, TableGoal, verdict_of
 from ..questionnaire.messages import N_
-from .labels import DASH
+from .labels import DASH, TOTAL
 from .words import Words
 
 #: the evaluator's scale in words (always shown with its colour, never the colour alone)
@@ -42,6 +42,16 @@ class GoalWords:
         self.table = table
         self.words = words
         self._ = words.message
+
+    def reach_lines(self, reach, comparison=None) -> list[tuple[str, Share | None, Share | None]]:
+        """A reach table's lines: (group name, share, the share at the earlier date)."""
+        before = comparison.earlier_reach(reach.questionnaire) if comparison is not None else None
+        lines = [(self._(TOTAL), reach.total, before.total if before else None)]
+        for dim, groups in reach.by.items():
+            earlier_groups = before.by.get(dim, {}) if before else {}
+            lines += [(f"{self.dimension(dim)}: {self.group(dim, group)}", share, earlier_groups.get(group))
+                      for group, share in groups.items()]
+        return lines
 
     # numbers -------------------------------------------------------------------------------
     def number(self, value: float | int | None, digits: int = 0) -> str:

@@ -394,12 +394,7 @@ class ProjectWriter:
         row = 4
         notes = []
         for reach in self.table.reach:
-            before = self.comparison.earlier_reach(reach.questionnaire) if self.comparison else None
-            lines = [(_(TOTAL), reach.total, before.total if before else None)]
-            for dim, groups in reach.by.items():
-                earlier_groups = before.by.get(dim, {}) if before else {}
-                lines += [(f"{self.w.dimension(dim)}: {self.w.group(dim, group)}", share,
-                           earlier_groups.get(group)) for group, share in groups.items()]
+            lines = self.w.reach_lines(reach, self.comparison)
             name = self.w.reach_name(reach.questionnaire)
             for index, (group, share, earlier) in enumerate(lines):
                 if index == 0:
