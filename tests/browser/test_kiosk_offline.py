@@ -122,7 +122,8 @@ def test_an_unfinished_answer_offline_names_what_is_missing_and_a_sent_one_is_co
     network.up()
     tablet.reload()
     # the count follows the queue: once sent, the kiosk says so
-    expect(tablet.get_by_text("Svaren som väntade är skickade.")).to_be_visible(timeout=5000)
+    # (a generous wait: the service worker sends the queue once the page is back, however busy)
+    expect(tablet.get_by_text("Svaren som väntade är skickade.")).to_be_visible(timeout=20000)
     expect(tablet.get_by_text("svar väntar på att skickas")).to_be_hidden()
     assert _stored() == 1
 

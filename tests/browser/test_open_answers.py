@@ -5,6 +5,7 @@ keep the page's layout, and projektledning makes a theme and tags an answer thro
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from surveyapp.extensions import db
 from surveyapp.services.imports import import_file
@@ -45,15 +46,14 @@ def test_odd_answers_keep_the_layout_and_a_theme_is_tagged(live_server, browser,
     page.get_by_role("link", name="Hantera teman").click()
     page.get_by_label("Namn", exact=True).fill("Bemötande")
     page.get_by_role("button", name="Lägg till").click()
-    assert page.get_by_text("Temat ”Bemötande” är skapat.").is_visible()
+    expect(page.get_by_text("Temat ”Bemötande” är skapat.")).to_be_visible()
     page.get_by_role("link", name="Tillbaka till rapporten").click()
 
     newest = page.locator(".open-answer").first
     assert "Väldigt bra stöd" in newest.locator(".answer-text").inner_text()
     newest.get_by_label("Bemötande").check()
     newest.get_by_role("button", name="Spara teman").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Svarets teman är sparade.").is_visible()
+    expect(page.get_by_text("Svarets teman är sparade.")).to_be_visible()
     assert page.locator('.theme-counts li[data-theme] .count').first.inner_text() == "1"
     assert page.locator(".open-answer").first.get_by_label("Bemötande").is_checked()
 
