@@ -8,25 +8,21 @@ chart sheets can be told apart from the codebook and the answer sheet, where cod
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from surveyapp.analysis.data import items_of
 from surveyapp.questionnaire import load_directory
-from tests.exports.printing import reading_order, small_words
+from tests.exports import printing
+from tests.exports.printing import flat, needs_libreoffice, print_to_pdf, reading_order, small_words
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = load_directory(ROOT / "questionnaires")
 #: sheets where codes and keys are the point
 CODE_SHEETS = ("Kodbok", "Svar")
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice (soffice) and poppler (pdftotext) are needed: make system-packages installs them",
-)
+pytestmark = needs_libreoffice
 
 
 @pytest.fixture
@@ -41,46 +37,20 @@ def _printed(runner, tmp_path: Path, questionnaire: str, *args: str) -> Path:
     path = tmp_path / f"{questionnaire}.xlsx"
     result = runner.invoke(args=["report", questionnaire, "--xlsx", str(path), *args])
     assert result.exit_code == 0, result.output
-    profile = tmp_path / "libreoffice-profile"  # one per test: parallel runs never share one
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )
-    pdf = path.with_suffix(".pdf")
-    assert pdf.exists()
-    return pdf
-
-
-def _pages(pdf: Path) -> list[tuple[str, str]]:
-    """(sheet name from the footer, the page's text) for every printed page."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    pages = []
-    for page in text.split("\f"):
-        if not page.strip():
-            continue
-        footer = next(line for line in reversed(page.splitlines()) if re.search(r"Sida \d+ av \d+", line))
-        sheet = re.split(r"\s{2,}", footer.strip())[0]
-        pages.append((sheet, page))
-    return pages
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    return print_to_pdf(path)
 
 
 def _check(pdf: Path, key: str) -> list[tuple[str, str]]:
     questionnaire = QUESTIONNAIRES[key][0]
-    pages = _pages(pdf)
+    pages = printing.pages(pdf)
     assert pages, "nothing printed"
     figure_pages = [(sheet, text) for sheet, text in pages if sheet not in CODE_SHEETS]
-    printed = _flat(" ".join(text for _sheet, text in figure_pages))
+    printed = flat(" ".join(text for _sheet, text in figure_pages))
     # every question with figures is there in words
     for item in items_of(questionnaire):
         if questionnaire.paired and item.question.background:
             continue
-        assert _flat(item.question.text) in printed, item.key
+        assert flat(item.question.text) in printed, item.key
     # no key, matrix row key or code with an underscore stands where figures and charts are
     keys = {q.key for q in questionnaire.questions} | {r.key for q in questionnaire.questions for r in q.rows}
     codes = {o.code for q in questionnaire.questions for o in q.options if not o.code.isdigit()}
@@ -93,13 +63,13 @@ def _check(pdf: Path, key: str) -> list[tuple[str, str]]:
     assert small_words(pdf) == []
     # a question's table never goes on over a page without its header, nor does a question's
     # text end a page alone
-    texts = {_flat(item.question.text) for item in items_of(questionnaire)}
+    texts = {flat(item.question.text) for item in items_of(questionnaire)}
     for sheet, text in figure_pages:
         if sheet.endswith("diagram") or sheet in ("Översikt", "Förändring", "Parvis", "Svarsfrekvens"):
             continue
         assert "Grupp" in text or "Svaren" in text or "Andel som svarat" in text, (sheet, text)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        last = _flat(re.split(r"\s{2,}", lines[-2])[0])  # the line above the footer
+        last = flat(re.split(r"\s{2,}", lines[-2])[0])  # the line above the footer
         assert not any(t.startswith(last) for t in texts if len(last) > 12), (sheet, last)
     return pages
 
@@ -109,7 +79,7 @@ def test_avslutningsenkat_prints_in_words_at_a_readable_size(runner, tmp_path, a
     pages = _check(pdf, "avslutningsenkat")
     sheets = [sheet for sheet, _text in pages]
     assert "Frågor – diagram" in sheets and "Kodbok" in sheets
-    charts = _flat(" ".join(text for sheet, text in pages if sheet.endswith("diagram")))
+    charts = flat(" ".join(text for sheet, text in pages if sheet.endswith("diagram")))
     assert "Andel som svarat Bra per kön" in charts
     assert "Mål 90 %" in charts
     assert "Stämmer helt" in charts  # the option labels name the stacked series
@@ -119,17 +89,17 @@ def test_avslutningsenkat_prints_in_words_at_a_readable_size(runner, tmp_path, a
 def test_samverkan_prints_the_matrix_rounds_side_by_side(runner, tmp_path, samverkan):
     pdf = _printed(runner, tmp_path, "samverkan", "--by", "role")
     pages = _check(pdf, "samverkan")
-    charts = _flat(" ".join(text for sheet, text in pages if sheet == "Matris 1 – diagram"))
+    charts = flat(" ".join(text for sheet, text in pages if sheet == "Matris 1 – diagram"))
     assert "Mättillfälle 1" in charts and "Mättillfälle 2" in charts
     assert "Hantering av vardagen" in charts and "I mycket hög utsträckning" in charts
-    rates = _flat(" ".join(text for sheet, text in pages if sheet == "Svarsfrekvens"))
+    rates = flat(" ".join(text for sheet, text in pages if sheet == "Svarsfrekvens"))
     assert "Totalt" in rates
     # the change sheet shows each question's whole text, so no two look the same
     read = reading_order(pdf)
     shifts = " ".join(read[i] for i, (sheet, _text) in enumerate(pages) if sheet == "Förändring")
     for key in ("samverkan_forsorjningsstod_vard", "samverkan_ame_vard", "samverkan_ame_fk",
                 "samverkan_ame_af"):
-        assert _flat(QUESTIONNAIRES["samverkan"][0].question(key).text) in shifts, key
+        assert flat(QUESTIONNAIRES["samverkan"][0].question(key).text) in shifts, key
 
 
 def test_progressionskort_leads_with_the_paired_figures(runner, tmp_path, progressionskort):
@@ -137,6 +107,6 @@ def test_progressionskort_leads_with_the_paired_figures(runner, tmp_path, progre
     pages = _check(pdf, "progressionskort")
     sheets = list(dict.fromkeys(sheet for sheet, _text in pages))
     assert sheets[:3] == ["Översikt", "Parvis", "Parvis – diagram"]
-    charts = _flat(" ".join(text for sheet, text in pages if sheet == "Parvis – diagram"))
+    charts = flat(" ".join(text for sheet, text in pages if sheet == "Parvis – diagram"))
     assert "Första skattningen" in charts and "Senaste skattningen" in charts
     assert "Tror du att du klarar av ett arbete?" in charts  # the radar's axes in words
