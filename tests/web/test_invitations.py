@@ -306,6 +306,8 @@ def test_invitation_pages_turning_away_follow_the_browsers_language_else_swedish
     assert "Länken finns inte. Kontrollera att du har skrivit av den rätt." in german.text
     assert '<div lang="en" dir="ltr">' in german.text
     assert "The link does not exist. Check that you copied it correctly." in german.text
+    # one h1: the English beside the Swedish is a section under it
+    assert german.text.count("<h1") == 1 and "<h2>The link does not exist." in german.text
 
     client.post(f"/i/{issued.token}/sv", data={"response_uuid": str(uuid.uuid4()), **SAMVERKAN})
     english = client.get(f"/i/{issued.token}", headers={"Accept-Language": "en-GB,en;q=0.8"})
@@ -316,6 +318,7 @@ def test_invitation_pages_turning_away_follow_the_browsers_language_else_swedish
     other = client.get(f"/i/{issued.token}", headers={"Accept-Language": unoffered})
     assert other.status_code == 410 and '<html lang="sv"' in other.text
     assert "Du har redan svarat" in other.text and "You have already answered" in other.text
+    assert other.text.count("<h1") == 1 and "<h2>You have already answered</h2>" in other.text
     swedish = client.get(f"/i/{issued.token}", headers={"Accept-Language": "sv"})
     assert "Du har redan svarat" in swedish.text and "You have already answered" not in swedish.text
 

@@ -54,14 +54,17 @@ def _refusal(status: int, questionnaire: Questionnaire | None, message=None):
     chosen = chosen if chosen in offered else browser_language(offered)
     languages = [chosen] if chosen else ["sv", "en"]
     parts = []
-    for language in languages:
+    for index, language in enumerate(languages):
+        # one h1 on the page: the text beside it in a second language is a section of it
+        heading = "h1" if index == 0 else "h2"
         with force_locale(language):
             if message is None:
                 title = _("Du har redan svarat")
-                body = render_template("invitations/_used.html")
+                body = render_template("invitations/_used.html", heading=heading)
             else:
                 title = message()
-                body = render_template("invitations/_refused.html", message=title, code=status)
+                body = render_template("invitations/_refused.html", message=title, code=status,
+                                       heading=heading)
         parts.append({"language": language, "direction": text_direction(language), "title": title,
                       "body": Markup(body)})
     before = g.get("language")
