@@ -62,6 +62,18 @@ def test_multiple_choice_counts_each_respondent_once_in_n():
     assert figures.share is None
 
 
+def test_vet_ej_alone_on_diskriminering_is_left_out_of_n():
+    """PRODUCT.md: n leaves out those who answered only a not-applicable code (vet_ej)."""
+    rows = [
+        avslut_row(bemotande_samordnare="daligt", diskriminering=["kon"]),
+        avslut_row(bemotande_samordnare="daligt", diskriminering=["vet_ej"]),
+        avslut_row(bemotande_samordnare="daligt", diskriminering=["alder", "vet_ej"]),
+    ]
+    figures = build_report(make_data("avslutningsenkat", rows)).item("diskriminering").total.figures
+    assert figures.n == 2
+    assert dict(figures.distribution)["vet_ej"] == 2
+
+
 def test_no_answers_give_no_figures_not_zero():
     report = build_report(make_data("avslutningsenkat", []))
     figures = report.item("tro_formaga").total.figures
