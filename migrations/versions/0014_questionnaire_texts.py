@@ -48,6 +48,7 @@ def upgrade():
         sa.Column('created_by_id', sa.Integer(), nullable=True),
         sa.Column('expires_at', sa.DateTime(), nullable=False),
         sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.Column('may_record', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['created_by_id'], ['accounts.id'],
                                 name=op.f('fk_translation_links_created_by_id_accounts'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_translation_links')),

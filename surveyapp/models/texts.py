@@ -67,6 +67,9 @@ class TranslationLink(db.Model):
     expires_at: Mapped[datetime]
     #: when staff revoked the link (it no longer works)
     revoked_at: Mapped[datetime | None]
+    #: the translator may go on to record the reviewed texts (an interpreter's link is made
+    #: for the questionnaire and language when asked for, working as long as this one)
+    may_record: Mapped[bool] = mapped_column(default=False)
 
 
 class TextGeneration(db.Model):

@@ -566,7 +566,7 @@ def _digest(token: str) -> str:
 
 
 def create_link(label: str, questionnaire_key: str | None, language: str, account: Account | None,
-                days: int = LINK_DAYS) -> tuple[TranslationLink, str]:
+                days: int = LINK_DAYS, may_record: bool = False) -> tuple[TranslationLink, str]:
     """A link for reviewing one language of one questionnaire (None: all); the plain token is
     returned once."""
     token = secrets.token_urlsafe(16)
@@ -574,7 +574,7 @@ def create_link(label: str, questionnaire_key: str | None, language: str, accoun
     link = TranslationLink(token_hash=_digest(token), label=label.strip()[:200],
                            questionnaire_key=questionnaire_key, language=language,
                            created_by_id=account.id if account else None,
-                           created_at=now, expires_at=now + timedelta(days=days))
+                           created_at=now, expires_at=now + timedelta(days=days), may_record=may_record)
     db.session.add(link)
     db.session.flush()
     return link, token
