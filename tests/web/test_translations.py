@@ -243,8 +243,12 @@ def test_odd_bytes_are_escaped_and_control_characters_refused_with_a_clear_messa
     assert "osynligt styrtecken" in refused.text
     assert _row(QUESTION, "en").translation == odd.strip()
     empty = _save(client, token, QUESTION, "   ")
-    assert empty.status_code == 302
-    assert "Skriv en översättning." in client.get(empty.location).text
+    assert empty.status_code == 400
+    row = re.search(rf'id="t-{text_hash(QUESTION)[:12]}"(.*?)</li>', empty.text, re.S).group(1)
+    assert "Skriv en översättning." in row and 'aria-invalid="true"' in row
+    too_long = _save(client, token, QUESTION, "x" * 5001)
+    assert too_long.status_code == 400 and "x" * 5001 in too_long.text
+    assert "Översättningen är för lång: högst 5000 tecken." in too_long.text
     assert _row(QUESTION, "en").translation == odd.strip()
 
 

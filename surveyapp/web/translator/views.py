@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import TooManyRequests
 
 from ...extensions import db
-from ...i18n import LANGUAGES, qtext, text_direction
+from ...i18n import LANGUAGES, text_direction
 from ...models import TranslationLink
 from ...models._time import utcnow
 from ...services.audit import record_audit
@@ -69,14 +69,18 @@ def _private(response):
 @blueprint.get("/<token>")
 def page(token: str):
     link, found = _open(token)
-    questionnaire = _chosen(found, request.args.get("enkat"))
-    rows = text_rows(questionnaire, link.language)
+    return _render(link, token, found, _chosen(found, request.args.get("enkat")))
+
+
+def _render(link: TranslationLink, token: str, found: dict, questionnaire, errors: dict | None = None,
+            given: dict | None = None):
+    """The page; ``errors`` and ``given``: a refused text's message and what was typed, by hash."""
     return render_template(
         "translations/translator.html", link=link, token=token, questionnaire=questionnaire,
         questionnaires=found, titles={key: q.title for key, q in found.items()},
-        rows=rows, status=text_status(questionnaire, link.language), language=link.language,
-        direction=text_direction(link.language), STALE=STALE,
-        translated_title=qtext(questionnaire.title, questionnaire.key))
+        rows=text_rows(questionnaire, link.language), status=text_status(questionnaire, link.language),
+        language=link.language, direction=text_direction(link.language), STALE=STALE,
+        errors=errors or {}, given=given or {})
 
 
 @blueprint.post("/<token>")
@@ -96,9 +100,11 @@ def save(token: str):
         saved = save_translation(questionnaire, link.language, digest, request.form.get("translation", ""),
                                  reviewed, link.label)
     except TextError as exc:
+        # the page again, with the message beside the text and what was typed kept
         db.session.rollback()
-        flash(_(exc.msgid, **exc.params))
-        return redirect(anchor)
+        value = request.form.get("translation", "")
+        return _render(link, token, found, questionnaire, errors={digest: _(exc.msgid, **exc.params)},
+                       given={digest: value}), 400
     except IntegrityError:  # two people saved the same new text at once: the other one's is kept
         db.session.rollback()
         flash(_("Någon annan sparade samma text samtidigt. Ladda om sidan och försök igen."))
