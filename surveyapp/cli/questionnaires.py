@@ -21,9 +21,8 @@ from ..questionnaire.extract import respondent_texts
 from ..questionnaire.loader import load_fragments, picture_problems
 from ..questionnaire.project import PROJECT_FILE, load_project
 from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform, write_xlsform
-from ..services.audit import record_audit
 from ..services.questionnaires import current_version, current_versions, definition_of
-from ..services.texts import SOURCE_LANGUAGE, source_translations, store_translations, text_status
+from ..services.texts import SOURCE_LANGUAGE, import_translations, source_translations, text_status
 from ..translations import questionnaire_translations
 
 
@@ -132,7 +131,7 @@ def import_(file: str, directory: str | None, replace: bool) -> None:
     os.replace(partial, target)
     click.echo(f"ok: {questionnaire.key} ({len(questionnaire.questions)} questions) written to {target}")
     texts = respondent_texts(questionnaire)
-    stored = import_translations(questionnaire, form.translations, path.name)
+    stored = _store_translations(questionnaire, form.translations, path.name)
     for language in LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
@@ -142,16 +141,12 @@ def import_(file: str, directory: str | None, replace: bool) -> None:
         click.echo(f"{language}: {done} of {len(texts)} texts translated in the spreadsheet ({where})")
 
 
-def import_translations(questionnaire: Questionnaire, translations: dict[str, dict[str, str]],
+def _store_translations(questionnaire: Questionnaire, translations: dict[str, dict[str, str]],
                         source: str) -> dict[str, int] | None:
-    """Stores a spreadsheet's translations of the questionnaire's texts (``label::English (en)``
-    columns) with the questionnaire, committed; None when there is no database to store them in.
-    A translation that differs from the stored one replaces it (and needs review again)."""
+    """The spreadsheet's translations stored with the questionnaire, committed; None when there
+    is no database to store them in."""
     try:
-        stored = store_translations(questionnaire, translations, f"XLSForm {source}")
-        if stored:
-            record_audit(None, "translation.import", f"{questionnaire.key}: {source}: "
-                         + ", ".join(f"{lang} {n}" for lang, n in sorted(stored.items())))
+        stored = import_translations(questionnaire, translations, source)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

@@ -502,6 +502,20 @@ def store_translations(questionnaire: Questionnaire, translations: dict[str, dic
     return stored
 
 
+def import_translations(questionnaire: Questionnaire, translations: dict[str, dict[str, str]],
+                        source: str) -> dict[str, int]:
+    """Stores the translations a questionnaire came with (an XLSForm's ``label::English (en)``
+    columns, ``source`` naming the file) and records it in the audit log, in the caller's
+    transaction. Every way a questionnaire is imported or published goes through here."""
+    from .audit import record_audit
+
+    stored = store_translations(questionnaire, translations, f"XLSForm {source}")
+    if stored:
+        record_audit(None, "translation.import", f"{questionnaire.key}: {source}: "
+                     + ", ".join(f"{lang} {n}" for lang, n in sorted(stored.items())))
+    return stored
+
+
 def seed_from_catalogs(questionnaires: dict[str, Questionnaire], directory: str | Path) -> dict[str, int]:
     """Adds every translation the shipped catalogs hold for a text of these questionnaires that
     has none yet (fuzzy entries are not translations); stored ones are left as they are.
