@@ -20,6 +20,7 @@ from surveyapp.i18n import LANGUAGES, available_languages
 from surveyapp.models import AuditEvent, QuestionnaireText, RecordingLink, TranslationLink
 from surveyapp.models._time import utcnow
 from surveyapp.questionnaire.extract import text_hash
+from surveyapp.readaloud import spoken_question
 from surveyapp.services.questionnaires import (
     current_version,
     current_versions,
@@ -183,12 +184,16 @@ def test_a_correction_shows_on_the_participant_form_and_the_audit_log_names_the_
 def test_a_changed_swedish_text_is_stale_in_status_and_on_the_page_until_translated_anew(client, runner):
     token = _link("ar")
     arabic = factories.translate_questionnaire("ar", QUESTION)
+    question = definition_of(current_version("avslutningsenkat")).question("mar_battre")
+    factories.recording(factories.spoken("ar", spoken_question, question), "ar")
     before = _status(runner)["avslutningsenkat"]["ar"]
     assert before["stale"] == 0 and before["offered"] is True
+    assert (before["recorded"], before["stale_recordings"]) == (1, 0)
     factories.new_version("avslutningsenkat", QUESTION, CHANGED)
 
     after = _status(runner)["avslutningsenkat"]["ar"]
     assert after["stale"] == 1 and after["offered"] is False
+    assert (after["recorded"], after["stale_recordings"]) == (0, 1)  # the recording read the old words
     assert after["translated"] == after["texts"] - 1
     assert "ar" not in available_languages("avslutningsenkat")
     page = client.get(f"/oversattning/{token}").text
