@@ -20,12 +20,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Account, QuestionnaireText, QuestionnaireVersion, TextGeneration, TranslationLink
@@ -125,24 +127,23 @@ class _Tables:
 
 
 _tables: _Tables | None = None
-_ENVIRON = "surveyapp.text_generation"
+#: how long a process trusts the counter it read before reading it again: a translation saved
+#: through another server process shows there within this time (at once in this process)
+GENERATION_SECONDS = 5.0
+_KEPT = "surveyapp.text_generation"
 
 
 def generation() -> int:
-    """The counter every change of a translation moves; read once per request (outside one:
-    once per application context, a command or a job)."""
-    from flask import g, has_request_context, request
+    """The counter every change of a translation moves; read at most once every
+    :data:`GENERATION_SECONDS` per app and process, and at once after this process changed a
+    translation."""
+    from flask import current_app
 
-    if has_request_context():
-        found = request.environ.get(_ENVIRON)
-        if found is None:
-            found = request.environ[_ENVIRON] = _read_generation()
-        return found
-    found = g.get(_ENVIRON)
-    if found is None:
-        found = _read_generation()
-        setattr(g, _ENVIRON, found)
-    return found
+    kept = current_app.extensions.get(_KEPT)
+    now = time.monotonic()
+    if kept is None or now - kept[0] >= GENERATION_SECONDS:
+        kept = current_app.extensions[_KEPT] = (now, _read_generation())
+    return kept[1]
 
 
 _GENERATION = select(TextGeneration.generation).where(TextGeneration.id == 1)
@@ -153,8 +154,9 @@ def _read_generation() -> int:
 
 
 def _bump() -> None:
-    """Raises the counter in the caller's transaction (and forgets this request's reading)."""
-    from flask import g, has_request_context, request
+    """Moves the counter in the caller's transaction; once it is committed, this process reads
+    the translations anew."""
+    from flask import current_app
 
     # a new random value rather than one more: a transaction rolled back, or another database
     # (tests) at the same count, never meets translations read under its value
@@ -164,9 +166,20 @@ def _bump() -> None:
     raised = connection.execute(update(table).where(table.c.id == 1).values(generation=value)).rowcount
     if not raised:
         connection.execute(table.insert().values(id=1, generation=value))
-    if has_request_context():
-        request.environ.pop(_ENVIRON, None)
-    g.pop(_ENVIRON, None)
+    db.session.info[_KEPT] = True
+    current_app.extensions.pop(_KEPT, None)
+
+
+def _forget_generation(session: Session) -> None:
+    """A change of a translation is committed in this process: its pages read them anew."""
+    from flask import current_app, has_app_context
+
+    if session.info.pop(_KEPT, False) and has_app_context():
+        current_app.extensions.pop(_KEPT, None)
+
+
+if not event.contains(Session, "after_commit", _forget_generation):
+    event.listen(Session, "after_commit", _forget_generation)
 
 
 def _read_tables() -> _Tables:

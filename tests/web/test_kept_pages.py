@@ -175,12 +175,15 @@ def test_a_changed_translation_is_shown_once_the_app_reads_it(sqlite_template, t
     client = app.test_client()
     english = client.get(f"/s/{token}/en").text
     assert "Exit survey" in english
-    # saved by another process: this one reads the counter the change moved
+    # saved through another server process: this one reads the counter the change moved once
+    # it reads the counter again (GENERATION_SECONDS later)
     other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with other.app_context():
         factories.set_translation("avslutningsenkat", "en", "Avslutningsenkät", "Exit survey, new words")
         db.session.remove()
         db.engine.dispose()
+    assert "Exit survey, new words" not in client.get(f"/s/{token}/en").text
+    app.extensions.pop("surveyapp.text_generation")
     changed = client.get(f"/s/{token}/en").text
     assert "Exit survey, new words" in changed and ">Exit survey<" not in changed
     with app.app_context():
