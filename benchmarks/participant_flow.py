@@ -6,9 +6,9 @@ database. The bare app shows a form and stores a post as one INSERT of the respo
 executemany of its answers into surveyapp's own tables; the bare app with surveyapp's
 statements also does the rest of the database work of surveyapp's open link (a session row
 read on every request and written with each form shown and each answer, the link's round
-and the translations' counter read on every request, the rate limit counted and added), and
-nothing else: no page, no CSRF token, no check of the answers. Concurrent clients then answer
-through each in turns, as a browser does:
+read on every request, the rate limit counted and added), and nothing else: no page, no CSRF
+token, no check of the answers. Concurrent clients then answer through each in turns, as a
+browser does:
 
 - surveyapp, picker + form + post: GET ``/s/<token>`` (language picker), GET ``/s/<token>/sv``
   (the form), POST the answers with the form's hidden fields (csrf_token, response_uuid, turn,
@@ -118,8 +118,7 @@ def make_stateful_bare_app():
     """The bare app, plus the database work surveyapp's open link does besides storing the
     answers, and nothing else: a session row read on every request and written when a form is
     shown (its turn) and when answered (the turn ends, in the answer's commit), the link's
-    round and the questionnaire translations' counter read on every request, and the open
-    link's rate limit counted and added. No page, no
+    round read on every request, and the open link's rate limit counted and added. No page, no
     CSRF token, no checks of the answers."""
     import hashlib
     import json
@@ -151,8 +150,6 @@ def make_stateful_bare_app():
             (token,)).fetchone()
         if link is None or link[2] != "open":
             abort(410)
-        # the questionnaire translations' counter, read once per request
-        conn.execute("SELECT generation FROM text_generations WHERE id = 1").fetchone()
         return sid, json.loads(row[0]) if row else None, link
 
     def write_session(conn, sid, data) -> str | None:
