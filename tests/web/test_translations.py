@@ -389,3 +389,14 @@ def test_a_fresh_database_is_seeded_by_init(tmp_path):
         assert count > 0
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_correction_belongs_to_its_questionnaire(client):
+    # "Kvinna" is a background question's option in both participant questionnaires
+    catalog = questionnaire_translations(TRANSLATIONS)["ti"]["Kvinna"]
+    factories.set_translation("avslutningsenkat", "ti", "Kvinna", "ኣንስተይቲ (ሓድሽ)")
+    exit_survey = factories.link("avslutningsenkat")
+    card = factories.link("progressionskort")
+    assert "ኣንስተይቲ (ሓድሽ)" in client.get(f"/s/{exit_survey.token}/ti").text
+    page = client.get(f"/s/{card.token}/ti").text
+    assert "ኣንስተይቲ (ሓድሽ)" not in page and str(escape(catalog)) in page

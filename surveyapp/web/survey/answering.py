@@ -272,6 +272,7 @@ def render_language_choice(questionnaire: Questionnaire, language_url: Callable[
     template values needed only when the page is rendered.
     """
     start_new_person()
+    use_questionnaire(questionnaire.key)
     languages = available_languages(questionnaire)
     preferred = preferred_language(languages)
     g.language = preferred
