@@ -156,8 +156,6 @@ def _read_generation() -> int:
 def _bump() -> None:
     """Moves the counter in the caller's transaction; once it is committed, this process reads
     the translations anew."""
-    from flask import current_app
-
     # a new random value rather than one more: a transaction rolled back, or another database
     # (tests) at the same count, never meets translations read under its value
     table = TextGeneration.__table__
@@ -167,7 +165,6 @@ def _bump() -> None:
     if not raised:
         connection.execute(table.insert().values(id=1, generation=value))
     db.session.info[_KEPT] = True
-    current_app.extensions.pop(_KEPT, None)
 
 
 def _forget_generation(session: Session) -> None:
@@ -178,8 +175,14 @@ def _forget_generation(session: Session) -> None:
         current_app.extensions.pop(_KEPT, None)
 
 
+def _drop_note(session: Session, *_args) -> None:
+    """A change rolled back is no change."""
+    session.info.pop(_KEPT, None)
+
+
 if not event.contains(Session, "after_commit", _forget_generation):
     event.listen(Session, "after_commit", _forget_generation)
+    event.listen(Session, "after_rollback", _drop_note)
 
 
 def _read_tables() -> _Tables:
@@ -200,12 +203,6 @@ def _read_tables() -> _Tables:
     # a process kept on a different database (tests) reads anew when the counter differs
     _tables = tables
     return tables
-
-
-def forget() -> None:
-    """Drops this process's translations (as a restarted process would)."""
-    global _tables
-    _tables = None
 
 
 def translate(text: str | None, language: str, questionnaire_key: str | None = None) -> str:
