@@ -201,6 +201,11 @@ def test_a_changed_swedish_text_is_stale_in_status_and_on_the_page_until_transla
     assert "Ändrad sedan översättningen" in row
     assert html.escape(QUESTION, quote=False) in row  # what the Swedish text said before
     assert html.escape(arabic, quote=False) in row  # the old translation, to start from
+    # a page opened before the change saves the old text: told, nothing stored
+    old = _save(client, token, QUESTION, "قديم")
+    assert old.status_code == 302
+    assert "Texten finns inte längre i enkäten." in client.get(old.location).text
+    assert _row(QUESTION, "ar").translation == arabic
     link = factories.link()
     assert client.get(f"/s/{link.token}/ar").status_code != 200
     assert "العربية" not in client.get(f"/s/{link.token}").text

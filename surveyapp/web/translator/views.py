@@ -21,7 +21,7 @@ from ...models._time import utcnow
 from ...services.audit import record_audit
 from ...services.questionnaires import current_versions, definition_of
 from ...services.recordings import create_link as create_recording_link
-from ...services.texts import STALE, TextError, find_link, save_translation, text_rows, text_status
+from ...services.texts import GONE, STALE, TextError, find_link, save_translation, text_rows, text_status
 from ...services.throttle import RateLimit
 from . import blueprint
 
@@ -60,6 +60,15 @@ def _rate_key(token: str) -> str:
     return f"{token}\n{request.remote_addr or ''}"
 
 
+def _check_rate(token: str) -> None:
+    """Refuses (429) when this address has saved too often through the link in the last hour."""
+    if _limit().exceeded(_rate_key(token)):
+        error = TooManyRequests()
+        error.surveyapp_message = _("Många ändringar har sparats härifrån på kort tid. Vänta en stund "
+                                    "och försök sedan igen.")
+        raise error
+
+
 @blueprint.after_request
 def _private(response):
     response.headers.setdefault("Cache-Control", "no-store")
@@ -90,18 +99,17 @@ def save(token: str):
     back = url_for(".page", token=token, enkat=questionnaire.key)
     digest = request.form.get("text", "")
     anchor = f"{back}#t-{digest[:12]}"
-    if _limit().exceeded(_rate_key(token)):
-        error = TooManyRequests()
-        error.surveyapp_message = _("Många ändringar har sparats härifrån på kort tid. Vänta en stund "
-                                    "och försök sedan igen.")
-        raise error
+    _check_rate(token)
     reviewed = request.form.get("action") == "review"
     try:
         saved = save_translation(questionnaire, link.language, digest, request.form.get("translation", ""),
                                  reviewed, link.label)
     except TextError as exc:
-        # the page again, with the message beside the text and what was typed kept
         db.session.rollback()
+        if exc.msgid == GONE:  # a text of an older version: the page as it is now
+            flash(_(exc.msgid))
+            return redirect(back)
+        # the page again, with the message beside the text and what was typed kept
         value = request.form.get("translation", "")
         return _render(link, token, found, questionnaire, errors={digest: _(exc.msgid, **exc.params)},
                        given={digest: value}), 400
@@ -135,9 +143,11 @@ def record(token: str):
     questionnaire = _chosen(found, request.form.get("enkat"))
     if not link.may_record or not questionnaire.answered_through_links:
         abort(404)
+    _check_rate(token)
     days = max(1, (link.expires_at - utcnow()).days or 1)
     recording_link, recording_token = create_recording_link(questionnaire.key, link.language, None, days=days)
     recording_link.expires_at = min(recording_link.expires_at, link.expires_at)
     record_audit(actor(link), "recording.link", f"{questionnaire.key} {link.language}")
+    _limit().add(_rate_key(token))
     db.session.commit()
     return redirect(url_for("interpreter.page", token=recording_token))
