@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.reports import blueprint as reports
     from .web.staff import blueprint as staff
     from .web.survey import blueprint as survey
+    from .web.translator import blueprint as translator
 
     app.register_blueprint(main)
     app.register_blueprint(survey)
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kiosk)
     app.register_blueprint(reports)
     app.register_blueprint(interpreter)
+    app.register_blueprint(translator)
 
 
 def register_errorhandlers(app: Flask) -> None:

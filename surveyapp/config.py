@@ -70,6 +70,8 @@ def defaults(instance: Path) -> dict:
         "INTERPRETER_PUBLISH_NEEDS_APPROVAL": True,
         # answers one address may store through one open link in an hour
         "OPEN_LINK_POSTS_PER_HOUR": 60,
+        # translations one address may save through one translator's link in an hour
+        "TRANSLATOR_POSTS_PER_HOUR": 600,
         # background jobs (Excel exports): an RQ queue on this Redis when set, else threads
         # in the web process; Redis also holds the report cache then, shared by every server
         "REDIS_URL": None,
@@ -142,6 +144,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_AUDIO_MAX_BYTES", "AUDIO_MAX_BYTES", int),
         ("SURVEYAPP_AUDIO_MAX_SECONDS", "AUDIO_MAX_SECONDS", int),
         ("SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR", "OPEN_LINK_POSTS_PER_HOUR", int),
+        ("SURVEYAPP_TRANSLATOR_POSTS_PER_HOUR", "TRANSLATOR_POSTS_PER_HOUR", int),
         ("SURVEYAPP_REDIS_URL", "REDIS_URL", str),
         ("SURVEYAPP_REDIS_PREFIX", "REDIS_PREFIX", str),
         ("SURVEYAPP_JOB_RUNNER", "JOB_RUNNER", str),

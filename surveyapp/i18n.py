@@ -1,8 +1,8 @@
 """Languages, locale selection and locale-aware formatting.
 
-Interface texts live in the ``messages`` gettext domain, questionnaire texts (questions,
-options, help) in the ``questionnaires`` domain; both under ``translations/``
-(see ``translations/README.md``).
+Interface texts live in the ``messages`` gettext domain under ``translations/`` (see
+``translations/README.md``); questionnaire texts (questions, options, help) are translated in
+the database, per questionnaire (:mod:`surveyapp.services.texts`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Domain, format_date, format_datetime, get_locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from .questionnaire import Questionnaire
 
 if TYPE_CHECKING:
-    from .translations import LanguageGap
+    from .services.texts import LanguageGap
 
 #: every language participants can answer in, by its own name in its own script
 LANGUAGES: dict[str, str] = {
@@ -40,16 +40,6 @@ DEFAULT = "sv"
 
 #: digits of the numbering systems CLDR gives as a locale's default, where not 0–9
 _DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
-
-
-class _QuestionnaireDomain(Domain):
-    """The ``questionnaires`` domain, with its compiled catalogs cached per app."""
-
-    def get_translations_cache(self, ctx):
-        return current_app.extensions.setdefault("surveyapp.questionnaire_translations", {})
-
-
-questionnaire_domain = _QuestionnaireDomain(domain="questionnaires")
 
 
 def select_locale() -> str:
@@ -88,11 +78,26 @@ def browser_language(offered: list[str] | tuple[str, ...] = tuple(LANGUAGES)) ->
     return None
 
 
-def qtext(text: str | None) -> str:
-    """A questionnaire text (question, option, help) in the current language."""
+def qtext(text: str | None, questionnaire_key: str | None = None) -> str:
+    """A questionnaire text (question, option, help) in the current language: as translated
+    for ``questionnaire_key``, else for the questionnaire being answered on this page
+    (:func:`use_questionnaire`), else for any questionnaire."""
     if not text:
         return ""
-    return questionnaire_domain.gettext(text)
+    from .services.texts import translate
+
+    if questionnaire_key is None and has_request_context():
+        questionnaire_key = request.environ.get(_QUESTIONNAIRE)
+    return translate(text, str(get_locale()), questionnaire_key)
+
+
+_QUESTIONNAIRE = "surveyapp.questionnaire_key"
+
+
+def use_questionnaire(key: str) -> None:
+    """Names the questionnaire this request shows: its texts are translated as saved for it."""
+    if has_request_context():
+        request.environ[_QUESTIONNAIRE] = key
 
 
 def text_direction(language: str | None = None) -> str:
@@ -181,8 +186,9 @@ def _compile_catalogs(app: Flask) -> None:
 
 
 def available_languages(questionnaire: Questionnaire | str) -> list[str]:
-    """The languages a questionnaire can be answered in: Swedish and every complete catalog."""
-    from .translations import complete_languages
+    """The languages a questionnaire can be answered in: Swedish and every language with a
+    translation of each of its texts."""
+    from .services.texts import complete_languages
 
     if isinstance(questionnaire, str):
         from .services.questionnaires import current_version, definition_of
@@ -195,13 +201,13 @@ def available_languages(questionnaire: Questionnaire | str) -> list[str]:
     cache = request.environ.setdefault("surveyapp.available_languages", {}) if has_request_context() else {}
     cached = cache.get(id(questionnaire))
     if cached is None or cached[0] is not questionnaire:
-        languages = complete_languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
+        languages = complete_languages(questionnaire)
         cached = cache[id(questionnaire)] = (questionnaire, languages)
     return list(cached[1])
 
 
 def language_gaps(questionnaire: Questionnaire) -> dict[str, LanguageGap]:
     """For staff pages: each language not offered for ``questionnaire``, with the reason why."""
-    from .translations import language_gaps as gaps
+    from .services.texts import language_gaps as gaps
 
-    return gaps(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], questionnaire)
+    return gaps(questionnaire)

@@ -8,8 +8,6 @@ changed text or translation gives a new hash (the old recording is then stale, n
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -18,13 +16,9 @@ from flask_babel import gettext as _
 
 from .i18n import LANGUAGES, qtext
 from .questionnaire import Questionnaire
+from .questionnaire.extract import text_hash
 from .questionnaire.model import Option, Question
 from .translations import participant_interface_texts
-
-
-def text_hash(text: str) -> str:
-    """sha256 (hex) of a text as read aloud: Unicode NFC, outer spaces dropped."""
-    return hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()
 
 
 def spoken_intro(questionnaire: Questionnaire) -> str:

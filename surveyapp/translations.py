@@ -1,9 +1,10 @@
-"""Which translations are complete enough to show to a respondent, and compiling them.
+"""The gettext catalogs: compiling them, the interface texts a participant meets, and the
+shipped questionnaire translations.
 
-A language is offered for a questionnaire only while every text of that questionnaire is
-translated and not fuzzy in ``translations/<lang>/LC_MESSAGES/questionnaires.po``. When a
-questionnaire text changes, ``pybabel update`` marks its entry fuzzy and the language
-disappears from that questionnaire's picker until a translator has checked the entry.
+Interface texts are translated in ``translations/<lang>/LC_MESSAGES/messages.po``. The
+questionnaire texts of ``questionnaires.po`` are the shipped translations that seed the
+database (``surveyapp init``, :func:`surveyapp.services.texts.seed_from_catalogs`); after that a
+questionnaire's translations are changed in the database, on the translator's page.
 """
 
 from __future__ import annotations
@@ -98,47 +99,6 @@ def missing_texts(directory: str | Path, language: str, questionnaire: Questionn
     }
 
 
-@dataclass(frozen=True)
-class LanguageGap:
-    """Why a language cannot be offered for a questionnaire."""
-
-    no_catalog: bool = False
-    not_compiled: bool = False
-    #: texts with no translation, texts changed since they were translated, and all texts
-    untranslated: int = 0
-    fuzzy: int = 0
-    total: int = 0
-
-    def __str__(self) -> str:
-        """In English, for logs and the command line; staff pages word it in their own language."""
-        if self.no_catalog:
-            return "no translation catalog"
-        if self.not_compiled:
-            return "catalog not compiled (run make catalogs)"
-        parts = []
-        if self.untranslated:
-            parts.append(f"{self.untranslated} of {self.total} texts not translated")
-        if self.fuzzy:
-            parts.append(f"{self.fuzzy} of {self.total} texts changed since they were translated (fuzzy)")
-        return "; ".join(parts)
-
-
-def language_gap(directory: str | Path, language: str, questionnaire: Questionnaire) -> LanguageGap | None:
-    """Why ``language`` cannot be offered for ``questionnaire``, or None when it can."""
-    if language == SOURCE_LANGUAGE:
-        return None
-    if not catalog_path(directory, language).exists():
-        return LanguageGap(no_catalog=True)
-    missing = missing_texts(directory, language, questionnaire)
-    if not missing:
-        if not catalog_path(directory, language).with_suffix(".mo").exists():
-            return LanguageGap(not_compiled=True)
-        return None
-    fuzzy = sum(1 for reason in missing.values() if reason == "fuzzy")
-    return LanguageGap(untranslated=len(missing) - fuzzy, fuzzy=fuzzy,
-                       total=len(respondent_texts(questionnaire)))
-
-
 def _catalog_files(directory: str | Path) -> tuple[str, ...]:
     """The .po and .mo files of every language's catalogs (as strings, for stat)."""
     from .i18n import LANGUAGES
@@ -176,43 +136,7 @@ def _stamps(files: tuple[str, ...]) -> tuple:
     return tuple(stamps)
 
 
-#: complete languages by (catalog folder, id of the questionnaire), each kept with its
-#: questionnaire (so that the id is not reused) and the catalog files' times it was worked out at
-_complete: dict[tuple[str, int], tuple[Questionnaire, tuple, list[str]]] = {}
 _catalog_files_of: dict[str, tuple[str, ...]] = {}
-
-
-def complete_languages(directory: str | Path, questionnaire: Questionnaire) -> list[str]:
-    """The languages ``questionnaire`` can be answered in, Swedish first.
-
-    Worked out once per questionnaire and process, and again when a catalog file changes.
-    """
-    from .i18n import LANGUAGES
-
-    key = (str(directory), id(questionnaire))
-    stamps = catalog_stamps(directory)
-    cached = _complete.get(key)
-    if cached is not None and cached[0] is questionnaire and cached[1] == stamps:
-        return list(cached[2])
-    languages = [lang for lang in LANGUAGES if language_gap(directory, lang, questionnaire) is None]
-    with _lock:
-        if len(_complete) >= 256:
-            _complete.clear()
-        _complete[key] = (questionnaire, stamps, languages)
-    return list(languages)
-
-
-def language_gaps(directory: str | Path, questionnaire: Questionnaire) -> dict[str, LanguageGap]:
-    """Every language that cannot be offered for ``questionnaire``, with the reason why."""
-    from .i18n import LANGUAGES
-
-    gaps = {lang: language_gap(directory, lang, questionnaire) for lang in LANGUAGES}
-    return {lang: gap for lang, gap in gaps.items() if gap is not None}
-
-
-def missing_languages(directory: str | Path, questionnaire: Questionnaire) -> dict[str, str]:
-    """Every language that cannot be offered for ``questionnaire``, with the reason (in English)."""
-    return {lang: str(gap) for lang, gap in language_gaps(directory, questionnaire).items()}
 
 
 def participant_interface_texts(directory: str | Path) -> list[str]:

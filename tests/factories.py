@@ -116,3 +116,37 @@ def export(client, url: str, query_string=None):
     state = client.get(page + "/status").get_json()
     assert state["status"] == "done", state
     return client.get(state["file"])
+
+
+def new_version(key: str, old: str, new: str):
+    """Stores a new current version of questionnaire ``key`` whose Swedish text ``old`` reads ``new``."""
+    import json
+
+    from surveyapp.models import QuestionnaireVersion
+    from surveyapp.questionnaire.loader import content_hash
+    from surveyapp.services.questionnaires import current_version
+
+    version = current_version(key)
+    text = json.dumps(version.definition, ensure_ascii=False)
+    assert json.dumps(old, ensure_ascii=False) in text
+    definition = json.loads(text.replace(json.dumps(old, ensure_ascii=False),
+                                         json.dumps(new, ensure_ascii=False)))
+    version.is_current = False
+    changed = QuestionnaireVersion(questionnaire_key=key, content_hash=content_hash(definition),
+                                   definition=definition, is_current=True)
+    db.session.add(changed)
+    db.session.commit()
+    return changed
+
+
+def set_translation(key: str, language: str, source: str, translation: str, reviewed: bool = False,
+                    by: str = "test"):
+    """Saves the translation of one Swedish text of questionnaire ``key``'s current version."""
+    from surveyapp.questionnaire.extract import text_hash
+    from surveyapp.services.questionnaires import current_version, definition_of
+    from surveyapp.services.texts import save_translation
+
+    saved = save_translation(definition_of(current_version(key)), language, text_hash(source), translation,
+                             reviewed, by)
+    db.session.commit()
+    return saved.row

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -19,8 +21,9 @@ from ..questionnaire.extract import respondent_texts
 from ..questionnaire.loader import load_fragments, picture_problems
 from ..questionnaire.project import PROJECT_FILE, load_project
 from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform, write_xlsform
-from ..services.questionnaires import current_version
-from ..translations import SOURCE_LANGUAGE, questionnaire_translations
+from ..services.questionnaires import current_version, current_versions, definition_of
+from ..services.texts import SOURCE_LANGUAGE, import_translations, source_translations, text_status
+from ..translations import questionnaire_translations
 
 
 @click.group("questionnaires")
@@ -128,12 +131,57 @@ def import_(file: str, directory: str | None, replace: bool) -> None:
     os.replace(partial, target)
     click.echo(f"ok: {questionnaire.key} ({len(questionnaire.questions)} questions) written to {target}")
     texts = respondent_texts(questionnaire)
+    stored = _store_translations(questionnaire, form.translations, path.name)
     for language in LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
         done = len(texts & form.translations.get(language, {}).keys())
-        click.echo(f"{language}: {done} of {len(texts)} texts translated in the spreadsheet "
-                   "(read, not stored)")
+        where = ("not stored: no database" if stored is None
+                 else f"{stored.get(language, 0)} added or changed")
+        click.echo(f"{language}: {done} of {len(texts)} texts translated in the spreadsheet ({where})")
+
+
+def _store_translations(questionnaire: Questionnaire, translations: dict[str, dict[str, str]],
+                        source: str) -> dict[str, int] | None:
+    """The spreadsheet's translations stored with the questionnaire, committed; None when there
+    is no database to store them in."""
+    try:
+        stored = import_translations(questionnaire, translations, source)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+    return stored
+
+
+@group.command("status")
+@click.argument("questionnaire", required=False)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: {QUESTIONNAIRE: {LANG: {texts, translated, reviewed, recorded, "
+                   "stale, ...}}}.")
+def status(questionnaire: str | None, as_json: bool) -> None:
+    """Per questionnaire and language: texts, translated, reviewed, recorded, stale (texts whose
+    Swedish words changed since they were translated) and whether the language is offered."""
+    versions = current_versions()
+    if questionnaire and questionnaire not in versions:
+        raise click.UsageError(f"no questionnaire {questionnaire!r}")
+    keys = [questionnaire] if questionnaire else sorted(versions)
+    result = {}
+    for key in keys:
+        definition = definition_of(versions[key])
+        result[key] = {lang: asdict(text_status(definition, lang)) for lang in LANGUAGES
+                       if lang != SOURCE_LANGUAGE}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for key, languages in result.items():
+        click.echo(key)
+        for lang, item in languages.items():
+            recorded = ("" if item["recorded"] is None
+                        else f", {item['recorded']} of {item['spoken']} spoken texts recorded")
+            click.echo(f"  {lang}: {item['translated']} of {item['texts']} translated, "
+                       f"{item['reviewed']} reviewed, {item['stale']} stale{recorded}"
+                       f"{'' if item['offered'] else ' (not offered)'}")
 
 
 @group.command("export")
@@ -158,7 +206,10 @@ def export(key: str, file: str) -> None:
             definition = loaded[key][1]
     except QuestionnaireError as exc:
         _fail(exc.problems)
-    translations = questionnaire_translations(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    if version is not None:
+        translations = source_translations(definition_of(version), LANGUAGES)
+    else:
+        translations = questionnaire_translations(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     try:
         write_xlsform(definition, Path(file), translations, LANGUAGES, fragments)
     except (OSError, XlsxFileError) as exc:

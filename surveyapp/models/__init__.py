@@ -21,6 +21,7 @@ from .rounds import (
     round_organisations,
 )
 from .sessions import StoredSession
+from .texts import QuestionnaireText, TextGeneration, TranslationLink
 from .themes import AnswerTag, AnswerTheme
 from .throttle import FailedAttempt
 
@@ -44,6 +45,7 @@ __all__ = [
     "OrganisationKind",
     "ParticipantCode",
     "ParticipantInsats",
+    "QuestionnaireText",
     "QuestionnaireVersion",
     "Recording",
     "RecordingLink",
@@ -57,6 +59,8 @@ __all__ = [
     "RoundStateError",
     "StoredSession",
     "SurveyLink",
+    "TextGeneration",
+    "TranslationLink",
     "account_organisations",
     "round_organisations",
 ]

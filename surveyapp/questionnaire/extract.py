@@ -8,7 +8,10 @@ entry point group), so questionnaire texts are translated in ordinary ``.po`` fi
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import IO, Any
 
 import yaml
@@ -74,3 +77,10 @@ def respondent_texts(questionnaire: Questionnaire) -> set[str]:
         for option in q.options:
             texts |= {option.label, option.help}
     return {t for t in texts if t}
+
+
+@lru_cache(maxsize=16384)
+def text_hash(text: str) -> str:
+    """sha256 (hex) of a text: Unicode NFC, outer spaces dropped. A Swedish text's hash ties its
+    translations to it, a spoken text's hash its recordings."""
+    return hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()

@@ -15,7 +15,14 @@ from ..questionnaire.loader import build, content_hash
 
 
 def sync_questionnaires(directory: str | Path) -> dict[str, QuestionnaireVersion]:
-    """Stores a new version for every file whose content changed; returns the current ones."""
+    """Stores a new version for every file whose content changed; returns the current ones.
+
+    Every text of the current versions that has no translation yet gets the one the shipped
+    catalogs hold (``translations/``), so what the catalogs translate is offered."""
+    from flask import current_app
+
+    from .texts import seed_from_catalogs
+
     current = {}
     for key, (_, definition) in load_directory(Path(directory)).items():
         digest = content_hash(definition)
@@ -35,6 +42,8 @@ def sync_questionnaires(directory: str | Path) -> dict[str, QuestionnaireVersion
         version.is_current = True
         current[key] = version
     db.session.flush()
+    seed_from_catalogs({key: definition_of(v) for key, v in current.items()},
+                       current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     return current
 
 

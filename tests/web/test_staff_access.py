@@ -22,8 +22,8 @@ from tests import factories
 #: blueprints whose routes are staff routes
 STAFF_BLUEPRINTS = ("staff", "auth", "kiosk", "reports")
 #: blueprints for respondents and interpreters, guarded by their links' tokens (tested in
-#: test_answering, test_invitations and test_recordings)
-RESPONDENT_BLUEPRINTS = ("main", "survey", "invitations", "interpreter")
+#: test_answering, test_invitations, test_recordings and test_translations)
+RESPONDENT_BLUEPRINTS = ("main", "survey", "invitations", "interpreter", "translator")
 #: public routes in those blueprints, and what guards them instead
 PUBLIC = {
     "auth.login": "the login page itself",
@@ -157,6 +157,12 @@ RULES: dict[str, Rule] = {
     "staff.recording_link_new": Rule(
         "POST", MANAGERS, lambda w: url_for("staff.recording_link_new"),
         data=lambda w: {"questionnaire": "avslutningsenkat", "language": "ti"}),
+    "staff.translations": Rule("GET", MANAGERS, lambda w: url_for("staff.translations")),
+    "staff.translation_link_new": Rule(
+        "POST", MANAGERS, lambda w: url_for("staff.translation_link_new"),
+        data=lambda w: {"label": "Selam", "questionnaire": "avslutningsenkat", "language": "ti",
+                        "days": "7"}),
+    "staff.translation_link_revoke": Rule("POST", MANAGERS, lambda w: _translation_link_revoke_url()),
     "auth.account": Rule("GET", ALL, lambda w: url_for("auth.account")),
     "auth.logout": Rule("POST", ALL, lambda w: url_for("auth.logout")),
     "kiosk.start": Rule("GET", ("samordnare",), lambda w: url_for("kiosk.start")),
@@ -197,6 +203,15 @@ def _theme_id() -> int:
     db.session.add(theme)
     db.session.commit()
     return theme.id
+
+
+def _translation_link_revoke_url() -> str:
+    """The address that revokes a translator's link (made for the test)."""
+    from surveyapp.services.texts import create_link
+
+    link, _token = create_link("Selam", "avslutningsenkat", "ti", None)
+    db.session.commit()
+    return url_for("staff.translation_link_revoke", link_id=link.id)
 
 
 def _draft_audio_url() -> str:

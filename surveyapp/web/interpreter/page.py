@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...i18n import qtext, text_direction
+from ...i18n import qtext, text_direction, use_questionnaire
 from ...models import Account, Recording, RecordingLink, RecordingStatus
 from ...questionnaire import Questionnaire
 from ...readaloud import SpokenText, spoken_texts
@@ -53,6 +53,7 @@ def render_recording_page(questionnaire: Questionnaire, language: str, action_ur
                           approval: bool = False, **context):
     """The page; ``audio_url`` gives the address a recording is heard at on it (None: not
     heard there), ``approval`` that publishing here asks projektledning to approve."""
+    use_questionnaire(questionnaire.key)
     with force_locale(language):
         title = qtext(questionnaire.title)
     return render_template(
@@ -82,6 +83,7 @@ def _answer(ok: bool, message: str, back: str):
 def handle_recording_post(questionnaire: Questionnaire, language: str, back: str,
                           account: Account | None = None, link: RecordingLink | None = None):
     """Stores, publishes or discards the recording of one of the page's texts."""
+    use_questionnaire(questionnaire.key)
     try:
         return _handle(questionnaire, language, back, account, link)
     except IntegrityError:

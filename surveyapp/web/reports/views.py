@@ -16,7 +16,7 @@ from ...analysis.groups import Label, dimension_label
 from ...exports.evaluator import FORMATS
 from ...exports.labels import STATUS
 from ...extensions import db
-from ...i18n import format_day, format_number, qtext, round_half_up
+from ...i18n import format_day, format_number, qtext, round_half_up, use_questionnaire
 from ...models import JobStatus, Role
 from ...questionnaire import Questionnaire
 from ...services.audit import record_audit
@@ -130,6 +130,7 @@ JOB_ARGUMENT = "jobb"
 @blueprint.get("/<key>")
 def report_page(key: str):
     selection = select(_questionnaire(key))
+    use_questionnaire(key)
     params = report_params(selection)
     report, version = kept_report(params)
     if report is None:

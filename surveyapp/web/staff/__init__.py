@@ -30,5 +30,6 @@ from . import (  # noqa: E402,F401
     recordings,
     register,
     rounds,
+    translations,
     users,
 )

@@ -45,6 +45,12 @@ ACTIONS = {
     "recording.publish": _l("Inläsning publicerad"),
     "recording.link": _l("Länk för tolk skapad"),
     "recording.import": _l("Inläsningar importerade"),
+    "translation.save": _l("Översättning sparad"),
+    "translation.correct": _l("Granskad översättning rättad"),
+    "translation.review": _l("Översättning granskad"),
+    "translation.link": _l("Länk för översättare skapad"),
+    "translation.revoke": _l("Länk för översättare återkallad"),
+    "translation.import": _l("Översättningar importerade"),
 }
 
 #: the filter's choices: the start of the event codes they show
@@ -62,6 +68,7 @@ GROUPS = (
     ("export", _l("Exporter")),
     ("purge", _l("Rensningar")),
     ("recording", _l("Inläsning")),
+    ("translation", _l("Översättning")),
 )
 
 

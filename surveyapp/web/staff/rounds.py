@@ -27,7 +27,7 @@ from ...services.staff_rounds import (
     set_expectations,
     visible_rounds,
 )
-from ...translations import LanguageGap
+from ...services.texts import LanguageGap
 from ..access import roles_required, visible_organisation_ids
 from ..links import public_url
 from . import blueprint
@@ -186,19 +186,17 @@ def round_expectations(round_id: int):
 
 def gap_reason(gap: LanguageGap) -> str:
     """Why a language is not offered, for the round page."""
-    if gap.no_catalog:
+    if gap.no_translation:
         return _("Det finns ingen översättning.")
-    if gap.not_compiled:
-        return _("Översättningen är inte kompilerad (kör make catalogs).")
     reasons = []
     if gap.untranslated:
         reasons.append(ngettext("%(num)d av %(total)d texter är inte översatt.",
                                 "%(num)d av %(total)d texter är inte översatta.",
                                 gap.untranslated, total=gap.total))
-    if gap.fuzzy:
+    if gap.stale:
         reasons.append(ngettext("%(num)d av %(total)d texter har ändrats sedan den översattes.",
                                 "%(num)d av %(total)d texter har ändrats sedan de översattes.",
-                                gap.fuzzy, total=gap.total))
+                                gap.stale, total=gap.total))
     return " ".join(reasons)
 
 

@@ -53,6 +53,7 @@ from ...i18n import (
     native_digits,
     preferred_language,
     qtext,
+    use_questionnaire,
 )
 from ...models import Organisation, QuestionnaireVersion, Response, Round
 from ...questionnaire import Message, Question, Questionnaire, is_shown
@@ -70,6 +71,7 @@ from ...services.submissions import (
     is_stored,
     record,
 )
+from ...services.texts import generation as text_generation
 from ...translations import catalog_stamps
 from ..forms import SurveyForm, attribute, make_survey_form
 from .media import language_name_recordings, media_state
@@ -130,6 +132,10 @@ class AnsweringContext:
     #: what, besides the version and the language, this way in's empty form is made from;
     #: given, the page is rendered once per process and completed per request (pagecache.py)
     page_key: tuple | None = None
+
+    def __post_init__(self) -> None:
+        # the page's questionnaire texts are those saved for this questionnaire
+        use_questionnaire(self.questionnaire.key)
 
 
 # ---- turns ---------------------------------------------------------------------------
@@ -266,6 +272,7 @@ def render_language_choice(questionnaire: Questionnaire, language_url: Callable[
     template values needed only when the page is rendered.
     """
     start_new_person()
+    use_questionnaire(questionnaire.key)
     languages = available_languages(questionnaire)
     preferred = preferred_language(languages)
     g.language = preferred
@@ -293,9 +300,11 @@ def render_language_choice(questionnaire: Questionnaire, language_url: Callable[
 
 def _app_state() -> tuple:
     """What every kept page is kept under besides its own values: the app, its catalogs (a
-    changed translation) and the root the app is served under."""
+    changed interface translation), the questionnaire translations' counter and the root the
+    app is served under."""
     return (id(current_app._get_current_object()),
-            catalog_stamps(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]), request.script_root)
+            catalog_stamps(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]), text_generation(),
+            request.script_root)
 
 
 def make_form(ctx: AnsweringContext, **kwargs) -> SurveyForm:
