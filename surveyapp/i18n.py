@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -89,9 +89,16 @@ def browser_language(offered: list[str] | tuple[str, ...] = tuple(LANGUAGES)) ->
 
 
 def qtext(text: str | None) -> str:
-    """A questionnaire text (question, option, help) in the current language."""
+    """A questionnaire text (question, option, help) in the current language.
+
+    A page may give its own texts for the request (``g.questionnaire_texts``: Swedish text ->
+    translation), as the preview of an uploaded spreadsheet does with the spreadsheet's.
+    """
     if not text:
         return ""
+    own = g.get("questionnaire_texts") if has_app_context() else None
+    if own is not None:
+        return own.get(text, text)
     return questionnaire_domain.gettext(text)
 
 
