@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 #: "survey row 4, column A (type)", "survey row 4", "settings row 2: respondent"
 WHERE = re.compile(r"^(?P<sheet>survey|choices|settings|goals) row (?P<row>\d+)"
-                   r"(?:, column (?P<column>[A-Z]+|include)(?: \((?P<name>[^)]*)\))?)?: (?P<rest>.*)$", re.S)
+                   r"(?:, column (?P<column>[A-Z]+|include)(?: \((?P<name>.*?)\))?)?: (?P<rest>.*)$", re.S)
 
 #: the engine's wording -> the page's (named groups become the placeholders)
 MESSAGES = [
@@ -57,6 +57,8 @@ MESSAGES = [
      _l("frågorna märkta %(name)s skiljer sig från _%(name)s.yaml; ändra dem där")),
     (r"(?P<key>\w+): a scale needs the steps 1–5 in order \(other codes must be marked not_applicable\)",
      _l("%(key)s: en skala behöver stegen 1–5 i ordning (andra koder ska märkas not_applicable)")),
+    (r"(?P<key>\w+): show_if code '(?P<code>.*)' is not an option of (?P<other>\w+)",
+     _l("%(key)s: relevant nämner koden ”%(code)s”, som inte är ett svarsalternativ till %(other)s")),
     (r"(?P<key>\w+): positive code '(?P<code>.*)' is not one of the options",
      _l("%(key)s: den positiva koden ”%(code)s” är inget av svarsalternativen")),
     (r"(?P<key>\w+): option (?P<code>\S+): picture '(?P<file>.*)': no such file in pictures/",

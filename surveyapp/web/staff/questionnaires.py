@@ -98,7 +98,10 @@ def questionnaire_upload():
     filename = secure_filename(upload.filename) or "enkat.xlsx"
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
-    content = upload.read(MAX_BYTES + 1)
+    try:
+        content = upload.read(MAX_BYTES + 1)
+    finally:
+        upload.close()
     try:
         _checked(filename, content)
     except QuestionnaireError as exc:

@@ -380,7 +380,12 @@ def render_preview(questionnaire: Questionnaire, language: str, texts: dict[str,
     ctx = AnsweringContext(round=None, organisation=None, version=None, questionnaire=questionnaire,
                            action_url="", languages_url=back_url, language=language,
                            extra={"preview": True, **extra})
-    return _render_form_page(ctx, make_form(ctx, formdata=None), None)
+    try:
+        return _render_form_page(ctx, make_form(ctx, formdata=None), None)
+    finally:  # the texts and the language were this page's only
+        g.pop("questionnaire_texts", None)
+        g.pop("language", None)
+        refresh()
 
 
 def show_form(ctx: AnsweringContext):
