@@ -7,7 +7,7 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
@@ -158,6 +158,50 @@ def write_questionnaire_xlsform(definition: dict, path: Path, folder: Path, cata
     from ..translations import questionnaire_translations
 
     write_xlsform(definition, path, questionnaire_translations(catalogs), LANGUAGES, load_fragments(folder))
+
+
+@dataclass(frozen=True)
+class OptionChange:
+    """A question whose answer alternatives differ from the version before, in a later version."""
+
+    question: str
+    version: int
+    loaded_at: datetime
+    #: codes the later version added, and codes it kept under another label
+    added: tuple[str, ...]
+    relabelled: tuple[str, ...]
+    #: codes the later version no longer offers (a file changed by hand: answers keep them)
+    removed: tuple[str, ...] = ()
+
+
+def option_changes(key: str) -> list[OptionChange]:
+    """Where the answer alternatives changed between the versions answers were given in (and
+    the current one): reports count a question by its key over every version, so a report says
+    where the alternatives behind its figures differ."""
+    answered = select(Response.version_id).distinct()
+    versions = db.session.scalars(
+        select(QuestionnaireVersion).filter_by(questionnaire_key=key)
+        .where(QuestionnaireVersion.id.in_(answered) | QuestionnaireVersion.is_current)
+        .order_by(QuestionnaireVersion.id)).all()
+    changes = []
+    for before, after in zip(versions, versions[1:], strict=False):
+        if before.content_hash == after.content_hash:
+            continue
+        old = definition_of(before)
+        for question in definition_of(after).questions:
+            try:
+                earlier = old.question(question.key)
+            except KeyError:
+                continue
+            labels = {o.code: o.label for o in earlier.options}
+            added = tuple(o.code for o in question.options if o.code not in labels)
+            relabelled = tuple(o.code for o in question.options
+                               if o.code in labels and labels[o.code] != o.label)
+            removed = tuple(code for code in labels if code not in question.option_codes)
+            if added or relabelled or removed:
+                changes.append(OptionChange(question.key, after.id, after.loaded_at, added, relabelled,
+                                            removed))
+    return changes
 
 
 # uploads kept between the preview and the publishing

@@ -278,3 +278,35 @@ def test_posts_need_the_form_token_and_a_large_file_is_read_after_it(app, client
     published = client.post(checked.location + "/publicera", data={"csrf_token": csrf})
     assert published.status_code == 302
     assert current_version("avslutningsenkat").source == "upload"
+
+
+def test_the_report_says_where_options_changed_between_versions_answered(client, tmp_path):
+    _manager(client)
+    link = factories.link()
+    client.post(f"/s/{link.token}/sv", data={"response_uuid": str(uuid.uuid4()), **AVSLUTNINGSENKAT})
+    _manager(client)
+    page = client.get("/reports/avslutningsenkat").text
+    assert 'id="versioner"' not in page
+
+    def add_option(book):
+        choices = book["choices"]
+        header = [cell.value for cell in choices[1]]
+        row = [None] * len(header)
+        row[0], row[1], row[2] = "bemotande_samordnare", "mycket_bra", "Mycket bra"
+        choices.append(row)
+        for cells in choices.iter_rows(min_row=2):
+            if cells[0].value == "bemotande_samordnare" and cells[1].value == "daligt":
+                cells[2].value = "Illa"
+
+    path = _edited(client, tmp_path, add_option)
+    token = _upload(client, path).location.rsplit("/", 1)[1]
+    client.post(f"/staff/enkater/uppladdning/{token}/publicera")
+    version = current_version("avslutningsenkat")
+    assert version.questionnaire().question("bemotande_samordnare").option_codes[-1] == "mycket_bra"
+
+    page = client.get("/reports/avslutningsenkat").text
+    note = re.search(r'<section class="panel version-note" id="versioner">.*?</section>', page, re.S)[0]
+    assert "Varje fråga räknas efter sin nyckel över alla versioner" in note
+    assert f"version {version.id} (från" in note
+    assert QUESTION in note and "nya alternativ: Mycket bra." in note and "ändrad text: Illa." in note
+    assert "bemotande_handlaggare" not in note and "Hur har du blivit bemött av din handläggare" not in note
