@@ -1,5 +1,5 @@
 """questionnaire uploads: an XLSForm spreadsheet kept between its preview and its publishing;
-a version's source (file or upload)
+a version's source (file or upload); an answer may hold only a number
 
 Revision ID: 0015
 Revises: 0012
@@ -18,6 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    # a whole-number answer holds only its number
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_answers_has_value'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_answers_has_value'),
+                                         'code IS NOT NULL OR text IS NOT NULL OR number IS NOT NULL')
     with op.batch_alter_table('questionnaire_versions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=10), server_default='file', nullable=False))
     op.create_table(
@@ -37,6 +42,10 @@ def upgrade():
 
 
 def downgrade():
+    op.execute('DELETE FROM answers WHERE code IS NULL AND text IS NULL')
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_answers_has_value'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_answers_has_value'), 'code IS NOT NULL OR text IS NOT NULL')
     with op.batch_alter_table('questionnaire_uploads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questionnaire_uploads_uploaded_at'))
         batch_op.drop_index(batch_op.f('ix_questionnaire_uploads_account_id'))

@@ -65,7 +65,8 @@ def _fail(problems: list[str]) -> None:
 #: the order keys are written in, as in the shipped files
 _ORDER = ("key", "title", "respondent", "paired", "participant_code", "intro", "roles", "include",
           "type", "required", "text", "help", "show_if", "rows", "options", "code", "label",
-          "picture", "not_applicable", "positive", "max_length", "questions", "goals")
+          "picture", "not_applicable", "positive", "max_length", "minimum", "maximum", "questions",
+          "goals")
 
 
 def _in_file_order(value):
