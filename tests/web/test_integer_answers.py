@@ -128,7 +128,11 @@ def test_the_answers_export_holds_the_numbers(client, runner, tmp_path):
     book = load_workbook(out, read_only=True)
     sheet = book["Svar"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    numbers = [[c.value for c in row] for row in book["Heltal"].iter_rows()]
     book.close()
+    assert numbers[0] == ["Fråga", "Indelning", "Grupp", "n", "Medelvärde", "Median"]
+    assert numbers[1] == ["Hur gammal är du?", "Totalt", "Alla", 2, 42, 42]
+    assert numbers[2][:4] == ["Hur många timmar i veckan?", "Totalt", "Alla", 1]
     header_index = next(i for i, row in enumerate(rows) if "alder" in row)
     header = rows[header_index]
     alder, timmar = header.index("alder"), header.index("timmar")
