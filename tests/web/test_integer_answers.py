@@ -147,3 +147,23 @@ def test_the_answers_export_holds_the_numbers(client, runner, tmp_path):
     assert sorted((row["alder"], row["timmar"]) for row in read) == [("34", "12"), ("50", "")]
     codebook = (tmp_path / "svar-kodbok.txt").read_text(encoding="utf-8")
     assert "alder" in codebook and "Hur gammal är du?" in codebook
+
+
+def test_an_import_file_holds_the_number_itself_and_a_bad_one_is_named_by_row(runner, tmp_path):
+    _publish(tmp_path)
+    factories.organisation("Mariestad")
+    good = tmp_path / "svar.csv"
+    good.write_text("submitted_at,language,organisation,kon,alder,timmar\n"
+                    "2026-11-02,sv,Mariestad,kvinna,34,\n2026-11-03,ar,Mariestad,man,٤٠,12\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["import", "tal", str(good), "--round", "Import"])
+    assert result.exit_code == 0, result.output
+    assert _numbers() == [("alder", None, 34, None), ("alder", None, 40, None), ("timmar", None, 12, None)]
+    bad = tmp_path / "fel.csv"
+    bad.write_text("submitted_at,language,organisation,kon,alder\n2026-11-04,sv,Mariestad,man,tretton\n"
+                   "2026-11-04,sv,Mariestad,man,70\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "tal", str(bad), "--round", "Import"])
+    assert result.exit_code == 1
+    assert "row 2, alder: Skriv ett heltal med siffror, till exempel 12." in result.output
+    assert "row 3, alder: Talet får vara högst 65." in result.output
+    assert len(_numbers()) == 3
