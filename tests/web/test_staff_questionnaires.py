@@ -310,3 +310,20 @@ def test_the_report_says_where_options_changed_between_versions_answered(client,
     assert f"version {version.id} (från" in note
     assert QUESTION in note and "nya alternativ: Mycket bra." in note and "ändrad text: Illa." in note
     assert "bemotande_handlaggare" not in note and "Hur har du blivit bemött av din handläggare" not in note
+
+
+def test_problems_are_worded_in_swedish_and_an_unknown_one_is_kept_as_written(app):
+    from surveyapp.web.staff.questionnaire_problems import problem_text
+
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert problem_text("choices row 4, column D (label::English (en)): 'Ja' is translated otherwise "
+                            "at choices row 2") == \
+            "choices, rad 4, kolumn D (label::English (en)): ”Ja” är översatt på annat sätt i choices, rad 2"
+        assert problem_text("survey row 2: skala: a scale needs the steps 1–5 in order (other codes must "
+                            "be marked not_applicable)") == \
+            "survey, rad 2: skala: en skala behöver stegen 1–5 i ordning (andra koder ska märkas " \
+            "not_applicable)"
+        assert problem_text("prov.xlsx: the file is 2048 KB; a questionnaire may be at most 2 MB") == \
+            "prov.xlsx: filen är 2048 kB; en enkät får vara högst 2 MB"
+        assert problem_text("settings row 2: respondent: 'alla' is not one of ['participant']") == \
+            "settings, rad 2: respondent: 'alla' is not one of ['participant']"
