@@ -141,12 +141,16 @@ def test_a_bad_file_lists_its_problems_in_swedish_by_sheet_row_and_column_and_st
     page = _upload(client, path)
     assert "survey, rad 2, kolumn C (label::Svenska (sv)): en formel; skriv själva värdet" in page.text
 
-    page = _upload(client, tmp_path / "prov.xlsx", name="prov.csv")
-    assert page.status_code == 422 and _count(QuestionnaireUpload) == 0
     garbage = tmp_path / "inte.xlsx"
     garbage.write_bytes(b"type,name\ntext,a\n")
     page = _upload(client, garbage)
     assert page.status_code == 422 and "inte.xlsx: ingen Excel-arbetsbok (.xlsx)" in page.text
+    empty = client.post("/staff/enkater/uppladdning", data={}, content_type="multipart/form-data")
+    assert empty.status_code == 422 and "Välj en fil (.xlsx) att ladda upp." in empty.text
+    huge = tmp_path / "stor.xlsx"
+    huge.write_bytes(b"PK" + b"\0" * (3 * 1024 * 1024))
+    assert _upload(client, huge).status_code == 413
+    assert _count(QuestionnaireVersion) == versions and _count(QuestionnaireUpload) == 0
 
 
 def test_a_changed_option_code_under_an_existing_key_is_refused(client, tmp_path):
