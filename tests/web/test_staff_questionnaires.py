@@ -331,3 +331,33 @@ def test_problems_are_worded_in_swedish_and_an_unknown_one_is_kept_as_written(ap
             "prov.xlsx: filen är 2048 kB; en enkät får vara högst 2 MB"
         assert problem_text("settings row 2: respondent: 'alla' is not one of ['participant']") == \
             "settings, rad 2: respondent: 'alla' is not one of ['participant']"
+
+
+def test_the_command_line_import_publishes_through_the_same_checks(app, client, runner, tmp_path):
+    import shutil
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", folder)
+    app.config["QUESTIONNAIRE_DIR"] = str(folder)
+    _manager(client)
+    before = current_version("avslutningsenkat")
+    path = _edited(client, tmp_path, _reword)
+    result = runner.invoke(args=["questionnaires", "import", str(path), "--replace"])
+    assert result.exit_code == 0, result.output
+    after = current_version("avslutningsenkat")
+    assert f"published: avslutningsenkat version {after.id} is the current one" in result.output
+    assert after.id != before.id and after.source == "file"
+    assert "Hur har samordnaren bemött dig?" in (folder / "avslutningsenkat.yaml").read_text(encoding="utf-8")
+
+    def recode(book):
+        for row in book["choices"].iter_rows(min_row=2):
+            if row[0].value == "bemotande_handlaggare" and row[1].value == "ingen":
+                row[1].value = "saknas"
+
+    written = (folder / "avslutningsenkat.yaml").read_bytes()
+    refused = runner.invoke(args=["questionnaires", "import", str(_edited(client, tmp_path, recode)),
+                                  "--replace"])
+    assert refused.exit_code == 1
+    assert "bemotande_handlaggare: option code ingen changed or removed" in refused.output
+    assert (folder / "avslutningsenkat.yaml").read_bytes() == written
+    assert current_version("avslutningsenkat").id == after.id
