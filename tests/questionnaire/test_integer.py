@@ -127,7 +127,9 @@ def test_xlsform_integer_with_its_range_reads_and_writes_back_the_same(tmp_path)
 
     again = tmp_path / "again.xlsx"
     write_xlsform(definition, again, form.translations, LANGUAGES, FRAGMENTS)
-    rows = [[c.value for c in row] for row in load_workbook(again, read_only=True)["survey"].iter_rows()]
+    book = load_workbook(again, read_only=True)
+    rows = [[c.value for c in row] for row in book["survey"].iter_rows()]
+    book.close()
     header = rows[0]
     written = {row[1]: dict(zip(header, row, strict=False)) for row in rows[1:]}
     assert written["alder"]["type"] == "integer" and written["alder"]["constraint"] == ". >= 16 and . <= 65"
