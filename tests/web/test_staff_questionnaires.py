@@ -209,6 +209,10 @@ def test_upload_preview_and_publish_make_a_new_version_that_new_answers_use(clie
     event = db.session.scalar(select(AuditEvent).filter_by(action="questionnaire.publish"))
     assert event.detail.startswith(f"avslutningsenkat version {after.id}")
     assert f"version {after.id} är publicerad" in client.get("/staff/enkater").text
+    factories.login(client, factories.user("admin@example.se", "admin"))
+    log = client.get("/staff/logg?action=questionnaire").text
+    assert "Enkät publicerad" in log and f"avslutningsenkat version {after.id}" in log
+    _manager(client)
     assert client.post(f"/staff/enkater/uppladdning/{token}/publicera").status_code == 404
 
     form = client.get(f"/s/{link.token}/sv")

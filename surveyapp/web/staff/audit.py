@@ -45,6 +45,7 @@ ACTIONS = {
     "recording.publish": _l("Inläsning publicerad"),
     "recording.link": _l("Länk för tolk skapad"),
     "recording.import": _l("Inläsningar importerade"),
+    "questionnaire.publish": _l("Enkät publicerad"),
 }
 
 #: the filter's choices: the start of the event codes they show
@@ -62,6 +63,7 @@ GROUPS = (
     ("export", _l("Exporter")),
     ("purge", _l("Rensningar")),
     ("recording", _l("Inläsning")),
+    ("questionnaire", _l("Enkäter")),
 )
 
 
