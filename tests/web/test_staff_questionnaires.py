@@ -365,3 +365,27 @@ def test_the_command_line_import_publishes_through_the_same_checks(app, client, 
     assert "bemotande_handlaggare: option code ingen changed or removed" in refused.output
     assert (folder / "avslutningsenkat.yaml").read_bytes() == written
     assert current_version("avslutningsenkat").id == after.id
+
+
+def test_publishing_is_refused_when_the_file_has_a_problem_by_then(client, tmp_path):
+    """Checked again on publishing: another version published meanwhile added a code this file lacks."""
+    _manager(client)
+    first = _upload(client, _edited(client, tmp_path, _reword)).location.rsplit("/", 1)[1]
+
+    def add_option(book):
+        choices = book["choices"]
+        row = [None] * choices.max_column
+        row[0], row[1], row[2] = "bemotande_samordnare", "mycket_bra", "Mycket bra"
+        choices.append(row)
+
+    second_path = tmp_path / "andra" / "avslutningsenkat.xlsx"
+    second_path.parent.mkdir()
+    second = _upload(client, _edited(client, second_path.parent, add_option)).location.rsplit("/", 1)[1]
+    assert client.post(f"/staff/enkater/uppladdning/{second}/publicera").status_code == 302
+    published = current_version("avslutningsenkat")
+
+    refused = client.post(f"/staff/enkater/uppladdning/{first}/publicera")
+    assert refused.status_code == 422
+    assert "bemotande_samordnare: svarskoden mycket_bra har ändrats eller tagits bort" in refused.text
+    assert current_version("avslutningsenkat").id == published.id
+    assert _count(QuestionnaireUpload) == 1  # kept: the page says what to change
