@@ -1,5 +1,5 @@
 """questionnaire uploads: an XLSForm spreadsheet kept between its preview and its publishing;
-a version's source (file or upload); an answer may hold only a number
+a version's source (file or upload); an answer may hold only a number; responses by version
 
 Revision ID: 0015
 Revises: 0012
@@ -18,6 +18,9 @@ depends_on = None
 
 
 def upgrade():
+    # which versions have answers (the Enkäter page, a report's note on changed options)
+    with op.batch_alter_table('responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_responses_version_id'), ['version_id'], unique=False)
     # a whole-number answer holds only its number
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_answers_has_value'), type_='check')
@@ -42,6 +45,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_responses_version_id'))
     op.execute('DELETE FROM answers WHERE code IS NULL AND text IS NULL')
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_answers_has_value'), type_='check')

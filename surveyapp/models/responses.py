@@ -35,7 +35,7 @@ class Response(db.Model):
     #: the round answered
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     #: the exact questionnaire definition answered
-    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
     #: the kommun (or region) the answer counts for
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: the language the questionnaire was shown in (sv, en, ar, fa, so, ti, uk)

@@ -178,10 +178,14 @@ def option_changes(key: str) -> list[OptionChange]:
     """Where the answer alternatives changed between the versions answers were given in (and
     the current one): reports count a question by its key over every version, so a report says
     where the alternatives behind its figures differ."""
-    answered = select(Response.version_id).distinct()
+    stored = db.session.scalar(select(func.count()).select_from(QuestionnaireVersion)
+                               .where(QuestionnaireVersion.questionnaire_key == key))
+    if stored < 2:
+        return []
+    answered = select(Response.version_id).where(Response.version_id == QuestionnaireVersion.id).exists()
     versions = db.session.scalars(
         select(QuestionnaireVersion).filter_by(questionnaire_key=key)
-        .where(QuestionnaireVersion.id.in_(answered) | QuestionnaireVersion.is_current)
+        .where(answered | QuestionnaireVersion.is_current)
         .order_by(QuestionnaireVersion.id)).all()
     changes = []
     for before, after in zip(versions, versions[1:], strict=False):
