@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import Account, QuestionnaireUpload, QuestionnaireVersion, Response
 from ..models._time import utcnow
-from ..questionnaire import Questionnaire, QuestionnaireError, load_directory
+from ..questionnaire import Question, Questionnaire, QuestionnaireError, load_directory
 from ..questionnaire.loader import build, content_hash, load_fragments, picture_problems
 from ..questionnaire.xlsform import XLSForm, check_xlsform, locate, read_xlsform, write_xlsform
 
@@ -92,7 +93,7 @@ def changed_codes(old: Questionnaire, new: Questionnaire, rows: dict[str, str]) 
     return problems
 
 
-def _stored_as(question) -> str:
+def _stored_as(question: Question) -> str:
     """What a question's answers hold: option codes, a number or a text."""
     return question.type if question.type in ("text", "integer") else "codes"
 
@@ -114,7 +115,7 @@ class CheckedForm:
         return self.current is not None and self.current.content_hash == content_hash(self.definition)
 
 
-def check_xlsform_file(path: Path, folder: Path, earlier: list[Questionnaire] = ()) -> CheckedForm:
+def check_xlsform_file(path: Path, folder: Path, earlier: Sequence[Questionnaire] = ()) -> CheckedForm:
     """Reads and checks a spreadsheet as publishing it would; raises :class:`QuestionnaireError`
     naming every problem by sheet, row and column. An option code or matrix row of the current
     version (or of ``earlier``) that changed or went under the same question key is a problem:
