@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -81,9 +81,16 @@ def browser_language(offered: list[str] | tuple[str, ...] = tuple(LANGUAGES)) ->
 def qtext(text: str | None, questionnaire_key: str | None = None) -> str:
     """A questionnaire text (question, option, help) in the current language: as translated
     for ``questionnaire_key``, else for the questionnaire being answered on this page
-    (:func:`use_questionnaire`), else for any questionnaire."""
+    (:func:`use_questionnaire`), else for any questionnaire.
+
+    A page may give its own texts for the request (``g.questionnaire_texts``: Swedish text ->
+    translation), as the preview of an uploaded spreadsheet does with the spreadsheet's.
+    """
     if not text:
         return ""
+    own = g.get("questionnaire_texts") if has_app_context() else None
+    if own is not None:
+        return own.get(text, text)
     from .services.texts import translate
 
     if questionnaire_key is None and has_request_context():

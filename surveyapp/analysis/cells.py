@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..questionnaire import Question, Questionnaire
 from .data import AnswerData, Item, items_of
+from .numbers import NUMBER_COLUMNS, number_questions
 from .register import BACKGROUND
 
 #: joins the codes of one multiple-choice answer (codes are identifiers: no commas)
@@ -98,6 +99,8 @@ class Cells:
     background: tuple[Question, ...] = ()
     #: response_id → profile number, when built from answer frames
     response_profiles: pd.Series | None = None
+    #: whole-number question key → its answers (:data:`numbers.NUMBER_COLUMNS`), one row each
+    numbers: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -240,6 +243,12 @@ def cells_of(data: AnswerData, dimensions: Collection[str] = ()) -> Cells:
     for item in items_of(q):
         if has_ratings(q, item):
             ratings[item.key] = _ratings(data, item, response_profiles)
+    numbers = {}
+    for question in number_questions(q):
+        mine = data.answers[(data.answers["question"] == question.key) & data.answers["number"].notna()]
+        mine = mine.assign(profile=mine["response_id"].map(response_profiles)).dropna(subset=["profile"])
+        numbers[question.key] = mine[list(NUMBER_COLUMNS)].astype(
+            {"response_id": "int64", "number": "float64", "profile": "int64"}).reset_index(drop=True)
     return Cells(
         questionnaire=q,
         rounds=data.rounds,
@@ -249,6 +258,7 @@ def cells_of(data: AnswerData, dimensions: Collection[str] = ()) -> Cells:
         round_starts=data.round_starts,
         background=data.background,
         response_profiles=response_profiles,
+        numbers=numbers,
     )
 
 

@@ -81,10 +81,11 @@ class Item:
 
 
 def items_of(questionnaire: Questionnaire) -> tuple[Item, ...]:
-    """Every question (matrix rows one by one) that has figures; free texts have none."""
+    """Every question (matrix rows one by one) that has figures counted by option code; free
+    texts have none, whole numbers their own (analysis/numbers.py)."""
     items: list[Item] = []
     for q in questionnaire.questions:
-        if q.type == "text":
+        if q.type in ("text", "integer"):
             continue
         if q.type == "matrix":
             items += [Item(q, r) for r in q.rows]

@@ -226,6 +226,9 @@ def dataset_variables(rows: ReleasedRows, rounds: Sequence[str], organisations: 
             if question.type == "text":
                 out.append(Variable(variable_name(input_name, taken), input_name, label, kind="string",
                                     question=question.key, condition=condition))
+            elif question.type == "integer":
+                out.append(Variable(variable_name(input_name, taken), input_name, label,
+                                    question=question.key, condition=condition, measure="scale"))
             else:
                 quasi = withheld if input_name in rows.layout.quasi else {}
                 out.append(_coded(question, input_name, label, taken, quasi, condition))

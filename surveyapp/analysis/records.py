@@ -33,7 +33,9 @@ def answer_table(data: AnswerData, include_text: bool = False) -> AnswerTable:
     a = data.answers
     a = a.assign(name=a["question"].where(a["row"] == "", a["question"] + "." + a["row"]))
     a = a[a["name"].isin(names)]
-    a = a.assign(value=a["code"].where(a["code"].notna(), a["text"]))
+    a = a.assign(value=a["code"].where(a["code"].notna(), a["text"]).astype(object))
+    whole = a["question"].isin(layout.numbers) & a["value"].isna() & a["number"].notna()
+    a.loc[whole, "value"] = [int(n) for n in a.loc[whole, "number"]]
     several = a["question"].isin(multi)
     # several codes of one multiple-choice question become one cell: "kon;alder"
     joined = a[several].groupby(["response_id", "name"], sort=False)["value"].agg(
@@ -84,6 +86,8 @@ class AnswerLayout:
     multi: frozenset[str]
     #: keys of the questions with a column
     questions: frozenset[str]
+    #: columns of whole-number questions: written as numbers
+    numbers: frozenset[str] = frozenset()
 
 
 def answer_layout(q: Questionnaire, include_text: bool = False) -> AnswerLayout:
@@ -105,18 +109,22 @@ def answer_layout(q: Questionnaire, include_text: bool = False) -> AnswerLayout:
             if question.is_scale:
                 scale.add(name)
     multi = frozenset(question.key for question in q.questions if question.type == "multi")
+    numbers = frozenset(question.key for question in q.questions
+                        if question.type == "integer" and question.key in questions)
     return AnswerLayout(tuple(meta + names), tuple(meta), tuple(names), frozenset(scale), multi,
-                        frozenset(questions))
+                        frozenset(questions), numbers)
 
 
 def answer_row(layout: AnswerLayout, meta: Sequence, answers: Iterable[tuple]) -> tuple:
     """One row of the table, as :func:`answer_table` makes it: ``meta`` holds the response's
     uuid, round, submission time, then its other :attr:`AnswerLayout.meta` values in order;
-    ``answers`` its answers as (question, row, code, text), in the order they were stored."""
+    ``answers`` its answers as (question, row, code, number, text), in the order they were
+    stored."""
     cells: dict[str, list] = {}
-    for question, row, code, text in answers:
+    for question, row, code, number, text in answers:
         name = f"{question}.{row}" if row else question
-        value = code if code is not None else text
+        value = code if code is not None else text if text is not None else (
+            number if question in layout.numbers else None)
         if value is None:
             continue
         values = cells.setdefault(name, [])
@@ -134,7 +142,8 @@ def answer_row(layout: AnswerLayout, meta: Sequence, answers: Iterable[tuple]) -
             out.append(";".join(str(v) for v in values))
         else:
             value = values[0]
-            if name in layout.scale and isinstance(value, str) and value.isdigit():
+            if name in layout.numbers or (name in layout.scale and isinstance(value, str)
+                                          and value.isdigit()):
                 out.append(int(value))
             else:
                 out.append(str(value))

@@ -16,6 +16,7 @@ from .data import AnswerData, Item, items_of
 from .figures import Figures, ItemCounts, figures_of, share_of
 from .goals import GoalFigure, GoalResult, share_figure, shift_figure
 from .groups import GOAL_DIMENSIONS, Dimension, assign, available, dimension, parse
+from .numbers import NumberResult, number_results
 from .rates import ResponseRates
 from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
 
@@ -65,6 +66,8 @@ class Report:
     filters: dict[str, str] = field(default_factory=dict)
     #: the selected rounds' response rates, when the caller added them (they come from the database)
     response_rates: tuple[ResponseRates, ...] = ()
+    #: the whole-number questions' figures, in question order
+    numbers: tuple[NumberResult, ...] = ()
 
     def item(self, key: str) -> ItemResult:
         return next(i for i in self.items if i.item.key == key)
@@ -169,6 +172,8 @@ def build_report(
               protected_by_item.get(Item(q.question(goal.question)).key, {}))
         for goal in q.goals
     )
+    numbers = number_results(q, cells.numbers, profile_round, rounds, assignments,
+                             {d.key: [g.key for g in d.groups] for d in dims}, threshold)
     return Report(
         questionnaire=q,
         rounds=rounds,
@@ -183,6 +188,7 @@ def build_report(
         respondents=cells.respondents,
         generated_at=now or datetime.now().replace(microsecond=0),
         filters=dict(filters or {}),
+        numbers=numbers,
     )
 
 

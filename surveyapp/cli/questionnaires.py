@@ -20,10 +20,18 @@ from ..questionnaire import Questionnaire, QuestionnaireError, load_directory, l
 from ..questionnaire.extract import respondent_texts
 from ..questionnaire.loader import load_fragments, picture_problems
 from ..questionnaire.project import PROJECT_FILE, load_project
-from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform, write_xlsform
-from ..services.questionnaires import current_version, current_versions, definition_of
-from ..services.texts import SOURCE_LANGUAGE, import_translations, source_translations, text_status
-from ..translations import questionnaire_translations
+from ..questionnaire.xlsform import check_xlsform, locate, read_xlsform
+from ..services.questionnaires import (
+    CheckedForm,
+    changed_codes,
+    check_xlsform_file,
+    current_version,
+    current_versions,
+    definition_of,
+    publish_questionnaire,
+    write_questionnaire_xlsform,
+)
+from ..services.texts import SOURCE_LANGUAGE, import_translations, text_status
 
 
 @click.group("questionnaires")
@@ -58,30 +66,11 @@ def _fail(problems: list[str]) -> None:
     sys.exit(1)
 
 
-def _changed_codes(old: Questionnaire, new: Questionnaire, rows: dict[str, str]) -> list[str]:
-    """An existing question's answers keep their meaning only while its codes stay."""
-    problems = []
-    for question in new.questions:
-        try:
-            before = old.question(question.key)
-        except KeyError:
-            continue
-        where = rows.get(question.key, "survey")
-        gone = [c for c in before.option_codes if c not in question.option_codes]
-        if gone:
-            problems.append(f"{where}: {question.key}: option code {', '.join(gone)} changed or "
-                            "removed under an existing question key; give the question a new key")
-        gone_rows = [r.key for r in before.rows if r.key not in {r.key for r in question.rows}]
-        if gone_rows:
-            problems.append(f"{where}: {question.key}: row {', '.join(gone_rows)} changed or removed "
-                            "under an existing question key; give the question a new key")
-    return problems
-
-
 #: the order keys are written in, as in the shipped files
 _ORDER = ("key", "title", "respondent", "paired", "participant_code", "intro", "roles", "include",
           "type", "required", "text", "help", "show_if", "rows", "options", "code", "label",
-          "picture", "not_applicable", "positive", "max_length", "questions", "goals")
+          "picture", "not_applicable", "positive", "max_length", "minimum", "maximum", "questions",
+          "goals")
 
 
 def _in_file_order(value):
@@ -99,44 +88,56 @@ def _in_file_order(value):
               help="The questionnaire folder to write into (default: QUESTIONNAIRE_DIR).")
 @click.option("--replace", is_flag=True, help="Replace a questionnaire with the same key.")
 def import_(file: str, directory: str | None, replace: bool) -> None:
-    """Read an XLSForm spreadsheet and write it as a questionnaire file; nothing on any problem."""
+    """Read an XLSForm spreadsheet and write it as a questionnaire file; nothing on any problem.
+
+    Written into QUESTIONNAIRE_DIR, it is published at once: its version becomes the current one.
+    """
     folder = Path(directory or current_app.config["QUESTIONNAIRE_DIR"])
+    publishing = folder.resolve() == Path(current_app.config["QUESTIONNAIRE_DIR"]).resolve()
     path = Path(file)
+    problems: list[str] = []
+    earlier: list[Questionnaire] = []
     try:
         form = read_xlsform(path, LANGUAGES)
-        fragments = load_fragments(folder)
-        questionnaire, _ = check_xlsform(form, fragments, path.name)
+        key = form.definition.get("key") or ""
+        target = folder / f"{key}.yaml"
+        if target.exists():
+            if not replace:
+                problems.append(f"{path.name}: questionnaire {key} exists in {folder}; "
+                                "add --replace to replace it")
+            earlier.append(load_file(target, load_fragments(folder))[0])
+        checked = _checked(path, folder, earlier, publishing)
     except QuestionnaireError as exc:
-        _fail(exc.problems)
-    problems = [locate(problem, questionnaire.source, form.rows)
-                for problem in picture_problems(questionnaire, folder / "pictures")]
-    target = folder / f"{questionnaire.key}.yaml"
-    if target.exists():
-        if not replace:
-            problems.append(f"{path.name}: questionnaire {questionnaire.key} exists in {folder}; "
-                            "add --replace to replace it")
-        else:
-            try:
-                old, _ = load_file(target, fragments)
-            except QuestionnaireError as exc:
-                problems += exc.problems
-            else:
-                problems += _changed_codes(old, questionnaire, form.rows)
+        _fail(problems + exc.problems)
     if problems:
         _fail(problems)
-    text = yaml.safe_dump(_in_file_order(form.definition), allow_unicode=True, sort_keys=False,
+    questionnaire = checked.questionnaire
+    text = yaml.safe_dump(_in_file_order(checked.form.definition), allow_unicode=True, sort_keys=False,
                           width=100)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
     click.echo(f"ok: {questionnaire.key} ({len(questionnaire.questions)} questions) written to {target}")
+    published = False
+    if publishing:
+        try:
+            version = publish_questionnaire(checked, "file", path.name)
+            db.session.commit()
+        except SQLAlchemyError:  # no database yet: `surveyapp init` loads the file
+            db.session.rollback()
+            click.echo(f"{questionnaire.key}: not published (no database); surveyapp init loads it")
+        else:
+            published = True
+            click.echo(f"published: {questionnaire.key} version {version.id} is the current one")
     texts = respondent_texts(questionnaire)
-    stored = _store_translations(questionnaire, form.translations, path.name)
+    stored = None if published else _store_translations(questionnaire, checked.form.translations,
+                                                        path.name)
     for language in LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
-        done = len(texts & form.translations.get(language, {}).keys())
-        where = ("not stored: no database" if stored is None
+        done = len(texts & checked.form.translations.get(language, {}).keys())
+        where = ("stored with the published version" if published
+                 else "not stored: no database" if stored is None
                  else f"{stored.get(language, 0)} added or changed")
         click.echo(f"{language}: {done} of {len(texts)} texts translated in the spreadsheet ({where})")
 
@@ -184,6 +185,25 @@ def status(questionnaire: str | None, as_json: bool) -> None:
                        f"{'' if item['offered'] else ' (not offered)'}")
 
 
+def _checked(path: Path, folder: Path, earlier: list[Questionnaire], publishing: bool) -> CheckedForm:
+    """The spreadsheet checked as the Enkäter page checks it; against the current version too
+    when it is published (written into QUESTIONNAIRE_DIR) and a database answers."""
+    if publishing:
+        try:
+            return check_xlsform_file(path, folder, earlier)
+        except SQLAlchemyError:
+            db.session.rollback()
+    form = read_xlsform(path, LANGUAGES)
+    questionnaire, definition = check_xlsform(form, load_fragments(folder), path.name)
+    problems = [locate(problem, questionnaire.source, form.rows)
+                for problem in picture_problems(questionnaire, folder / "pictures")]
+    for old in earlier:
+        problems += changed_codes(old, questionnaire, form.rows)
+    if problems:
+        raise QuestionnaireError(problems)
+    return CheckedForm(form, questionnaire, definition, None)
+
+
 @group.command("export")
 @click.argument("key")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
@@ -191,7 +211,7 @@ def export(key: str, file: str) -> None:
     """Write questionnaire KEY's current version as an XLSForm spreadsheet, with its translations."""
     folder = Path(current_app.config["QUESTIONNAIRE_DIR"])
     try:
-        fragments = load_fragments(folder)
+        load_fragments(folder)
         try:
             version = current_version(key)
         except SQLAlchemyError:  # no database yet: the files are the current version
@@ -206,12 +226,9 @@ def export(key: str, file: str) -> None:
             definition = loaded[key][1]
     except QuestionnaireError as exc:
         _fail(exc.problems)
-    if version is not None:
-        translations = source_translations(definition_of(version), LANGUAGES)
-    else:
-        translations = questionnaire_translations(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     try:
-        write_xlsform(definition, Path(file), translations, LANGUAGES, fragments)
+        write_questionnaire_xlsform(definition, Path(file), folder,
+                                    current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     except (OSError, XlsxFileError) as exc:
         _fail([f"{file}: cannot be written: {exc}"])
     click.echo(f"ok: {key} written to {file}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..analysis.figures import Share
 from ..analysis.goals import GoalFigure
+from ..analysis.numbers import NumberFigures
 from ..analysis.rates import Rate, ResponseRates
 from ..analysis.report import Cell, Report
 from ..analysis.shifts import Paired, Shift
@@ -81,6 +82,13 @@ def _goal_figure(figure: GoalFigure) -> dict:
     return out
 
 
+def number_cell(f: NumberFigures) -> dict:
+    """A whole-number question's cell: n, the mean (as a scale's) and the median."""
+    if f.suppressed:
+        return dict(SUPPRESSED)
+    return {"n": f.n, "mean": {"value": f.mean, "n": f.n}, "median": f.median}
+
+
 def to_dict(report: Report) -> dict:
     questions = {}
     for result in report.items:
@@ -90,6 +98,12 @@ def to_dict(report: Report) -> dict:
         }
         entry["rounds"] = {name: cell(c) for name, c in result.rounds.items()}
         questions[result.item.key] = entry
+    for number in report.numbers:
+        entry = number_cell(number.total)
+        entry["by"] = {dim: {group: number_cell(f) for group, f in groups.items()}
+                       for dim, groups in number.by.items()}
+        entry["rounds"] = {name: number_cell(f) for name, f in number.rounds.items()}
+        questions[number.question.key] = entry
     goals = []
     for g in report.goals:
         goals.append({

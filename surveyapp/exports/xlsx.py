@@ -301,6 +301,8 @@ class QuestionnaireSheets(ChartSheets):
             self.paired()
         for title, items, matrix in self.question_groups():
             self.question_sheet(title, items, matrix)
+        if r.numbers:
+            self.numbers()
         if not r.questionnaire.paired or r.shift_rounds is not None:
             self.shifts()
         if r.response_rates:
@@ -638,6 +640,38 @@ class QuestionnaireSheets(ChartSheets):
             _("Svaren per rad och mättillfälle") if rounds else _("Svaren per rad"))
         charts.append(self._finish(chart, title, max(CHART_HEIGHT, 110 + 24 * (last - first + 1))))
         return last + 3, charts
+
+    def numbers(self) -> None:
+        """The whole-number questions: n, mean and median for everyone, each round and group."""
+        _ = self._
+        r = self.report
+        columns = [_("Fråga"), _("Indelning"), _("Grupp"), "n", _("Medelvärde"), _("Median")]
+        widths = [40, 14, 18, 8, 10, 10]
+        ws = self.sheet(N_("Heltal"), widths)
+        self.header(ws, 0, columns, widths)
+        ws.freeze_panes(1, 1)
+        row = 1
+        for result in r.numbers:
+            lines = [(_("Totalt"), _("Alla"), result.total)]
+            if len(result.rounds) > 1:
+                lines += [(_("Mättillfälle"), name, f) for name, f in result.rounds.items()]
+            for dim in r.dimensions:
+                lines += [(self.words.label(dim.label), self.words.label(g.label), result.by[dim.key][g.key])
+                          for g in dim.groups]
+            text = self.words.questionnaire(result.question.text)
+            for dim_label, group, figures in lines:
+                self.put_text(ws, row, 0, text, "wrap")
+                self.put_text(ws, row, 1, dim_label, "wrap")
+                self.put_text(ws, row, 2, group, "wrap")
+                if figures.suppressed:
+                    for col in range(3, 6):
+                        self.put_text(ws, row, col, DASH, "dash")
+                else:
+                    self.put_number(ws, row, 3, figures.n, "int")
+                    self.put_number(ws, row, 4, figures.mean, "mean")
+                    self.put_number(ws, row, 5, figures.median, "mean")
+                row += 1
+        ws.autofilter(0, 0, row - 1, len(columns) - 1)
 
     def shifts(self) -> None:
         _ = self._

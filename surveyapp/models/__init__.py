@@ -9,7 +9,7 @@ from .kiosk import KioskRun, KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
-from .questionnaires import QuestionnaireVersion
+from .questionnaires import QuestionnaireUpload, QuestionnaireVersion
 from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
 from .rounds import (
@@ -46,6 +46,7 @@ __all__ = [
     "ParticipantCode",
     "ParticipantInsats",
     "QuestionnaireText",
+    "QuestionnaireUpload",
     "QuestionnaireVersion",
     "Recording",
     "RecordingLink",

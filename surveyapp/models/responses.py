@@ -35,7 +35,7 @@ class Response(db.Model):
     #: the round answered
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     #: the exact questionnaire definition answered
-    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
     #: the kommun (or region) the answer counts for
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: the language the questionnaire was shown in (sv, en, ar, fa, so, ti, uk)
@@ -63,7 +63,7 @@ class Answer(db.Model):
     __tablename__ = "answers"
     __table_args__ = (
         UniqueConstraint("response_id", "question_key", "row_key", "code"),
-        CheckConstraint("code IS NOT NULL OR text IS NOT NULL", name="has_value"),
+        CheckConstraint("code IS NOT NULL OR text IS NOT NULL OR number IS NOT NULL", name="has_value"),
     )
 
     #: surrogate key
@@ -78,7 +78,8 @@ class Answer(db.Model):
     row_key: Mapped[str] = mapped_column(String(100), default="")
     #: the chosen option code (scales: "1".."5" or a not-applicable code)
     code: Mapped[str | None] = mapped_column(String(100))
-    #: the step of a scale (1–5) or the position of a band; empty for not-applicable codes
+    #: the step of a scale (1–5), the position of a band or a whole-number answer; empty for
+    #: not-applicable codes
     number: Mapped[int | None]
     #: a free-text answer
     text: Mapped[str | None] = mapped_column(Text)

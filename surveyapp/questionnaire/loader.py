@@ -158,9 +158,9 @@ def build(definition: dict, source: str = "") -> Questionnaire:
             problems.append(f"{where}: the key is used twice")
         if len(set(codes)) != len(codes):
             problems.append(f"{where}: an option code is used twice")
-        if qtype == "text":
+        if qtype in ("text", "integer"):
             if options:
-                problems.append(f"{where}: a text question has no options")
+                problems.append(f"{where}: a {qtype} question has no options")
         elif not options:
             problems.append(f"{where}: a {qtype} question needs options")
         if qtype in ("scale", "matrix"):
@@ -176,6 +176,10 @@ def build(definition: dict, source: str = "") -> Questionnaire:
             problems.append(f"{where}: only a matrix question has rows")
         if raw.get("max_length") and qtype != "text":
             problems.append(f"{where}: only a text question has max_length")
+        if ("minimum" in raw or "maximum" in raw) and qtype != "integer":
+            problems.append(f"{where}: only an integer question has a minimum or maximum")
+        if raw.get("minimum", 0) > raw.get("maximum", raw.get("minimum", 0)):
+            problems.append(f"{where}: the minimum is larger than the maximum")
         for code in raw.get("positive", ()):
             if code not in codes:
                 problems.append(f"{where}: positive code {code!r} is not one of the options")
@@ -215,6 +219,8 @@ def build(definition: dict, source: str = "") -> Questionnaire:
                 show_if=ShowIf(tuple(conditions)) if conditions else None,
                 positive=tuple(raw.get("positive", ())),
                 max_length=raw.get("max_length"),
+                minimum=raw.get("minimum"),
+                maximum=raw.get("maximum"),
                 background=raw.get("background", False),
             )
         )

@@ -40,3 +40,6 @@ NOT_SHOWN = N_("Den här frågan gäller inte dig utifrån dina tidigare svar. T
 UNKNOWN_QUESTION = N_("Frågan ”%(key)s” finns inte i enkäten.")
 UNKNOWN_ROLE = N_("Rollen ”%(value)s” finns inte.")
 ROLE_REQUIRED = N_("Välj din roll.")
+NOT_A_NUMBER = N_("Skriv ett heltal med siffror, till exempel 12.")
+TOO_SMALL = N_("Talet måste vara minst %(minimum)s.")
+TOO_LARGE = N_("Talet får vara högst %(maximum)s.")

@@ -71,6 +71,9 @@ class Question:
     #: option codes counted as positive in shares ("k of n")
     positive: tuple[str, ...] = ()
     max_length: int | None = None
+    #: the smallest and largest answer of an integer question (None: only the database's limit)
+    minimum: int | None = None
+    maximum: int | None = None
     #: True for the shared background questions (kön, ålder, födelseregion)
     background: bool = False
 

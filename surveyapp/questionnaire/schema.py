@@ -1,5 +1,7 @@
 """The one schema every questionnaire file is validated against (JSON Schema, draft 2020-12)."""
 
+#: the largest whole number an answer may hold, either sign (the database stores 32 bits)
+MAX_NUMBER = 999_999_999
 CODE = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_+\-]*$"}
 KEY = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}
 TEXT = {"type": "string", "minLength": 1}
@@ -43,7 +45,7 @@ QUESTION = {
     "additionalProperties": False,
     "properties": {
         "key": KEY,
-        "type": {"enum": ["single", "multi", "scale", "band", "matrix", "text"]},
+        "type": {"enum": ["single", "multi", "scale", "band", "matrix", "text", "integer"]},
         "text": TEXT,
         "help": TEXT,
         "required": {"type": "boolean"},
@@ -61,6 +63,9 @@ QUESTION = {
         "show_if": {"type": "array", "minItems": 1, "items": CONDITION},
         "positive": {"type": "array", "items": {"oneOf": [CODE, {"type": "integer"}]}},
         "max_length": {"type": "integer", "minimum": 1, "maximum": 10000},
+        # the smallest and largest whole number an integer question takes
+        "minimum": {"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER},
+        "maximum": {"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER},
     },
 }
 

@@ -6,6 +6,7 @@ coding turns it into :class:`CodedAnswer` rows or a :class:`Message` saying what
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -156,8 +157,45 @@ class FreeText(QuestionType):
         return [CodedAnswer(q.key, "", None, None, text)], None
 
 
+#: the digits a whole number may be written with: 0–9, Arabic-Indic and Persian (Eastern
+#: Arabic-Indic), as phones in those languages type them
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+
+
+def whole_number(value: str) -> int | None:
+    """The whole number a participant wrote (``" 34 "``, ``"-2"``, ``"٣٤"``), or None."""
+    value = value.strip().translate(DIGITS)
+    if not WHOLE_NUMBER.fullmatch(value):
+        return None
+    return int(value)
+
+
+class WholeNumber(QuestionType):
+    """A whole number, e.g. an age or a number of hours, within the question's minimum and maximum."""
+
+    name = "integer"
+    has_options = False
+
+    def code(self, q, raw):
+        values = [v for v in raw.get(q.key, ()) if v.strip()]
+        if not values:
+            return [], None
+        if len(values) > 1:
+            return [], Message(m.TOO_MANY)
+        number = whole_number(values[0])
+        if number is None:
+            return [], Message(m.NOT_A_NUMBER)
+        if q.minimum is not None and number < q.minimum:
+            return [], Message(m.TOO_SMALL, {"minimum": q.minimum})
+        if q.maximum is not None and number > q.maximum:
+            return [], Message(m.TOO_LARGE, {"maximum": q.maximum})
+        return [CodedAnswer(q.key, "", None, number)], None
+
+
 REGISTRY: dict[str, QuestionType] = {
-    t.name: t for t in (SingleChoice(), MultipleChoice(), Scale(), Band(), Matrix(), FreeText())
+    t.name: t
+    for t in (SingleChoice(), MultipleChoice(), Scale(), Band(), Matrix(), FreeText(), WholeNumber())
 }
 
 

@@ -43,6 +43,7 @@ CODE_PATTERN = re.compile(CODE["pattern"])
 KEY_PATTERN = re.compile(KEY["pattern"])
 CHOICE_HELP = re.compile(r"^help_(?P<code>[a-z]{2,3})$")
 MAX_LENGTH = re.compile(r"^\s*string-length\(\s*\.\s*\)\s*<=\s*(\d+)\s*$")
+LIMIT = re.compile(r"^\s*\.\s*(?P<operator>>=|<=|>|<)\s*(?P<number>[+-]?\d{1,9})\s*$")
 LANGUAGE_COLUMN = re.compile(r"^(?P<base>[a-z_]+)::\s*(?:(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z-]+)\s*\)|"
                              r"(?P<bare>[A-Za-z-]+))\s*$")
 
@@ -409,17 +410,30 @@ class _Reader:
                         self.problems.append(f"{sheet.where(number, 'constraint')}: only "
                                              "string-length(.) <= N is understood")
                 kinds[name] = ("text", [])
-            elif kind in ("integer", "decimal"):
-                self.problems.append(f"{sheet.where(number, 'type')}: surveyapp has no number "
-                                     "questions yet; ask for a range with select_one and "
-                                     "appearance band")
+            elif kind == "integer":
+                if matrix is not None:
+                    self.problems.append(f"{sheet.where(number, 'type')}: a table holds only "
+                                         "select_one rows")
+                    continue
+                question = self._question(name, "integer", text, help_, values, sheet, number,
+                                          names, kinds, settings, later)
+                if values.get("constraint"):
+                    limits = _limits(values["constraint"])
+                    if limits is None:
+                        self.problems.append(f"{sheet.where(number, 'constraint')}: only a whole "
+                                             "number range is understood: . >= 0 and . <= 120")
+                    else:
+                        question.update(limits)
+            elif kind == "decimal":
+                self.problems.append(f"{sheet.where(number, 'type')}: surveyapp has no decimal "
+                                     "numbers; ask for a whole number with integer")
                 continue
             else:
                 self.problems.append(f"{sheet.where(number, 'type')}: unknown type {raw_type!r}")
                 continue
-            if kind != "text" and values.get("constraint"):
-                self.problems.append(f"{sheet.where(number, 'constraint')}: only a text question "
-                                     "takes a constraint")
+            if kind not in ("text", "integer") and values.get("constraint"):
+                self.problems.append(f"{sheet.where(number, 'constraint')}: only a text or integer "
+                                     "question takes a constraint")
             form.rows[name] = f"survey row {number}"
             place(question, include, number)
         if groups:
@@ -540,6 +554,31 @@ class _Reader:
             form.rows.setdefault(f"goal {goal['question']}", f"goals row {number}")
             goals.append(goal)
         return goals
+
+
+def _limits(constraint: str) -> dict[str, int] | None:
+    """``. >= 0 and . <= 120`` as ``{"minimum": 0, "maximum": 120}``; None when it is not that."""
+    limits: dict[str, int] = {}
+    for part in re.split(r"\s+and\s+", constraint.strip()):
+        found = LIMIT.match(part)
+        if found is None:
+            return None
+        operator, value = found["operator"], int(found["number"])
+        name = "minimum" if operator.startswith(">") else "maximum"
+        if name in limits:
+            return None
+        limits[name] = value + {">": 1, "<": -1}.get(operator, 0)
+    return limits
+
+
+def _constraint_of(question: dict) -> str:
+    """A whole number's limits as XLSForm's ``constraint``."""
+    parts = []
+    if question.get("minimum") is not None:
+        parts.append(f". >= {question['minimum']}")
+    if question.get("maximum") is not None:
+        parts.append(f". <= {question['maximum']}")
+    return " and ".join(parts)
 
 
 def read_xlsform(path: str | Path, languages: dict[str, str] | None = None) -> XLSForm:
@@ -675,6 +714,9 @@ def write_xlsform(definition: dict, path: str | Path,
         if qtype == "text":
             constraint = f"string-length(.) <= {q['max_length']}" if q.get("max_length") else ""
             survey_row("text", q["key"], q["text"], q.get("help"), constraint=constraint, **common)
+            continue
+        if qtype == "integer":
+            survey_row("integer", q["key"], q["text"], q.get("help"), constraint=_constraint_of(q), **common)
             continue
         add_list(q["key"], q["options"])
         appearance = {"scale": "likert", "band": "band"}.get(qtype, "")

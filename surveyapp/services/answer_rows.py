@@ -67,7 +67,8 @@ def _rows(layout: AnswerLayout, conditions: list) -> Iterator[tuple]:
         .execution_options(yield_per=FETCH)
     )
     questions = sorted(layout.questions) or [""]
-    answers_of = select(Answer.response_id, Answer.question_key, Answer.row_key, Answer.code, Answer.text)
+    answers_of = select(Answer.response_id, Answer.question_key, Answer.row_key, Answer.code, Answer.number,
+                        Answer.text)
     if connection.dialect.name == "postgresql":
         # one array parameter: the same statement, prepared once, for every part
         answers_of = answers_of.where(Answer.response_id == any_(bindparam("ids", type_=ARRAY(Integer))))

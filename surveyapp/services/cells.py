@@ -27,6 +27,7 @@ from ..analysis.cells import (
 )
 from ..analysis.data import items_of
 from ..analysis.groups import GOAL_DIMENSIONS, available, parse
+from ..analysis.numbers import NUMBER_COLUMNS, empty_numbers, number_questions
 from ..analysis.register import BACKGROUND
 from ..extensions import db
 from ..models import Answer, Organisation, ParticipantCode, Response
@@ -123,6 +124,8 @@ def load_cells(
 
     ratings, profiles = _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names,
                                  profiles)
+    numbers, profiles = _numbers(questionnaire, questions, columns, joined, conditions, attributes,
+                                 round_names, profiles)
 
     background = ()
     if questionnaire.uses_participant_code:
@@ -137,7 +140,33 @@ def load_cells(
         ratings=ratings,
         round_starts=tuple(r.start for r in selected),
         background=background,
+        numbers=numbers,
     )
+
+
+def _numbers(questionnaire, questions, columns, joined, conditions, attributes, round_names, profiles):
+    """The whole-number questions' answers: one row per answer, with its response's profile."""
+    keys = [q.key for q in number_questions(questionnaire) if questions is None or q.key in questions]
+    if not keys:
+        return {}, profiles
+    rows = db.session.execute(
+        joined(select(Response.id, Answer.question_key, Answer.number, *columns)
+               .select_from(Answer).join(Response, Response.id == Answer.response_id))
+        .where(*conditions, Answer.number.is_not(None), Answer.code.is_(None), Answer.question_key.in_(keys))
+    ).all()
+    names = ["response_id", "question", "number", *attributes]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    responses = frame.drop_duplicates("response_id")[["response_id", *attributes]]
+    responses, profiles = _with_profile(_readable(responses, attributes, round_names), profiles, attributes)
+    profile_of = dict(zip(responses["response_id"], responses["profile"], strict=True))
+    frame = frame.assign(profile=frame["response_id"].map(profile_of))
+    numbers = {}
+    for key in keys:
+        mine = frame[frame["question"] == key]
+        numbers[key] = mine[list(NUMBER_COLUMNS)].astype(
+            {"response_id": "int64", "number": "float64", "profile": "int64"}).reset_index(drop=True) \
+            if len(mine) else empty_numbers()
+    return numbers, profiles
 
 
 def _for_counting() -> None:

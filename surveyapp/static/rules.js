@@ -1,5 +1,6 @@
 /* The answering rules of a questionnaire (surveyapp/questionnaire/rules.py) evaluated in the
-   browser: which required questions, matrix rows and role are missing, skipping questions
+   browser: which required questions, matrix rows and role are missing and which whole
+   numbers are not ones (or out of their limits), skipping questions
    their conditions hide, in the order the server checks them. The server holds every answer
    to the same rules; the page uses these only before an answer would wait offline. */
 (function (root) {
@@ -7,6 +8,31 @@
 
   function given(values) {
     return (values || []).map(function (v) { return String(v).trim(); }).filter(function (v) { return v !== ""; });
+  }
+
+  /* the digits a whole number may be written with besides 0–9 (questionnaire/types.py) */
+  var DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹";
+
+  /* the whole number written, or null (as types.whole_number) */
+  function wholeNumber(value) {
+    var text = String(value).trim().replace(/[٠-٩۰-۹]/g, function (d) {
+      return String(DIGITS.indexOf(d) % 10);
+    });
+    return /^[+-]?[0-9]{1,9}$/.test(text) ? parseInt(text, 10) : null;
+  }
+
+  /* a whole number's message, or null when it is one within the question's limits */
+  function numberError(rules, limits, values) {
+    if (values.length > 1) return rules.messages.too_many;
+    var number = wholeNumber(values[0]);
+    if (number === null) return rules.messages.not_a_number;
+    if (limits.minimum !== null && number < limits.minimum) {
+      return rules.messages.too_small.replace("%(minimum)s", String(limits.minimum));
+    }
+    if (limits.maximum !== null && number > limits.maximum) {
+      return rules.messages.too_large.replace("%(maximum)s", String(limits.maximum));
+    }
+    return null;
   }
 
   function shown(question, answers, role) {
@@ -27,6 +53,13 @@
       if (!shown(q, answers, role)) return;
       var inputs = q.inputs.map(function (name) { return given(values[name]); });
       var filled = inputs.filter(function (a) { return a.length > 0; }).length;
+      if (q.number && filled > 0) {
+        var wrong = numberError(rules, q.number, inputs[0]);
+        if (wrong) {
+          found[q.key] = wrong;
+          return;
+        }
+      }
       if (q.rows && filled > 0 && filled < inputs.length && q.required) {
         found[q.key] = rules.messages.required_row;
         return;

@@ -29,6 +29,8 @@ def _field_for(q: Question, name: str) -> Field:
         return SelectMultipleField(name=name, choices=codes, validate_choice=False)
     if q.type == "text":
         return TextAreaField(name=name)
+    if q.type == "integer":
+        return StringField(name=name)
     return RadioField(name=name, choices=codes, validate_choice=False)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -38,7 +38,21 @@ def _undecodable_form() -> bool:
     return False
 
 
+def allows_body(max_bytes: int):
+    """A view decorator: posts to the view may be up to ``max_bytes`` long (an upload) rather than
+    ``MAX_CONTENT_LENGTH``; allowed before any form is read, the CSRF check's included."""
+
+    def decorate(view):
+        view.max_body = max_bytes
+        return view
+
+    return decorate
+
+
 def check_request_text() -> None:
+    limit = getattr(current_app.view_functions.get(request.endpoint), "max_body", None)
+    if limit:
+        request.max_content_length = limit
     if has_forbidden_character(request.path):
         abort(404)
     if request.method in ("POST", "PUT", "PATCH") and _undecodable_form():

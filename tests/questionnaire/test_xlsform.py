@@ -217,7 +217,7 @@ def test_every_problem_is_named_by_sheet_row_and_column(tmp_path):
             ["text", "a", "Igen", None, None],
             ["text", "d", "Fråga D", None, "${okand} = 'ja'"],
             ["text", "e", "=1+1", None, None],
-            ["integer", "alder", "Ålder", None, None],
+            ["decimal", "vikt", "Vikt", None, None],
         ],
         choices=[["list_name", "name", "label::Svenska (sv)"], ["ja_nej", "ja", "Ja"],
                  ["ja_nej", "nej", None]],
@@ -238,8 +238,8 @@ def test_every_problem_is_named_by_sheet_row_and_column(tmp_path):
         "survey row 5, column A (type): no choice list 'finns_inte' in choices",
         "survey row 6, column B (name): the name a is used twice (also row 2)",
         "survey row 7, column E (relevant): no question named okand",
-        "survey row 9, column A (type): surveyapp has no number questions yet; ask for a range "
-        "with select_one and appearance band",
+        "survey row 9, column A (type): surveyapp has no decimal numbers; ask for a whole number "
+        "with integer",
     ]
 
 

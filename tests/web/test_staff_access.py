@@ -43,6 +43,11 @@ PUBLIC = {
     "staff.goal_job": "the job's owner (tested in test_goal_downloads)",
     "staff.goal_job_status": "the job's owner",
     "staff.goal_job_file": "the job's owner",
+    # a staff login with a manager's role (the view's rule), and then only the account that
+    # uploaded the spreadsheet (tested in test_staff_questionnaires)
+    "staff.questionnaire_check": "the upload's owner (tested in test_staff_questionnaires)",
+    "staff.questionnaire_preview": "the upload's owner",
+    "staff.questionnaire_publish": "the upload's owner",
     # an answer's themes: projektledning only, on an answer listed for them (test_open_answers)
     "reports.tag_answer": "projektledning, on a listed open answer (tested in test_open_answers)",
 }
@@ -163,6 +168,10 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"label": "Selam", "questionnaire": "avslutningsenkat", "language": "ti",
                         "days": "7"}),
     "staff.translation_link_revoke": Rule("POST", MANAGERS, lambda w: _translation_link_revoke_url()),
+    "staff.questionnaires": Rule("GET", MANAGERS, lambda w: url_for("staff.questionnaires")),
+    "staff.questionnaire_download": Rule(
+        "GET", MANAGERS, lambda w: url_for("staff.questionnaire_download", key="avslut")),
+    "staff.questionnaire_upload": Rule("POST", MANAGERS, lambda w: url_for("staff.questionnaire_upload")),
     "auth.account": Rule("GET", ALL, lambda w: url_for("auth.account")),
     "auth.logout": Rule("POST", ALL, lambda w: url_for("auth.logout")),
     "kiosk.start": Rule("GET", ("samordnare",), lambda w: url_for("kiosk.start")),

@@ -23,7 +23,7 @@ from ...services.audit import record_audit
 from ...services.frames import SelectionError
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
 from ...services.open_answers import themes
-from ...services.questionnaires import current_version, current_versions, definition_of
+from ...services.questionnaires import current_version, current_versions, definition_of, option_changes
 from ...services.report_cache import finished_report_job, keep_report, kept_report
 from ...services.reports import ReportParams, compute_report
 from ..access import visible_organisation_ids
@@ -183,7 +183,28 @@ def report_page(key: str):
         evaluator_download=(url_for("reports.evaluator_export", key=key) + _query(selection.query())
                             if current_user.role in (Role.ADMIN, Role.PROJEKTLEDNING) else None),
         formats=FORMATS,
+        option_changes=_option_changes(report.questionnaire),
     )
+
+
+def _option_changes(questionnaire) -> list[dict]:
+    """Where the answer alternatives changed between versions answered, in words for the page."""
+    def labels(question, codes) -> str:
+        option = question.option if question else (lambda code: None)
+        return ", ".join(qtext(option(code).label) if option(code) else code for code in codes)
+
+    found = []
+    for change in option_changes(questionnaire.key):
+        try:
+            question = questionnaire.question(change.question)
+        except KeyError:
+            question = None
+        found.append({"question": qtext(question.text) if question else change.question,
+                      "version": change.version, "since": format_day(change.loaded_at),
+                      "added": labels(question, change.added),
+                      "relabelled": labels(question, change.relabelled),
+                      "removed": ", ".join(change.removed)})
+    return found
 
 
 def _open_answers(selection) -> dict:

@@ -51,6 +51,7 @@ ACTIONS = {
     "translation.link": _l("Länk för översättare skapad"),
     "translation.revoke": _l("Länk för översättare återkallad"),
     "translation.import": _l("Översättningar importerade"),
+    "questionnaire.publish": _l("Enkät publicerad"),
 }
 
 #: the filter's choices: the start of the event codes they show
@@ -69,6 +70,7 @@ GROUPS = (
     ("purge", _l("Rensningar")),
     ("recording", _l("Inläsning")),
     ("translation", _l("Översättning")),
+    ("questionnaire", _l("Enkäter")),
 )
 
 

@@ -378,6 +378,25 @@ def _render_form_page(ctx: AnsweringContext, form: SurveyForm, errors: dict[str,
     )
 
 
+def render_preview(questionnaire: Questionnaire, language: str, texts: dict[str, str], back_url: str,
+                   **extra) -> str:
+    """A questionnaire not published yet, shown as a participant sees its form in ``language``
+    with ``texts`` (Swedish text -> translation) for its own texts. It cannot be sent: the
+    form has no action and its send button is off; nothing of it is stored."""
+    g.language = language
+    g.questionnaire_texts = texts
+    refresh()
+    ctx = AnsweringContext(round=None, organisation=None, version=None, questionnaire=questionnaire,
+                           action_url="", languages_url=back_url, language=language,
+                           extra={"preview": True, **extra})
+    try:
+        return _render_form_page(ctx, make_form(ctx, formdata=None), None)
+    finally:  # the texts and the language were this page's only
+        g.pop("questionnaire_texts", None)
+        g.pop("language", None)
+        refresh()
+
+
 def show_form(ctx: AnsweringContext):
     """The form (GET): empty, or with this turn's draft and its errors when the URL names one.
 
