@@ -221,6 +221,11 @@ def test_upload_preview_and_publish_make_a_new_version_that_new_answers_use(clie
     assert new.status_code == 302
     versions = db.session.scalars(select(Response.version_id).order_by(Response.id)).all()
     assert versions == [before.id, after.id]
+    # the spreadsheet's translations were published with it: English is offered under the new text
+    english_form = client.get(f"/s/{link.token}/en")
+    assert english_form.status_code == 200
+    assert "How has your coordinator treated you?" in english_form.text
+    assert db.session.scalar(select(AuditEvent).filter_by(action="translation.import")) is not None
 
 
 def test_init_after_a_publishing_keeps_the_published_version(app, client, runner, tmp_path):
