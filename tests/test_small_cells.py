@@ -10,9 +10,11 @@ import csv
 import json
 from pathlib import Path
 
+import docx
 import openpyxl
 
 from tests import factories
+from tests.exports.test_goal_docx import _rows as _docx_rows
 from tests.subtraction import goal_table_problems, insatser_problems, page_document, report_problems
 from tests.web.test_goals_page import _cell as goal_cell
 
@@ -219,6 +221,22 @@ def test_mariestads_three_annan_hide_a_second_kon_cell_and_its_row(runner, tmp_p
     # a questionnaire's goal by kön: the annan answers hidden with a second cell
     work = goals["avslut.0"]["by"]["kon"]
     assert sum(1 for c in work.values() if c.get("suppressed")) >= 2
+    # the project workbook and the Word document take the same hidden figures
+    out = tmp_path / "projekt.xlsx"
+    assert runner.invoke(args=["goals", "--xlsx", str(out), "--organisation", "Mariestad"]).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Måluppfyllelse"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]}
+    other = "participants.men" if row == "participants.women" else "participants.women"
+    assert rows[goals[row]["label"]][3] == "–"
+    assert rows[goals["participants.balance"]["label"]][3] == "–"
+    assert rows[goals[other]["label"]][3] == goals[other]["value"]
+    word = tmp_path / "maltabell.docx"
+    assert runner.invoke(args=["goals", "--docx", str(word), "--organisation", "Mariestad"]).exit_code == 0
+    # each row: the delmål (its label, then its source), the target, the result, …
+    lines = {cells[0].split("\n")[0]: cells for cells in _docx_rows(docx.Document(str(word)))}
+    assert lines[goals[row]["label"]][2].startswith("–")
+    assert lines[goals["participants.balance"]["label"]][2].startswith("–")
+    assert lines[goals[other]["label"]][2].startswith(str(goals[other]["value"]))
 
 
 def test_skovdes_one_kon_not_given_hides_a_second_cell(runner, tmp_path):
