@@ -179,7 +179,8 @@ def protect_cells(dimensions: Mapping[str, Mapping[str, T]], threshold: int, *,
     pairs), so they get the same rule: a group whose shift or paired figure is hidden makes
     another group hide theirs. ``hide_empty`` off: a cell of no answers is hidden but needs
     no complement (a round without answers gives nobody away). ``total``: the cell the
-    groups are a breakdown of, whose answers in no group are each line's rest."""
+    groups are a breakdown of, whose answers in no group are each line's rest (of its n, and
+    of its shift's and paired figures' n)."""
 
     def n_of(cell) -> int | None:
         return None if cell.suppressed else cell.figures.n
@@ -199,18 +200,15 @@ def protect_cells(dimensions: Mapping[str, Mapping[str, T]], threshold: int, *,
             return set()
         found: set = set()
         for measure in measures:
-            sized, primary = [], set()
-            for line in lines:
-                out = {}
-                for key in line:
-                    if is_rest(key):
-                        continue
-                    cell = cell_of(key)
-                    part = None if cell.suppressed else getattr(cell, attribute)
-                    out[key] = None if part is None or part.suppressed else measure(part)
-                    if key in hide or is_small(out[key], threshold):
-                        primary.add(key)
-                sized.append(out)
+
+            def size(cell, measure=measure) -> int | None:
+                part = None if cell.suppressed else getattr(cell, attribute)
+                return None if part is None or part.suppressed else measure(part)
+
+            # the groups' parts add up to the total's, less those of no group (each line's rest)
+            sized = breakdown_lines(dimensions, size, None if total is None else size(total), threshold)
+            primary = {key for line in sized for key, n in line.items()
+                       if not is_rest(key) and (key in hide or is_small(n, threshold))}
             found |= cells_to_hide(sized, threshold, primary)
         return found
 

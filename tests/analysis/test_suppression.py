@@ -12,7 +12,7 @@ from surveyapp.analysis.insatser import insats_results
 from surveyapp.analysis.report import build_report
 from surveyapp.analysis.suppression import REST, cells_to_hide, small, with_rest
 from surveyapp.exports.json import to_dict
-from tests.analysis.helpers import avslut_row, make_data
+from tests.analysis.helpers import avslut_row, make_data, progression_row
 from tests.subtraction import HIDDEN, attack, report_problems
 
 
@@ -171,3 +171,20 @@ def test_insatser_per_kon_hide_a_second_group_beside_those_whose_kon_is_not_give
     assert result.total == Share(20, 40)
     # 40 − 20 − 19 would give the one whose kön is not given: the men hide beside them
     assert result.by_kon == {"kvinna": Share(10, 20), "man": None}
+
+
+def test_paired_figures_per_group_hide_a_second_group_beside_the_pairs_of_no_group():
+    rows = []
+    for i in range(57):
+        kon = ("kvinna", "man", "annan")[i % 3] if i < 45 else "ej_svar"
+        rows.append(progression_row(f"P{i:03d}", 2, "1-5", day=0, kon=kon))
+        if i < 47:  # two of those whose kön is not given have a pair; ten answered once
+            rows.append(progression_row(f"P{i:03d}", 3, "6-9", day=90, kon=kon))
+    report = build_report(make_data("progressionskort", rows), dimensions=["kon"])
+    item = report.item("tror_klarar_arbete")
+    groups = item.by["kon"]
+    assert item.total.paired.n_pairs == 47
+    # every group is shown, but 47 − 15 − 15 − 15 would give the two pairs of no group
+    assert not any(cell.suppressed for cell in groups.values())
+    hidden = [g for g, cell in groups.items() if cell.paired is not None and cell.paired.suppressed]
+    assert len(hidden) == 1
