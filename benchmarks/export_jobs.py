@@ -53,7 +53,7 @@ def populate(env: dict, directory: Path, responses: int) -> str:
     avslutningsenkät's open link."""
     init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
                           check=True, capture_output=True, text=True)
-    match = re.search(r"avslutningsenkat\s+(http\S+)", init.stdout)
+    match = re.search(r"avslutningsenkat\s+(\S*/s/\S+)", init.stdout)
     if not match:
         sys.exit("export_jobs: surveyapp init --demo printed no avslutningsenkät link")
     token = urlsplit(match.group(1)).path.rsplit("/", 1)[1]

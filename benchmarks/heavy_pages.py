@@ -1,4 +1,4 @@
-"""A participant's form while three staff members open heavy staff pages that nothing has cached.
+"""A participant's form while three staff members open heavy staff pages that nothing has computed.
 
 Starts a private PostgreSQL cluster (see pgcluster.py), fills it with a generated avslutningsenkät
 of ``--responses`` answers (as export_jobs.py does), and runs gunicorn with 2 sync workers on
@@ -7,14 +7,16 @@ loopback, once per mode:
 - ``rq``: with ``SURVEYAPP_REDIS_URL`` (the Redis on 127.0.0.1:6379, under a key prefix of this
   run) and ``surveyapp worker`` as a separate process, the production set-up;
 - ``thread``: without Redis; jobs run in threads of the gunicorn workers (``make run``'s set-up);
-- ``rq-inline``, ``thread-inline``: the same with every report page counted within its request
-  (``SURVEYAPP_REPORT_JOB_RESPONSES`` out of reach), as before report pages became jobs.
+- ``rq-inline``, ``thread-inline``: the same with every report page and Måluppfyllelse computed
+  within its request (``SURVEYAPP_REPORT_JOB_RESPONSES`` out of reach), as before they became jobs.
 
 First each heavy page is opened once by one staff member alone (how long it takes, and whether it
 answered with the page or with a job's progress page). Then one participant GETs the form over
 and over: alone (the baseline), and while three staff members each open report pages whose
 selection nothing has computed yet, one after the other, as a browser would (a job's progress page
-polled until done, then the report). It prints the form's p50/p95 for both.
+polled until done, then the page): first Måluppfyllelse on a day of their own (``per``, so that
+no one's goal table is kept for another), then report pages. It prints the form's p50/p95 for
+both.
 
     .venv/bin/python benchmarks/heavy_pages.py [--responses 100000] [--modes rq,thread]
 
@@ -34,6 +36,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -47,10 +50,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("SURVEYAPP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 REPORT = "/reports/avslutningsenkat"
-#: projektledning's staff pages opened once each, alone, to see which are heavy (the goal page,
-#: Måluppfyllelse, is left out here)
+GOALS = "/staff/maluppfyllelse"
+#: projektledning's staff pages opened once each, alone, to see which are heavy
 PAGES = ("/staff/", "/staff/mattillfallen", "/reports/", REPORT, REPORT + "?by=kon",
-         "/staff/inlasning")
+         "/staff/inlasning", GOALS)
+#: the paths of a job's progress page: a report page's and Måluppfyllelse's
+JOB_PATHS = ("/jobs/", "/jobb/")
 #: report selections, each computed once: every staff member opens new ones
 DIMENSIONS = ("kon", "aldersgrupp", "fodelseregion", "organisation")
 SELECTIONS = [
@@ -73,10 +78,14 @@ def open_page(staff: Browser, path: str) -> tuple[float, str]:
     done and the page then shown. How long it took, and how it answered."""
     start = time.perf_counter()
     status, headers, _page = staff.request("GET", path)
-    while status in (301, 302) and "/jobs/" not in headers.get("Location", ""):
+
+    def to_job() -> bool:
+        return any(p in headers.get("Location", "") for p in JOB_PATHS)
+
+    while status in (301, 302) and not to_job():
         status, headers, _page = staff.request("GET", urlsplit(headers["Location"]).path)
     how = "page"
-    if status in (302, 303) and "/jobs/" in headers.get("Location", ""):
+    if status in (302, 303) and to_job():
         how = "job"
         job = urlsplit(headers["Location"]).path
         while True:
@@ -119,10 +128,9 @@ def percentiles(samples: list[float]) -> str:
             f"max {ordered[-1] * 1000:7.1f} ms")
 
 
-def staff_member(port: int, email: str, selections: list, timings: list) -> None:
+def staff_member(port: int, email: str, paths: list[str], timings: list) -> None:
     staff = login(port, email)
-    for selection in selections:
-        path = REPORT + "?" + urlencode(selection)
+    for path in paths:
         elapsed, how = open_page(staff, path)
         timings.append((email, path, elapsed, how))
 
@@ -179,8 +187,11 @@ def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
         sampler = threading.Thread(target=lambda: during.extend(form_latencies(port, token, stop)))
         sampler.start()
         timings: list = []
-        # each staff member opens report selections no one has opened yet (none is cached)
-        share = [SELECTIONS[n::len(STAFF)][: args.pages] for n in range(len(STAFF))]
+        # each staff member opens Måluppfyllelse on a day no one has asked for, then report
+        # selections no one has opened yet (nothing is kept)
+        share = [[f"{GOALS}?per={date.today() - timedelta(days=n + 1)}"]
+                 + [REPORT + "?" + urlencode(s) for s in SELECTIONS[n::len(STAFF)][: args.pages]]
+                 for n in range(len(STAFF))]
         start = time.perf_counter()
         staff = [threading.Thread(target=staff_member, args=(port, email, mine, timings))
                  for email, mine in zip(STAFF, share, strict=True)]
@@ -195,6 +206,8 @@ def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
         print(f"  form GET, three staff on uncached pages: {percentiles(during)}")
         for email, path, elapsed, how in timings:
             print(f"    {email} {path:60s} {elapsed:6.2f} s ({how})")
+        goals = [elapsed for _e, path, elapsed, _h in timings if path.startswith(GOALS)]
+        print(f"  Måluppfyllelse, uncached, took {', '.join(f'{t:.1f}' for t in goals)} s")
         print(f"  the staff's {len(timings)} pages took {total:.1f} s in all")
     finally:
         for process in processes:

@@ -58,8 +58,9 @@ def chi_square(a: Share, b: Share) -> tuple[float | None, float | None, bool]:
 
 def _shares(part: pd.Series, groups: pd.Series, order: tuple[str, ...] | None,
             threshold: int) -> dict[str, Share | None]:
-    """Group → share of ``part`` within it, small cells None; groups in ``order`` (those
-    present), else sorted. Participants without a group value are left out."""
+    """Group → share of ``part`` within it; groups in ``order`` (those present), else sorted.
+    Participants without a group value are left out (the rest of the line: see
+    suppression.with_rest). Small cells are hidden by :func:`insats_results`."""
     present = groups.dropna().astype(str)
     present = present[present != ""]
     keys = sorted(set(present)) if order is None else [g for g in order if g in set(present)]
@@ -67,8 +68,7 @@ def _shares(part: pd.Series, groups: pd.Series, order: tuple[str, ...] | None,
     shares = {}
     for key in keys:
         members = present.index[present == key]
-        share = Share(int(part[members].sum()), len(members))
-        shares[key] = None if suppression.is_small(share.n, threshold) else share
+        shares[key] = Share(int(part[members].sum()), len(members))
     return shares
 
 
@@ -87,7 +87,7 @@ def insats_results(register: pd.DataFrame, insatser: pd.DataFrame, outcomes: pd.
         part = codes["participant_code"].isin(took)
         protected = suppression.protect_shares({
             "organisation": _shares(part, codes["organisation"], None, threshold),
-            "kon": _shares(part, kon, kon_order, threshold)}, threshold)
+            "kon": _shares(part, kon, kon_order, threshold)}, threshold, hide_small=True, total=len(codes))
         by, by_kon = protected["organisation"], protected["kon"]
         outcome = None
         if outcomes is not None and len(outcomes):

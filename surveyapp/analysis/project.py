@@ -272,9 +272,8 @@ def _reach(key: str, reached: pd.Series, eligible: pd.DataFrame, dims: Sequence[
         cells: dict[str, Share | None] = {}
         for group in sorted(groups.dropna().unique(), key=lambda v: group_order(dim, v)):
             inside = (groups == group).to_numpy()
-            n = int(inside.sum())
-            cells[str(group)] = None if suppression.is_small(n, threshold) else \
-                Share(int(reached.to_numpy()[inside].sum()), n)
+            # small groups are hidden with the table (suppression.protect_goal_table)
+            cells[str(group)] = Share(int(reached.to_numpy()[inside].sum()), int(inside.sum()))
         by[dim] = cells
     return Reach(key, Share(int(reached.sum()), len(eligible)), by, without_code, unmatched)
 

@@ -162,7 +162,7 @@ def build_report(
                 )
                 for g in dim.groups
             }
-        protected = suppression.protect_cells(raw, threshold)
+        protected = suppression.protect_cells(raw, threshold, total=total)
         protected_by_item[item.key] = protected
         by = {dim.key: protected[dim.key] for dim in dims}
         items.append(ItemResult(item, total, by_round, by))
@@ -225,7 +225,7 @@ def _goal(
         for d in goal_dims:
             groups = _groups_of(counts.profile, assignments[d.key])
             by[d.key] = {g.key: figure(groups == g.key) for g in d.groups}
-        return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, paired=False))
+        return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, total, paired=False))
 
     pairs = pairs_by_item[item.key]
 
@@ -240,11 +240,12 @@ def _goal(
     for d in goal_dims:
         groups = pairs["profile"].map(assignments[d.key])
         by[d.key] = {g.key: paired_figure(pairs[groups == g.key]) for g in d.groups}
-    return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, paired=True))
+    return GoalResult(goal, total, _protect_goal_groups(by, cells, threshold, total, paired=True))
 
 
 def _protect_goal_groups(by: dict[str, dict[str, GoalFigure]], cells: Mapping[str, Mapping[str, Cell]],
-                         threshold: int, *, paired: bool) -> dict[str, dict[str, GoalFigure]]:
+                         threshold: int, total: GoalFigure, *,
+                         paired: bool) -> dict[str, dict[str, GoalFigure]]:
     def hidden_in_item(dim: str, group: str) -> bool:
         cell = cells.get(dim, {}).get(group)
         if cell is None:
@@ -252,4 +253,4 @@ def _protect_goal_groups(by: dict[str, dict[str, GoalFigure]], cells: Mapping[st
         return cell.suppressed or (paired and (cell.paired is None or cell.paired.suppressed))
 
     hidden = {(dim, g) for dim, groups in by.items() for g in groups if hidden_in_item(dim, g)}
-    return suppression.protect_figures(by, threshold, hidden=hidden)
+    return suppression.protect_figures(by, threshold, hidden=hidden, total=total.n)

@@ -47,10 +47,12 @@ Handler = Callable[[Job, Callable[[int], None]], tuple[bytes, str, str]]
 def _handlers() -> dict[str, Handler]:
     from .evaluator import run_evaluator_export
     from .goal_downloads import run_goal_docx, run_goal_xlsx
+    from .goal_page import run_goal_page
     from .reports import run_report_page, run_report_xlsx
 
     return {"report_xlsx": run_report_xlsx, "report_page": run_report_page, "goal_xlsx": run_goal_xlsx,
-            "goal_docx": run_goal_docx, "evaluator_export": run_evaluator_export}
+            "goal_docx": run_goal_docx, "goal_page": run_goal_page,
+            "evaluator_export": run_evaluator_export}
 
 
 class JobError(Exception):

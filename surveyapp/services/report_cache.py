@@ -199,7 +199,9 @@ def all_data_version() -> tuple[int, int, int]:
 
 
 def _value_key(kind: str, params: dict, version: tuple[int, ...]) -> str:
-    text = json.dumps([kind, params, list(version)], sort_keys=True, default=str)
+    from ..analysis.suppression import RULES  # a result kept under another rule is not reused
+
+    text = json.dumps([kind, params, list(version), RULES], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 from surveyapp.analysis.figures import Share
 from surveyapp.analysis.insatser import insats_results
 from surveyapp.analysis.report import build_report
-from surveyapp.analysis.suppression import cells_to_hide, small
+from surveyapp.analysis.suppression import REST, cells_to_hide, small, with_rest
 from surveyapp.exports.json import to_dict
-from tests.analysis.helpers import avslut_row, make_data
+from tests.analysis.helpers import avslut_row, make_data, progression_row
 from tests.subtraction import HIDDEN, attack, report_problems
 
 
@@ -130,3 +130,61 @@ def test_insatser_per_kommun_hide_a_second_kommun():
     result = next(r for r in insats_results(register, insatser, None) if r.insats == "halsa")
     assert result.total == Share(22, 44)
     assert result.by == {"Mariestad": None, "Skövde": Share(11, 21), "Töreboda": None}
+
+
+def test_a_small_rest_of_a_line_hides_a_second_cell_beside_it():
+    # Deltagare 138: kvinna 64, man 71, and 3 of kön annan or not given in no column
+    line = with_rest({"kvinna": 64, "man": 71}, 138, 5, ("kon",))
+    assert line[(REST, "kon")] == 3
+    assert cells_to_hide([line], 5) == {(REST, "kon"), "kvinna"}
+    # a rest of none, or of a group as large as any shown, needs nothing
+    assert cells_to_hide([with_rest({"kvinna": 64, "man": 74}, 138, 5)], 5) == set()
+    assert cells_to_hide([with_rest({"kvinna": 64, "man": 69}, 138, 5)], 5) == set()
+    # beside a small hidden cell the rest counts towards the hidden group's size
+    line = with_rest({"kvinna": 64, "man": 71, "annan": 2}, 138, 5, ("kon",))
+    assert cells_to_hide([line], 5, {"annan"}) == {(REST, "kon"), "annan", "kvinna"}
+
+
+def test_a_reports_groups_hide_a_second_one_beside_the_answers_of_no_group():
+    rows = _tempting_rows()
+    for index, row in enumerate(rows):
+        row["kon"] = ("kvinna", "man", "annan")[index % 3]  # no small group of its own
+    for row in rows[:2]:
+        row["kon"] = "ej_svar"  # two answers whose kön is not given
+    document = to_dict(build_report(make_data("avslutningsenkat", rows), dimensions=["kon"]))
+    question = document["questions"]["tro_formaga"]
+    groups = question["by"]["kon"]
+    assert sum(1 for c in groups.values() if c.get("suppressed")) == 1
+    shown = [c["n"] for c in groups.values() if not c.get("suppressed")]
+    assert question["n"] - sum(shown) >= 5
+
+
+def test_insatser_per_kon_hide_a_second_group_beside_those_whose_kon_is_not_given():
+    register = pd.DataFrame({
+        "participant_code": [f"P{i}" for i in range(40)],
+        "organisation": ["Mariestad"] * 40,
+        "kon": ["kvinna"] * 20 + ["man"] * 19 + [None],
+    })
+    insatser = pd.DataFrame({"participant_code": [f"P{i}" for i in range(0, 40, 2)], "insats": "halsa",
+                             "started_on": None, "ended_on": None})
+    result = next(r for r in insats_results(register, insatser, None) if r.insats == "halsa")
+    assert result.total == Share(20, 40)
+    # 40 − 20 − 19 would give the one whose kön is not given: the men hide beside them
+    assert result.by_kon == {"kvinna": Share(10, 20), "man": None}
+
+
+def test_paired_figures_per_group_hide_a_second_group_beside_the_pairs_of_no_group():
+    rows = []
+    for i in range(57):
+        kon = ("kvinna", "man", "annan")[i % 3] if i < 45 else "ej_svar"
+        rows.append(progression_row(f"P{i:03d}", 2, "1-5", day=0, kon=kon))
+        if i < 47:  # two of those whose kön is not given have a pair; ten answered once
+            rows.append(progression_row(f"P{i:03d}", 3, "6-9", day=90, kon=kon))
+    report = build_report(make_data("progressionskort", rows), dimensions=["kon"])
+    item = report.item("tror_klarar_arbete")
+    groups = item.by["kon"]
+    assert item.total.paired.n_pairs == 47
+    # every group is shown, but 47 − 15 − 15 − 15 would give the two pairs of no group
+    assert not any(cell.suppressed for cell in groups.values())
+    hidden = [g for g, cell in groups.items() if cell.paired is not None and cell.paired.suppressed]
+    assert len(hidden) == 1

@@ -105,3 +105,19 @@ def test_a_report_page_prints_every_kommuns_column(live_app, live_server, tablet
     # the breakdowns by kommun and kön reach the paper whole, headings with their figures
     for expected in ("Mariestad", "Skövde", "Kvinna", "Man", "Vad gör deltagaren efter avslut?"):
         assert expected in text, expected
+
+
+def test_a_large_goal_page_shows_its_progress_then_fills(live_app, live_server, tablet, tmp_path):
+    """Over many answers Måluppfyllelse is a job: the report pages' progress page follows it
+    (jobs.js) and opens the page, filled, when it is done."""
+    load_project(live_app.test_cli_runner(), tmp_path)
+    factories.user("s@mariestad.example", "samordnare", ["Mariestad"], password=PASSWORD)
+    live_app.config["REPORT_JOB_RESPONSES"] = 10  # the small project's answers count as many
+    tablet.set_viewport_size({"width": 1280, "height": 900})
+    _login(tablet, live_server.url, "s@mariestad.example")
+    tablet.goto(f"{live_server.url}/staff/maluppfyllelse")
+    assert "/staff/maluppfyllelse/jobb/" in tablet.url
+    expect(tablet.locator("h1")).to_have_text("Måluppfyllelse")
+    tablet.wait_for_url("**/staff/maluppfyllelse?jobb=*")
+    expect(tablet.locator('#goal-table tr[data-goal="participants"]')).to_contain_text("8 (av 120)")
+    screenshot(tablet, "staff-goal-table-from-job")

@@ -18,14 +18,26 @@ from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, st
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 
-#: job kind → what the progress page calls the file
-KINDS = {"goal_xlsx": _l("Projektarbetsbok (Excel)"), "goal_docx": _l("Måltabell (Word)")}
-DOWNLOAD_TEXT = {"goal_xlsx": _l("Ladda ner projektarbetsboken"), "goal_docx": _l("Ladda ner måltabellen")}
+#: job kind → what the progress page calls the file (``goal_page``: the page itself, computed
+#: by a job over many answers; see services/goal_page.py)
+KINDS = {"goal_xlsx": _l("Projektarbetsbok (Excel)"), "goal_docx": _l("Måltabell (Word)"),
+         "goal_page": _l("Måluppfyllelse")}
+DOWNLOAD_TEXT = {"goal_xlsx": _l("Ladda ner projektarbetsboken"), "goal_docx": _l("Ladda ner måltabellen"),
+                 "goal_page": _l("Visa måluppfyllelsen")}
+#: the jobs whose result is a file to download
+FILE_KINDS = ("goal_xlsx", "goal_docx")
 JOB_STATUS = {
     JobStatus.QUEUED: _l("Väntar på sin tur …"),
     JobStatus.RUNNING: _l("Filen skapas …"),
     JobStatus.DONE: _l("Filen är klar."),
     JobStatus.FAILED: _l("Filen kunde inte skapas."),
+}
+#: what the page's own job says instead
+PAGE_STATUS = {
+    JobStatus.QUEUED: _l("Väntar på sin tur …"),
+    JobStatus.RUNNING: _l("Måluppfyllelsen räknas fram …"),
+    JobStatus.DONE: _l("Måluppfyllelsen är klar."),
+    JobStatus.FAILED: _l("Måluppfyllelsen kunde inte räknas fram."),
 }
 JOB_ERRORS = {
     NOT_FOUND: _l("Urvalet finns inte längre: ett mättillfälle eller formulär har tagits bort."),
@@ -50,7 +62,7 @@ def query_day(name: str) -> date | None:
         raise BadDay(text) from None
 
 
-def _page_args(as_of: date | None, compare: date | None) -> dict[str, str]:
+def page_args(as_of: date | None, compare: date | None) -> dict[str, str]:
     return {k: v.isoformat() for k, v in (("per", as_of), ("jamfor", compare)) if v is not None}
 
 
@@ -68,7 +80,7 @@ def _start(kind: str):
         "locale": str(get_locale()),
         # answer rows only for those who see every kommun (as the report Excel)
         "answers": kind == "goal_xlsx" and current_user.sees_all_organisations,
-        "back": url_for("staff.goals", **_page_args(as_of, compare)),
+        "back": url_for("staff.goals", **page_args(as_of, compare)),
     }
     job = start_job(kind, params, current_user._get_current_object(), visible_organisation_ids())
     return redirect(url_for("staff.goal_job", job_id=job.id), 303)
@@ -97,13 +109,17 @@ def _job(job_id: str):
 
 def _state(job) -> dict:
     done = job.status == JobStatus.DONE
+    texts, target = JOB_STATUS, url_for("staff.goal_job_file", job_id=job.id)
+    if job.kind not in FILE_KINDS:  # done: the page, shown from the job
+        page = job.params.get("back") or url_for("staff.goals")
+        texts, target = PAGE_STATUS, f"{page}{'&' if '?' in page else '?'}jobb={job.id}"
     return {
         "status": job.status,
         "progress": job.progress,
-        "text": str(JOB_STATUS[JobStatus(job.status)]),
+        "text": str(texts[JobStatus(job.status)]),
         "error": (str(JOB_ERRORS.get(job.error, JOB_ERRORS[FAILED]))
                   if job.status == JobStatus.FAILED else None),
-        "file": url_for("staff.goal_job_file", job_id=job.id) if done else None,
+        "file": target if done else None,
     }
 
 
@@ -112,7 +128,7 @@ def _state(job) -> dict:
 def goal_job(job_id: str):
     job = _job(job_id)
     return render_template("staff/goal_job.html", job=job, state=_state(job), title=KINDS[job.kind],
-                           download_text=DOWNLOAD_TEXT[job.kind],
+                           download_text=DOWNLOAD_TEXT[job.kind], is_page=job.kind not in FILE_KINDS,
                            back=job.params.get("back") or url_for("staff.goals"))
 
 
@@ -126,7 +142,7 @@ def goal_job_status(job_id: str):
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
 def goal_job_file(job_id: str):
     job = _job(job_id)
-    if job.status != JobStatus.DONE or job.result is None:
+    if job.status != JobStatus.DONE or job.result is None or job.kind not in FILE_KINDS:
         abort(404)
     return send_file(io.BytesIO(job.result), mimetype=job.mimetype, as_attachment=True,
                      download_name=job.filename)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,18 +16,19 @@ from ...analysis.project import VERDICTS, TableGoal, verdict_of
 from ...exports.labels import STATUS
 from ...extensions import db
 from ...i18n import format_number, format_pct, qtext
-from ...models import Role
+from ...models import JobStatus, Role
 from ...questionnaire import QuestionnaireError
 from ...questionnaire.messages import N_
+from ...services import goal_page
 from ...services.audit import record_audit
-from ...services.insatser import insatser_report
-from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
+from ...services.jobs import job_for, start_job
+from ...services.project import assessments, goal_keys, save_assessment
 from ...services.register import background_questions
-from ...services.report_cache import kept_or_computed
+from ...services.report_cache import keep_value, kept_value
 from ..access import roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
-from .goal_downloads import BadDay, query_day
+from .goal_downloads import BadDay, page_args, query_day
 from .register import INSATS_LABELS
 
 
@@ -134,21 +135,44 @@ def change_text(goal: TableGoal, now: GoalFigure, then: GoalFigure | None) -> st
     return ("+" if change > 0 else "") + format_number(change, 2)
 
 
+#: the query parameter naming the job that computed a page
+JOB_ARGUMENT = "jobb"
+
+
 @blueprint.get("/maluppfyllelse")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
 def goals():
     as_of, compare = _date_argument("per"), _date_argument("jamfor")
     visible = visible_organisation_ids()
-    try:
-        table = goal_table(visible, as_of=as_of, full_reports=False)
-        earlier = goal_table(visible, as_of=compare, full_reports=False) if compare else None
-    except QuestionnaireError as exc:
-        abort(500, "\n".join(exc.problems))
+    params = goal_page.page_params(visible, as_of, compare)
+    page, version = kept_value(goal_page.KEPT, params)
+    if page is None:
+        account = current_user._get_current_object()
+        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible)
+        if job is not None and (job.kind != goal_page.KIND or job.params.get("page") != params):
+            job = None  # another page's job (another day, kommun or data): this page starts its own
+        # the same page computed before over the same data (by a job another server ran)
+        job = job or goal_page.finished_job(params, account, visible, version)
+        if job is not None and job.status == JobStatus.DONE:
+            page = goal_page.page_of(job)
+            if job.params.get("version") == list(version):
+                keep_value(goal_page.KEPT, params, page, version)
+        elif job is not None:
+            return redirect(url_for("staff.goal_job", job_id=job.id), 303)
+        elif version[0] >= current_app.config["REPORT_JOB_RESPONSES"]:
+            # too many answers to compute within one request: a job computes the page meanwhile
+            job = start_job(goal_page.KIND, {
+                "page": params, "version": list(version),
+                "back": url_for("staff.goals", **page_args(as_of, compare))}, account, visible)
+            return redirect(url_for("staff.goal_job", job_id=job.id), 303)
+        else:
+            try:
+                page = goal_page.compute_page(visible, as_of, compare)
+            except QuestionnaireError as exc:
+                abort(500, "\n".join(exc.problems))
+            keep_value(goal_page.KEPT, params, page, version)
+    table, earlier, insatser, beside = page.table, page.earlier, page.insatser, page.beside
     written = assessments()
-    insatser = kept_or_computed(
-        "insatser", {"organisations": sorted(visible) if visible is not None else None,
-                     "threshold": table.threshold}, lambda: insatser_report(visible, table.threshold))
-    beside = staff_beside_own(visible, table.threshold)
     breakdowns = []
     for dim in table.dimensions:
         groups = []
