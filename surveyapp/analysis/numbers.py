@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ..questionnaire import Question, Questionnaire
-from . import suppression
 
 #: columns of each frame of :attr:`cells.Cells.numbers`: one row per answer
 NUMBER_COLUMNS = ("response_id", "number", "profile")
@@ -77,6 +76,8 @@ def number_results(
 ) -> tuple[NumberResult, ...]:
     """Every whole-number question's figures. ``assignments`` map each profile to its group of
     a dimension (``groups``: the dimension's group keys, in order)."""
+    from . import suppression  # suppression reads groups, which reads cells, which reads this
+
     results = []
     for question in number_questions(questionnaire):
         frame = numbers.get(question.key, empty_numbers())
@@ -92,6 +93,8 @@ def number_results(
         for dim, keys in groups.items():
             group_of = _groups_of(profiles, assignments[dim])
             by[dim] = {g: figures_of(values[group_of == g]) for g in keys}
-        by = suppression.protect_figures(by, threshold) if by else {}
-        results.append(NumberResult(question, figures_of(values), by_round, by))
+        whole = figures_of(values)
+        # the people in no group shown (total minus the groups) are one more cell of each line
+        by = suppression.protect_figures(by, threshold, total=whole.n) if by else {}
+        results.append(NumberResult(question, whole, by_round, by))
     return tuple(results)
