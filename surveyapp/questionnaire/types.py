@@ -138,17 +138,23 @@ class Matrix(Scale):
         return coded, None
 
 
+def _one_value(q, raw) -> tuple[str | None, Message | None]:
+    """The one value a question of a single field was given (None: none, or the problem)."""
+    values = [v for v in raw.get(q.key, ()) if v.strip()]
+    if len(values) > 1:
+        return None, Message(m.TOO_MANY)
+    return (values[0] if values else None), None
+
+
 class FreeText(QuestionType):
     name = "text"
     has_options = False
 
     def code(self, q, raw):
-        values = [v for v in raw.get(q.key, ()) if v.strip()]
-        if not values:
-            return [], None
-        if len(values) > 1:
-            return [], Message(m.TOO_MANY)
-        text = values[0].strip().replace("\r\n", "\n")
+        value, problem = _one_value(q, raw)
+        if value is None:
+            return [], problem
+        text = value.strip().replace("\r\n", "\n")
         if has_forbidden_character(text):
             return [], Message(m.CONTROL_CHARACTER)
         limit = q.max_length or 2000
@@ -178,12 +184,10 @@ class WholeNumber(QuestionType):
     has_options = False
 
     def code(self, q, raw):
-        values = [v for v in raw.get(q.key, ()) if v.strip()]
-        if not values:
-            return [], None
-        if len(values) > 1:
-            return [], Message(m.TOO_MANY)
-        number = whole_number(values[0])
+        value, problem = _one_value(q, raw)
+        if value is None:
+            return [], problem
+        number = whole_number(value)
         if number is None:
             return [], Message(m.NOT_A_NUMBER)
         if q.minimum is not None and number < q.minimum:
