@@ -43,6 +43,16 @@ def init(demo: bool) -> None:
     except QuestionnaireError as exc:
         raise click.ClickException("\n".join(exc.problems)) from exc
     click.echo(f"Questionnaires loaded: {', '.join(sorted(versions))}")
+    from ..services.projects import adopt_project_file, all_projects, current_setup
+
+    try:  # an upgraded installation's project takes the project file as its first set-up
+        adopt_project_file(current_app.config["QUESTIONNAIRE_DIR"],
+                           {key: definition_of(v) for key, v in versions.items()})
+    except QuestionnaireError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    click.echo("Projects: " + ", ".join(
+        f"{p.name} (set-up version {s.version if (s := current_setup(p.id)) else '-'})"
+        for p in all_projects()))
     if demo:
         kommuner = add_organisations(DEMO_KOMMUNER, "kommun")
         add_organisations([DEMO_REGION], "region")

@@ -9,6 +9,7 @@ from .kiosk import KioskRun, KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
+from .projects import Project, ProjectSetup, SeveralProjects, project_members, sole_project_id
 from .questionnaires import QuestionnaireVersion
 from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
@@ -44,6 +45,8 @@ __all__ = [
     "OrganisationKind",
     "ParticipantCode",
     "ParticipantInsats",
+    "Project",
+    "ProjectSetup",
     "QuestionnaireVersion",
     "Recording",
     "RecordingLink",
@@ -55,8 +58,11 @@ __all__ = [
     "RoundRole",
     "RoundState",
     "RoundStateError",
+    "SeveralProjects",
     "StoredSession",
     "SurveyLink",
     "account_organisations",
+    "project_members",
+    "sole_project_id",
     "round_organisations",
 ]

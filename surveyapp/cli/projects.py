@@ -1,0 +1,88 @@
+"""``surveyapp projects``: projects, and their set-up in and out as project files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..extensions import db
+from ..questionnaire import QuestionnaireError
+from ..services.projects import (
+    all_projects,
+    current_setup,
+    export_setup,
+    find_project,
+    import_setup,
+    project_counts,
+    read_setup_file,
+)
+from ..services.questionnaires import current_versions, definition_of
+from .common import fail
+
+
+@click.group("projects")
+def group() -> None:
+    """Projects and their set-up (the project file's format)."""
+
+
+@group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the projects as JSON.")
+def list_(as_json: bool) -> None:
+    """Every project with its period, set-up version and counts."""
+    rows = []
+    for project in all_projects():
+        counts = project_counts(project.id)
+        setup = current_setup(project.id)
+        rows.append({
+            "name": project.name,
+            "period": {"start": project.starts_on.isoformat() if project.starts_on else None,
+                       "end": project.ends_on.isoformat() if project.ends_on else None},
+            "archived": project.archived,
+            "setup_version": setup.version if setup else None,
+            "rounds": counts.rounds, "participants": counts.participants, "responses": counts.responses,
+        })
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        period = f"{row['period']['start'] or '?'}–{row['period']['end'] or '?'}"
+        archived = " (archived)" if row["archived"] else ""
+        version = row["setup_version"] or "-"
+        click.echo(f"{row['name']}{archived}\t{period}\tset-up version {version}\t"
+                   f"{row['rounds']} rounds\t{row['participants']} participants\t"
+                   f"{row['responses']} responses")
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Read a project file (_project.yaml's format with `name:` and `period:`): a new set-up
+    version of the project of that name, or a new project."""
+    known = {key: definition_of(v) for key, v in current_versions().items()}
+    try:
+        data = read_setup_file(file)
+        project, version, created = import_setup(data, "kommandorad", known, source=file.name)
+    except QuestionnaireError as exc:
+        db.session.rollback()
+        fail("Nothing imported:\n" + "\n".join(exc.problems))
+    db.session.commit()
+    if version is None:
+        click.echo(f"{project.name}: the set-up is unchanged (version {current_setup(project.id).version}).")
+        return
+    made = "new project, " if created else ""
+    click.echo(f"{project.name}: {made}set-up version {version.version} saved.")
+
+
+@group.command("export")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export(name: str, file: Path) -> None:
+    """Write the current set-up of project NAME to FILE (the project file's format)."""
+    project = find_project(name)
+    if project is None:
+        names = ", ".join(p.name for p in all_projects()) or "none"
+        fail(f"Unknown project {name!r}; the projects are: {names}")
+    file.write_text(export_setup(project), encoding="utf-8")
+    click.echo(f"Wrote {file}")
