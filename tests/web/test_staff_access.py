@@ -145,6 +145,10 @@ RULES: dict[str, Rule] = {
                              lambda w: url_for("staff.user_reset", account_id=w.other_account.id)),
     "staff.user_organisations": Rule(
         "GET", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
+    "staff.user_projects": Rule(
+        "GET", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
+    "staff.choose_project": Rule("POST", ALL, lambda w: url_for("staff.choose_project"),
+                                 data=lambda w: {"project": w.own_round.project_id}),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
     "staff.recordings": Rule("GET", MANAGERS, lambda w: url_for("staff.recordings")),
@@ -191,9 +195,12 @@ def _theme_id() -> int:
     """A theme of open answers (stored for the test)."""
     import uuid
 
-    from surveyapp.models import AnswerTheme
+    from sqlalchemy import select
 
-    theme = AnswerTheme(name=f"Tema {uuid.uuid4().hex[:8]}")
+    from surveyapp.models import AnswerTheme, Project
+
+    first = db.session.scalar(select(Project.id).order_by(Project.id))  # the staff's own project
+    theme = AnswerTheme(name=f"Tema {uuid.uuid4().hex[:8]}", project_id=first)
     db.session.add(theme)
     db.session.commit()
     return theme.id
@@ -237,6 +244,8 @@ MORE_RULES: dict[str, Rule] = {
     "staff.users POST": Rule("POST", ("admin",), lambda w: url_for("staff.users")),
     "staff.user_organisations POST": Rule(
         "POST", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
+    "staff.user_projects POST": Rule(
+        "POST", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
     "staff.organisations POST": Rule("POST", ("admin",), lambda w: url_for("staff.organisations")),
     "auth.account POST": Rule("POST", ALL, lambda w: url_for("auth.account"),
                               data=lambda w: {"action": "language", "lang-language": ""}),

@@ -52,6 +52,11 @@ class AccountForm(FlaskForm):
     role = SelectField(_l("Roll"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        default="samordnare")
     organisations = MultiCheckboxField(_l("Organisationer (för samordnare)"), coerce=int)
+    projects = MultiCheckboxField(_l("Projekt (alla utom administratör)"), coerce=int)
+
+
+class AccountProjectsForm(FlaskForm):
+    projects = MultiCheckboxField(_l("Projekt"), coerce=int)
 
 
 class AccountOrganisationsForm(FlaskForm):

@@ -24,7 +24,7 @@ from ...services.insatser import insatser_report
 from ...services.project import assessments, goal_keys, goal_table, save_assessment, staff_beside_own
 from ...services.register import background_questions
 from ...services.report_cache import kept_or_computed
-from ..access import roles_required, visible_organisation_ids
+from ..access import current_scope, for_styrgrupp, roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
 from .goal_downloads import BadDay, query_day
@@ -136,19 +136,23 @@ def change_text(goal: TableGoal, now: GoalFigure, then: GoalFigure | None) -> st
 
 @blueprint.get("/maluppfyllelse")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goals():
     as_of, compare = _date_argument("per"), _date_argument("jamfor")
     visible = visible_organisation_ids()
+    project_id = current_scope().project_id
     try:
-        table = goal_table(visible, as_of=as_of, full_reports=False)
-        earlier = goal_table(visible, as_of=compare, full_reports=False) if compare else None
+        table = goal_table(visible, as_of=as_of, full_reports=False, project_id=project_id)
+        earlier = goal_table(visible, as_of=compare, full_reports=False,
+                             project_id=project_id) if compare else None
     except QuestionnaireError as exc:
         abort(500, "\n".join(exc.problems))
-    written = assessments()
+    written = assessments(project_id)
     insatser = kept_or_computed(
         "insatser", {"organisations": sorted(visible) if visible is not None else None,
-                     "threshold": table.threshold}, lambda: insatser_report(visible, table.threshold))
-    beside = staff_beside_own(visible, table.threshold)
+                     "threshold": table.threshold, "project_id": project_id},
+        lambda: insatser_report(visible, table.threshold, project_id))
+    beside = staff_beside_own(visible, table.threshold, project_id)
     breakdowns = []
     for dim in table.dimensions:
         groups = []
@@ -196,7 +200,8 @@ def save_goal_assessment():
     key = request.form.get("goal", "")
     prefix = f"goal-{key}"
     form = AssessmentForm(prefix=prefix)
-    if key not in goal_keys():
+    project_id = current_scope().project_id
+    if key not in goal_keys(project_id):
         abort(404)
     if not form.validate_on_submit():
         flash(_("Bedömningen sparades inte: %(reason)s",
@@ -204,7 +209,7 @@ def save_goal_assessment():
         return redirect(url_for(".goals")), 303
     assessment = (form.assessment.data or "").strip()
     motivering = (form.motivering.data or "").strip()
-    save_assessment(key, motivering, assessment, current_user.email)
+    save_assessment(key, motivering, assessment, current_user.email, project_id)
     record_audit(current_user, "goal.assess", f"{key}: {assessment} – {motivering}")
     db.session.commit()
     flash(_("Bedömningen är sparad."))
