@@ -23,7 +23,8 @@ from ..models import (
     Round,
     project_members,
 )
-from ..questionnaire import QuestionnaireError
+from ..questionnaire import Message, QuestionnaireError
+from ..questionnaire.messages import N_
 from ..questionnaire.project import PROJECT_FILE, plain_dates, project_from
 from ..questionnaire.project import Project as ProjectDefinition
 from .audit import record_audit
@@ -36,6 +37,14 @@ PROJECT_KEYS = ("name", "period")
 
 class ProjectError(LookupError):
     """A project was named that does not exist, or none was named where several do."""
+
+
+class ProjectNameError(ValueError):
+    """A new project's name was refused; ``message`` says why (translated by the caller)."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.msgid % message.params if message.params else message.msgid)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -227,3 +236,84 @@ def project_counts(project_id: int) -> ProjectCounts:
                                   .join(Round, Round.id == Response.round_id)
                                   .where(Round.project_id == project_id))
     return ProjectCounts(rounds or 0, codes or 0, responses or 0)
+
+
+# -- what answers depend on ----------------------------------------------------------------
+KOMMUN_IN_USE = N_("%(name)s kan inte tas bort ur projektet: %(participants)s deltagare och %(answers)s svar "
+                   "hör till kommunen i projektet.")
+QUESTIONNAIRE_IN_USE = N_("Enkäten %(key)s kan inte tas bort ur projektet: projektets mättillfällen av den "
+                          "har %(answers)s svar.")
+GOAL_ASSESSED = N_("Delmålet %(key)s kan inte tas bort: projektledningen har skrivit en bedömning av det. "
+                   "Töm bedömningen först.")
+
+
+def dependency_problems(project: Project, old: dict, new: dict) -> dict[str, list]:
+    """What a new set-up would delete that answers or assessments depend on: field → messages
+    (:class:`Message`), empty when nothing."""
+    from ..models import GoalAssessment, Organisation
+
+    problems: dict[str, list] = {}
+    before = set((old.get("participants") or {}).get("organisations") or {})
+    after = set((new.get("participants") or {}).get("organisations") or {})
+    for name in sorted(before - after):
+        organisation = db.session.scalar(select(Organisation).filter_by(name=name))
+        if organisation is None:
+            continue
+        participants = db.session.scalar(select(func.count()).select_from(ParticipantCode).where(
+            ParticipantCode.project_id == project.id,
+            ParticipantCode.organisation_id == organisation.id)) or 0
+        answers = db.session.scalar(select(func.count()).select_from(Response).join(
+            Round, Round.id == Response.round_id).where(
+            Round.project_id == project.id, Response.organisation_id == organisation.id)) or 0
+        if participants or answers:
+            problems.setdefault("organisations", []).append(Message(
+                KOMMUN_IN_USE, {"name": name, "participants": participants, "answers": answers}))
+    for key in [k for k in old.get("questionnaires") or [] if k not in (new.get("questionnaires") or [])]:
+        if not new.get("questionnaires"):
+            break  # an empty list means every questionnaire: nothing removed
+        rounds = db.session.scalar(select(func.count()).select_from(Round).where(
+            Round.project_id == project.id, Round.questionnaire_key == key)) or 0
+        answers = db.session.scalar(select(func.count()).select_from(Response).join(
+            Round, Round.id == Response.round_id).where(
+            Round.project_id == project.id, Round.questionnaire_key == key)) or 0
+        if answers:
+            problems.setdefault("questionnaires", []).append(Message(
+                QUESTIONNAIRE_IN_USE, {"key": key, "rounds": rounds, "answers": answers}))
+    assessed = set(db.session.scalars(select(GoalAssessment.goal_key).where(
+        GoalAssessment.project_id == project.id,
+        (GoalAssessment.assessment != "") | (GoalAssessment.motivering != ""))))
+    kept = _manual_keys(new)
+    for key in sorted(_manual_keys(old) - kept):
+        if key in assessed:
+            problems.setdefault("projektmal", []).append(Message(GOAL_ASSESSED, {"key": key}))
+    return problems
+
+
+def _manual_keys(setup: dict) -> set[str]:
+    return {f"manual.{d['key']}" for m in setup.get("projektmal") or [] for d in m.get("delmal") or []
+            if isinstance(d, dict) and "manual" in d and d.get("key")}
+
+
+def create_project(name: str, by: str, copy_of: Project | None = None, actor=None) -> Project:
+    """A new project; with ``copy_of``, its set-up (questionnaires, goals, kommuner) copied as the
+    first version, else an empty set-up."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > 200:
+        raise ProjectNameError(Message(NAME_REQUIRED))
+    if find_project(name) is not None:
+        raise ProjectNameError(Message(NAME_TAKEN, {"name": name}))
+    project = Project(name=name)
+    db.session.add(project)
+    db.session.flush()
+    source = current_setup(copy_of.id) if copy_of is not None else None
+    setup = {k: v for k, v in (source.setup if source else {}).items() if k not in PROJECT_KEYS}
+    version = ProjectSetup(project=project, version=1, setup={**setup, "name": name}, created_by=by)
+    db.session.add(version)
+    db.session.flush()
+    record_audit(actor, "project.create",
+                 f"{name}" + (f" (kopia av {copy_of.name}, version {source.version})" if source else ""))
+    return project
+
+
+NAME_REQUIRED = N_("Skriv projektets namn (högst 200 tecken).")
+NAME_TAKEN = N_("Det finns redan ett projekt som heter ”%(name)s”.")

@@ -149,6 +149,9 @@ RULES: dict[str, Rule] = {
         "GET", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
     "staff.choose_project": Rule("POST", ALL, lambda w: url_for("staff.choose_project"),
                                  data=lambda w: {"project": w.own_round.project_id}),
+    "staff.project_page": Rule("GET", MANAGERS, lambda w: url_for("staff.project_page")),
+    "staff.project_new": Rule("POST", ("admin",), lambda w: url_for("staff.project_new"),
+                              data=lambda w: {"nytt-name": "", "nytt-copy_of": "0"}),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
     "staff.recordings": Rule("GET", MANAGERS, lambda w: url_for("staff.recordings")),
@@ -246,6 +249,8 @@ MORE_RULES: dict[str, Rule] = {
         "POST", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
     "staff.user_projects POST": Rule(
         "POST", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
+    "staff.project_page POST": Rule("POST", MANAGERS, lambda w: url_for("staff.project_page"),
+                                    data=lambda w: {"total": "10"}),
     "staff.organisations POST": Rule("POST", ("admin",), lambda w: url_for("staff.organisations")),
     "auth.account POST": Rule("POST", ALL, lambda w: url_for("auth.account"),
                               data=lambda w: {"action": "language", "lang-language": ""}),

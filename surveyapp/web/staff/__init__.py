@@ -27,6 +27,7 @@ from . import (  # noqa: E402,F401
     invitations,
     organisations,
     participants,
+    project_page,
     projects,
     recordings,
     register,
