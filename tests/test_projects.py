@@ -215,3 +215,35 @@ def test_a_project_without_a_set_up_reads_the_project_file_and_then_its_version(
     assert runner.invoke(args=["projects", "import", str(path)]).exit_code == 0
     table = _goals(runner)
     assert table["setup_version"] == 1 and table["participants"]["target"] == 40
+
+
+def test_the_overview_puts_the_projects_side_by_side_on_their_shared_goals(app, runner, tmp_path):
+    from flask import url_for
+
+    load_project(runner, tmp_path)
+    _second_project(runner, tmp_path)
+    admin = factories.user("admin@example.se", "admin")
+    client = app.test_client()
+    factories.login(client, admin)
+    page = client.get(url_for("staff.overview"))
+    assert page.status_code == 200
+    text = page.text
+    assert "<th>Projektet" in text and "<th>Samverkan utan gränser" in text
+    # the participant target both have: 14 of 500 beside 3 of 40
+    assert "av 500" in text and "av 40" in text
+    # the kommuner both projects have are compared: participants registered against each target
+    row = text[text.index("Skövde</th>"):]
+    row = row[:row.index("</tr>")]
+    assert row.startswith('Skövde</th><td>6<br><span class="muted">av 200</span>')
+    assert '<td>1<br><span class="muted">av 20</span>' in row
+    # shares of fewer than five are hidden: B's arbetsträning in Mariestad (2 of 2) shows as –
+    assert "2 av 2" not in text and "<td>–</td>" in text
+    # styrgrupp of one project sees that project alone
+    board = factories.user("sg@example.se", "styrgrupp")
+    board.projects = [db.session.scalar(select(Project).filter_by(name="Projektet"))]
+    db.session.commit()
+    single = app.test_client()
+    factories.login(single, board)
+    alone = single.get(url_for("staff.overview"))
+    assert alone.status_code == 200 and B not in alone.text
+    assert "Projekten har inga mål gemensamma" in alone.text

@@ -31,8 +31,8 @@ SECRET = "HEMLIG"
 #: what styrgrupp may open besides its account page: figures, never anything per person
 #: routes whose "other" URL names another kommun rather than an object: Mariestad is both projects'
 KOMMUN_FILTERS = {"reports.report_page", "reports.download"}
-STYRGRUPP_VIEWS = {"staff.home", "staff.goals", "staff.goal_xlsx", "staff.goal_docx", "staff.choose_project",
-                   "reports.index", "reports.report_page", "reports.download"}
+STYRGRUPP_VIEWS = {"staff.home", "staff.goals", "staff.overview", "staff.goal_xlsx", "staff.goal_docx",
+                   "staff.choose_project", "reports.index", "reports.report_page", "reports.download"}
 
 
 def _answers(tmp_path, name: str, comment: str):

@@ -150,6 +150,7 @@ RULES: dict[str, Rule] = {
     "staff.choose_project": Rule("POST", ALL, lambda w: url_for("staff.choose_project"),
                                  data=lambda w: {"project": w.own_round.project_id}),
     "staff.project_page": Rule("GET", MANAGERS, lambda w: url_for("staff.project_page")),
+    "staff.overview": Rule("GET", MANAGERS, lambda w: url_for("staff.overview")),
     "staff.project_new": Rule("POST", ("admin",), lambda w: url_for("staff.project_new"),
                               data=lambda w: {"nytt-name": "", "nytt-copy_of": "0"}),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),

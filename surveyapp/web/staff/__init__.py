@@ -26,6 +26,7 @@ from . import (  # noqa: E402,F401
     home,
     invitations,
     organisations,
+    overview,
     participants,
     project_page,
     projects,
