@@ -247,3 +247,45 @@ def test_the_overview_puts_the_projects_side_by_side_on_their_shared_goals(app, 
     alone = single.get(url_for("staff.overview"))
     assert alone.status_code == 200 and B not in alone.text
     assert "Projekten har inga mål gemensamma" in alone.text
+
+
+def test_an_archived_project_is_read_only_and_purged_whole_after_a_dry_run(app, runner, tmp_path):
+    from flask import url_for
+
+    from surveyapp.models import Answer, Response
+
+    load_project(runner, tmp_path)
+    _second_project(runner, tmp_path)
+    result = runner.invoke(args=["projects", "archive", B])
+    # (an import's round is closed already)
+    assert result.exit_code == 0 and "archived (0 open round(s) closed)" in result.output
+    # still reported, never changed
+    assert _goals(runner, "--project", B)["participants"]["n"] == 3
+    refused = runner.invoke(args=["import", "avslut", str(tmp_path / "avslut-b.csv"), "--round", "Ny",
+                                  "--project", B])
+    assert refused.exit_code == 1 and f"The project {B} is archived" in refused.output
+    manager = factories.user("pl@example.se", "projektledning")
+    manager.projects = [db.session.scalar(select(Project).filter_by(name=B))]
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, manager)
+    assert client.get(url_for("staff.goals")).status_code == 200
+    page = client.post(url_for("staff.project_page"), data={"total": "10"})
+    assert page.status_code == 409 and "Projektet är arkiverat och kan bara läsas." in page.text
+    assert client.post(url_for("staff.round_new"), data={}).status_code == 409
+
+    answers_before = db.session.scalar(select(func.count()).select_from(Answer))
+    dry = runner.invoke(args=["projects", "purge", B, "--dry-run"])
+    assert dry.exit_code == 0 and "3 responses in 1 rounds, 3 participants" in dry.output
+    assert "dry run: nothing deleted" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == answers_before
+    not_archived = runner.invoke(args=["projects", "purge", "Projektet", "--yes"])
+    assert not_archived.exit_code == 1 and "is not archived" in not_archived.output
+    done = runner.invoke(args=["projects", "purge", B, "--yes"])
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in db.session.scalars(select(Project))] == ["Projektet"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 28  # project A's, untouched
+    assert db.session.scalar(select(func.count()).select_from(ParticipantCode)) == 14
+    event = db.session.scalar(select(AuditEvent).filter_by(action="project.purge"))
+    assert event.detail == f"{B}: 3 svar, 3 deltagare, 1 mättillfällen"
+    assert _goals(runner)["participants"]["n"] == 14  # one project again: --project may be left out

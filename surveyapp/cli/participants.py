@@ -28,7 +28,7 @@ def import_(file: Path, project_name: str | None = None) -> None:
     from ..services.imports import ImportFailed
     from ..services.register import import_register, sync_exits
 
-    scope = command_scope(project_name)
+    scope = command_scope(project_name, changes=True)
     try:
         result = import_register(file, project_id=scope.project_id)
     except ImportFailed as exc:
@@ -64,7 +64,7 @@ def import_insatser_(file: Path, project_name: str | None = None) -> None:
     from ..services.insatser import import_insatser
 
     try:
-        result = import_insatser(file, project_id=command_scope(project_name).project_id)
+        result = import_insatser(file, project_id=command_scope(project_name, changes=True).project_id)
     except ImportFailed as exc:
         import_refused(exc, file)
     record_audit(None, "register.insatser", f"{file.name}: {result.added} added")

@@ -86,3 +86,51 @@ def export(name: str, file: Path) -> None:
         fail(f"Unknown project {name!r}; the projects are: {names}")
     file.write_text(export_setup(project), encoding="utf-8")
     click.echo(f"Wrote {file}")
+
+
+def _named(name: str):
+    project = find_project(name)
+    if project is None:
+        names = ", ".join(p.name for p in all_projects()) or "none"
+        fail(f"Unknown project {name!r}; the projects are: {names}")
+    return project
+
+
+@group.command("archive")
+@click.argument("name")
+def archive(name: str) -> None:
+    """Archive project NAME: read-only from now on (its open rounds close), still reported."""
+    from ..services.projects import archive_project
+
+    project = _named(name)
+    closed = archive_project(project)
+    db.session.commit()
+    click.echo(f"{project.name}: archived ({closed} open round(s) closed).")
+
+
+@group.command("purge")
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def purge(name: str, dry_run: bool, yes: bool) -> None:
+    """Delete archived project NAME with its answers, register and set-ups (logged)."""
+    from ..services.projects import ProjectNotArchived, purge_counts_of, purge_project
+
+    project = _named(name)
+    counts = purge_counts_of(project)
+    click.echo(f"{project.name}: {counts.responses} responses in {counts.rounds} rounds, "
+               f"{counts.participants} participants, {counts.assessments} assessments, "
+               f"{counts.themes} themes, {counts.setups} set-up versions")
+    if not project.archived:
+        fail(f"{project.name} is not archived: archive it first (`surveyapp projects archive NAME`).")
+    if dry_run:
+        click.echo("dry run: nothing deleted")
+        return
+    if not yes:
+        click.confirm(f"Delete the project {project.name} and everything in it for good?", abort=True)
+    try:
+        purge_project(project)
+    except ProjectNotArchived as exc:
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"deleted: {name}")

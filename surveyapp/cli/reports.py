@@ -33,7 +33,7 @@ from .common import command_scope, fail, import_refused, iso_date, organisations
 @project_option
 def import_(questionnaire: str, file: Path, round_name: str, project_name: str | None = None) -> None:
     """Import answers from a CSV or XLSX file: every row valid, or nothing is stored."""
-    scope = command_scope(project_name)
+    scope = command_scope(project_name, changes=True)
     try:
         result = import_file(questionnaire, file, round_name, scope.project_id)
     except LookupError as exc:

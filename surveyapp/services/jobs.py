@@ -280,8 +280,9 @@ def job_for(job_id: str, account: Account, visible: Collection[int] | None,
         return None
     if visible is not None and (job.scope is None or not set(job.scope) <= set(visible)):
         return None
-    if project_id is not None and (job.params or {}).get("project_id") != project_id:
-        return None  # another project's job, though the same account started it
+    if project_id is not None and (job.params or {}).get("project_id") not in (None, project_id):
+        return None  # another project's job, though the same account started it (a job made
+        # before the installation had projects names none)
     if not job.finished:
         stale = timedelta(minutes=current_app.config["JOB_STALE_MINUTES"])
         if job.updated_at < utcnow() - stale:

@@ -317,3 +317,73 @@ def create_project(name: str, by: str, copy_of: Project | None = None, actor=Non
 
 NAME_REQUIRED = N_("Skriv projektets namn (högst 200 tecken).")
 NAME_TAKEN = N_("Det finns redan ett projekt som heter ”%(name)s”.")
+
+
+# -- archive and purge -------------------------------------------------------------------
+def archive_project(project: Project, actor=None) -> int:
+    """Archives the project: read-only from now on (its open rounds close), still reported.
+    Returns how many rounds were closed. Logged; flushes."""
+    closed = 0
+    open_rounds = select(Round).where(Round.project_id == project.id, Round.state == "open")
+    for round_ in db.session.scalars(open_rounds):
+        round_.close()
+        closed += 1
+    project.archived = True
+    db.session.flush()
+    record_audit(actor, "project.archive", f"{project.name} ({closed} mättillfällen stängda)")
+    return closed
+
+
+@dataclass(frozen=True)
+class ProjectPurge:
+    rounds: int
+    responses: int
+    participants: int
+    assessments: int
+    themes: int
+    setups: int
+
+
+class ProjectNotArchived(ValueError):
+    """Only an archived project is purged."""
+
+
+def purge_counts_of(project: Project) -> ProjectPurge:
+    from ..models import AnswerTheme, GoalAssessment
+
+    counts = project_counts(project.id)
+
+    def count(model) -> int:
+        query = select(func.count()).select_from(model).where(model.project_id == project.id)
+        return db.session.scalar(query) or 0
+
+    return ProjectPurge(counts.rounds, counts.responses, counts.participants, count(GoalAssessment),
+                        count(AnswerTheme), count(ProjectSetup))
+
+
+def purge_project(project: Project, actor=None) -> ProjectPurge:
+    """Deletes an archived project with everything that belongs to it (answers, register,
+    insatser, assessments, themes, set-ups, memberships); logged with the counts. Flushes."""
+    from sqlalchemy import delete
+
+    from ..models import Answer, AnswerTheme, GoalAssessment
+
+    if not project.archived:
+        raise ProjectNotArchived(f"{project.name} is not archived: archive it first")
+    counts = purge_counts_of(project)
+    rounds = select(Round.id).where(Round.project_id == project.id)
+    responses = select(Response.id).where(Response.round_id.in_(rounds))
+    db.session.execute(delete(Answer).where(Answer.response_id.in_(responses)).execution_options(
+        synchronize_session=False))
+    db.session.execute(delete(Response).where(Response.round_id.in_(rounds)).execution_options(
+        synchronize_session=False))
+    for model in (GoalAssessment, AnswerTheme, ParticipantCode, Round):
+        for row in db.session.scalars(select(model).where(model.project_id == project.id)):
+            db.session.delete(row)  # through the ORM, so their own children go with them
+    db.session.flush()
+    name = project.name
+    db.session.delete(project)
+    db.session.flush()
+    record_audit(actor, "project.purge", f"{name}: {counts.responses} svar, {counts.participants} deltagare, "
+                 f"{counts.rounds} mättillfällen")
+    return counts

@@ -132,6 +132,27 @@ def current_scope() -> Scope:
     return g.scope
 
 
+#: what staff may still post while the chosen project is archived: the downloads, choosing a
+#: project, their own account and the administrator's accounts, organisations and projects
+POSTS_OF_AN_ARCHIVE = ("staff.choose_project", "staff.goal_xlsx", "staff.goal_docx", "reports.download",
+                       "reports.evaluator_export", "auth.", "staff.user", "staff.organisations",
+                       "staff.project_new", "staff.recording")
+
+
+def refuse_changes_to_an_archive():
+    """``before_request``: an archived project is read-only (409 for a post that would change it)."""
+    if request.method != "POST" or not current_user.is_authenticated or not held_projects():
+        return None
+    if (request.endpoint or "").startswith(POSTS_OF_AN_ARCHIVE):
+        return None
+    if current_project().archived:
+        from flask import make_response, render_template
+
+        message = str(_l("Projektet är arkiverat och kan bara läsas."))
+        abort(make_response(render_template("error.html", code=409, message=message), 409))
+    return None
+
+
 def check_project(project_id: int | None) -> None:
     """Aborts with 404 unless the object belongs to the project the pages show."""
     if project_id != current_scope().project_id:
