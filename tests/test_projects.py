@@ -105,6 +105,35 @@ def test_an_upgraded_installation_keeps_every_figure(app, runner, tmp_path, back
     assert db.session.scalar(select(func.count()).select_from(ProjectSetup)) == 1
 
 
+def test_an_upgraded_postgresql_installation_keeps_every_figure(tmp_path):
+    """The same upgrade on PostgreSQL, in a database of the test's own (its commits are real)."""
+    from flask_migrate import downgrade, upgrade
+
+    from surveyapp import create_app
+    from tests.conftest import BASE_CONFIG, private_postgres
+
+    with private_postgres("surveyapp_upgrade") as url:
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "JOB_RUNNER": "inline"})
+        runner = app.test_cli_runner()
+        with app.app_context():
+            load_project(runner, tmp_path)
+            db.session.commit()
+            before_goals, before_report = _goals(runner), _report(runner)
+            migrations = str(ROOT / "migrations")
+            db.session.remove()
+            downgrade(directory=migrations, revision="0012")
+            upgrade(directory=migrations)
+            db.session.remove()
+            result = runner.invoke(args=["init"])
+            assert result.exit_code == 0, result.output
+            after_goals, after_report = _goals(runner), _report(runner)
+            assert after_goals["setup_version"] == 1 and after_goals["project"] == "Cresco+"
+            assert _without_project_keys(after_goals) == _without_project_keys(before_goals)
+            assert after_report == before_report
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_import_export_and_list_projects(app, runner, tmp_path):
     path = tmp_path / "second.yaml"
     path.write_text(SECOND, encoding="utf-8")
