@@ -51,8 +51,7 @@ def shared_goals(tables: dict[int, GoalTable]) -> list[SharedGoal]:
         if len(goals) < 2:
             continue
         first = next(iter(goals.values()))
-        cells = {pid: (Cell(shown(g, g.total, g.target), target_text(g)) if (g := goals.get(pid)) else None)
-                 for pid in tables}
+        cells = {pid: _cell(goals.get(pid)) for pid in tables}
         kommuner: dict[str, int] = {}
         for goal in goals.values():
             for name in goal.by.get("organisation", {}):
@@ -61,6 +60,14 @@ def shared_goals(tables: dict[int, GoalTable]) -> list[SharedGoal]:
                      for name in sorted(k for k, n in kommuner.items() if n >= 2)}
         rows.append(SharedGoal(key, goal_label(first), cells, by_kommun))
     return rows
+
+
+def _cell(goal: TableGoal | None) -> Cell | None:
+    """A project's figure; a participant count says its target already ("av 500")."""
+    if goal is None:
+        return None
+    target = "" if goal.measure == "participants" else target_text(goal)
+    return Cell(shown(goal, goal.total, goal.target), target)
 
 
 def _kommun_cell(goal: TableGoal | None, name: str) -> Cell | None:
