@@ -194,12 +194,16 @@ def test_the_project_switcher_shows_only_projects_held_and_keeps_the_choice(app,
     factories.login(client, both)
     page = client.get(url_for("staff.rounds"))
     assert "MT Alfa" in page.text and SECRET not in page.text.replace(f"Projekt Beta {SECRET}</option>", "")
+    # the goal table (kept in the report cache) of the project chosen, never the other's
+    assert "av 77" not in client.get(url_for("staff.goals")).text
     assert re.search(rf'<option value="{a.id}" selected>Projekt Alfa</option>', page.text)
     switched = client.post(url_for("staff.choose_project"),
                            data={"project": b.id, "next": "/staff/mattillfallen"})
     assert switched.status_code == 303 and switched.headers["Location"].endswith("/staff/mattillfallen")
     page = client.get(url_for("staff.rounds"))
     assert f"MT Beta {SECRET}" in page.text and "MT Alfa" not in page.text
+    goals = client.get(url_for("staff.goals")).text
+    assert "av 77" in goals and f"Motivering Beta {SECRET}" in goals and "Motivering Alfa" not in goals
     # a job started in B is not found once A is chosen again
     started = client.post(url_for("reports.download", key="avslutningsenkat"))
     job_page = started.headers["Location"]
