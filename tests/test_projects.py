@@ -318,3 +318,24 @@ def test_an_archived_project_is_read_only_and_purged_whole_after_a_dry_run(app, 
     event = db.session.scalar(select(AuditEvent).filter_by(action="project.purge"))
     assert event.detail == f"{B}: 3 svar, 3 deltagare, 1 mättillfällen"
     assert _goals(runner)["participants"]["n"] == 14  # one project again: --project may be left out
+
+
+def test_accounts_are_bound_to_the_projects_named_or_to_the_only_one(app, runner, tmp_path):
+    from surveyapp.services.accounts import find_account
+
+    factories.organisation("Mariestad")
+    alone = runner.invoke(args=["users", "add", "pl@example.se", "--role", "projektledning"])
+    assert alone.exit_code == 0, alone.output
+    assert [p.name for p in find_account("pl@example.se").projects] == ["Projektet"]
+    path = tmp_path / "second.yaml"
+    path.write_text(SECOND, encoding="utf-8")
+    assert runner.invoke(args=["projects", "import", str(path)]).exit_code == 0
+    board = runner.invoke(args=["users", "add", "sg@example.se", "--role", "styrgrupp", "--project", B])
+    assert board.exit_code == 0, board.output
+    assert [p.name for p in find_account("sg@example.se").projects] == [B]
+    unknown = runner.invoke(args=["users", "add", "x@example.se", "--role", "styrgrupp", "--project", "Nope"])
+    assert unknown.exit_code == 1 and "Unknown project 'Nope'" in unknown.output
+    # with several projects and none named, a new account holds none until the admin binds it
+    runner.invoke(args=["users", "add", "s@example.se", "--role", "samordnare",
+                        "--organisation", "Mariestad"])
+    assert find_account("s@example.se").projects == []
