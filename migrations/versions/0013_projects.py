@@ -65,6 +65,22 @@ def upgrade():
         sa.PrimaryKeyConstraint('project_id', 'account_id', name=op.f('pk_project_members')),
     )
 
+    op.create_table(
+        'project_member_organisations',
+        sa.Column('project_id', sa.Integer(), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('organisation_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'],
+                                name=op.f('fk_project_member_organisations_account_id_accounts'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
+                                name=op.f('fk_project_member_organisations_organisation_id_organisations'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['project_id'], ['projects.id'],
+                                name=op.f('fk_project_member_organisations_project_id_projects'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('project_id', 'account_id', 'organisation_id',
+                                name=op.f('pk_project_member_organisations')),
+    )
+
     conn = op.get_bind()
     projects = sa.table('projects', sa.column('id', sa.Integer), sa.column('name', sa.String),
                         sa.column('archived', sa.Boolean), sa.column('created_at', sa.DateTime))
@@ -142,6 +158,7 @@ def downgrade():
         batch_op.drop_constraint(op.f('uq_rounds_project_id_questionnaire_key_name'), type_='unique')
         batch_op.create_unique_constraint(op.f('uq_rounds_questionnaire_key_name'), ['questionnaire_key', 'name'])
         batch_op.drop_column('project_id')
+    op.drop_table('project_member_organisations')
     op.drop_table('project_members')
     with op.batch_alter_table('project_setups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_setups_project_id'))

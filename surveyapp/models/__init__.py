@@ -9,7 +9,14 @@ from .kiosk import KioskRun, KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
-from .projects import Project, ProjectSetup, SeveralProjects, project_members, sole_project_id
+from .projects import (
+    Project,
+    ProjectSetup,
+    SeveralProjects,
+    project_member_organisations,
+    project_members,
+    sole_project_id,
+)
 from .questionnaires import QuestionnaireVersion
 from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
@@ -62,6 +69,7 @@ __all__ = [
     "StoredSession",
     "SurveyLink",
     "account_organisations",
+    "project_member_organisations",
     "project_members",
     "sole_project_id",
     "round_organisations",

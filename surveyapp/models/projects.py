@@ -81,6 +81,17 @@ project_members = Table(
 )
 
 
+#: a samordnare's kommuner in one project, where they differ from the account's: without rows
+#: for a project, the samordnare works there for every organisation bound to the account
+project_member_organisations = Table(
+    "project_member_organisations",
+    db.Model.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class SeveralProjects(LookupError):
     """Something that belongs to a project was made without naming one while the installation
     holds several projects."""

@@ -92,6 +92,35 @@ def bind_account(account: Account, projects: list[Project]) -> None:
     db.session.flush()
 
 
+def member_organisation_ids(account: Account, project_id: int | None) -> set[int]:
+    """The organisations a samordnare works for in a project: those the admin chose for the
+    project (and still bound to the account), else every organisation bound to the account."""
+    from ..models import project_member_organisations as chosen
+
+    own = {o.id for o in account.organisations}
+    if project_id is None:
+        return own
+    rows = set(db.session.scalars(select(chosen.c.organisation_id).where(
+        chosen.c.project_id == project_id, chosen.c.account_id == account.id)))
+    return rows & own if rows else own
+
+
+def set_member_organisations(account: Account, project_id: int, organisation_ids: set[int]) -> None:
+    """The samordnare's kommuner in one project (empty: every organisation of the account)."""
+    from sqlalchemy import delete, insert
+
+    from ..models import project_member_organisations as chosen
+
+    db.session.execute(delete(chosen).where(chosen.c.project_id == project_id,
+                                            chosen.c.account_id == account.id))
+    own = {o.id for o in account.organisations}
+    rows = [{"project_id": project_id, "account_id": account.id, "organisation_id": i}
+            for i in sorted(set(organisation_ids) & own)]
+    if rows:
+        db.session.execute(insert(chosen), rows)
+    db.session.flush()
+
+
 def members_of(project_id: int) -> list[Account]:
     return list(db.session.scalars(
         select(Account).join(project_members, project_members.c.account_id == Account.id)

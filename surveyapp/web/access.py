@@ -98,7 +98,12 @@ def visible_organisation_ids() -> set[int] | None:
         return set()
     if current_user.sees_all_organisations:
         return None
-    return {o.id for o in current_user.organisations}
+    if "organisation_ids" not in g:
+        from ..services.projects import member_organisation_ids
+
+        held = held_projects()
+        g.organisation_ids = member_organisation_ids(current_user, current_project().id if held else None)
+    return set(g.organisation_ids)
 
 
 def held_projects() -> list[Project]:
@@ -165,6 +170,7 @@ def choose_project(project_id: int) -> bool:
         return False
     session[CHOSEN_PROJECT] = project_id
     g.pop("scope", None)
+    g.pop("organisation_ids", None)
     return True
 
 
@@ -205,6 +211,7 @@ def _expire_idle_session() -> None:
     g.pop("_login_user", None)
     g.pop("scope", None)
     g.pop("held_projects", None)
+    g.pop("organisation_ids", None)
     if "_user_id" not in session:
         if getattr(session, "expired", False):
             g.staff_session_expired = True

@@ -14,7 +14,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import Project
+from surveyapp.models import Organisation, Project
 from surveyapp.services.imports import import_file
 from surveyapp.services.jobs import wait_for_jobs
 from surveyapp.services.open_answers import create_theme
@@ -217,3 +217,31 @@ def test_the_project_switcher_shows_only_projects_held_and_keeps_the_choice(app,
     factories.login(single, accounts["samordnare"])
     assert 'name="project"' not in single.get(url_for("staff.rounds")).text
     assert single.post(url_for("staff.choose_project"), data={"project": b.id}).status_code == 404
+
+
+def test_a_samordnare_works_for_the_kommuner_chosen_in_each_project(app, projects):
+    """Samordnare are bound to project × organisation: Mariestad in A, Skövde in B."""
+    a, b, _accounts, world = projects
+    skovde = db.session.scalar(select(Organisation).filter_by(name="Skövde"))
+    mariestad = world.own_code.organisation
+    both = factories.user("s-both@example.se", "samordnare", ["Mariestad", "Skövde"])
+    own_b = create_codes(skovde, 1, b.id)[0]
+    other_b = create_codes(mariestad, 1, b.id)[0]
+    db.session.commit()
+    admin = app.test_client()
+    factories.login(admin, factories.user("admin@example.se", "admin"))
+    page = admin.get(url_for("staff.user_projects", account_id=both.id))
+    assert f'name="kommun-{a.id}" value="{skovde.id}"' in page.text
+    saved = admin.post(url_for("staff.user_projects", account_id=both.id), data={
+        "projects": [a.id, b.id], f"kommun-{a.id}": [mariestad.id], f"kommun-{b.id}": [skovde.id]})
+    assert saved.status_code == 302
+    client = app.test_client()
+    factories.login(client, both)
+    assert client.get(url_for("staff.participant", code=world.own_code.code)).status_code == 200
+    assert client.get(url_for("staff.participant", code=own_b.code)).status_code == 404  # B's, in B
+    client.post(url_for("staff.choose_project"), data={"project": b.id})
+    assert client.get(url_for("staff.participant", code=own_b.code)).status_code == 200
+    # in B the samordnare works for Skövde only, though the account has Mariestad too
+    assert client.get(url_for("staff.participant", code=other_b.code)).status_code == 404
+    report = client.get(url_for("reports.report_page", key="avslutningsenkat", organisation=mariestad.id))
+    assert report.status_code == 404

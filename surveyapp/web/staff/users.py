@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from ...services.accounts import (
     reset_account,
 )
 from ...services.audit import record_audit
-from ...services.projects import all_projects, bind_account
+from ...services.projects import all_projects, bind_account, member_organisation_ids, set_member_organisations
 from ..access import roles_required
 from ..links import public_url
 from . import blueprint
@@ -87,9 +87,14 @@ def user_projects(account_id: int):
         abort(404)
     form = AccountProjectsForm()
     form.projects.choices = project_choices()
+    samordnare = account.role == Role.SAMORDNARE
     if form.validate_on_submit():
         chosen = [p for p in (db.session.get(Project, i) for i in form.projects.data or ()) if p]
         bind_account(account, chosen)
+        if samordnare:  # the kommuner in each project (none ticked: all of the account's)
+            for project in all_projects():
+                ticked = {int(v) for v in request.form.getlist(f"kommun-{project.id}") if v.isdigit()}
+                set_member_organisations(account, project.id, ticked if project in chosen else set())
         names = ", ".join(p.name for p in account.projects) or "-"
         record_audit(current_user, "user.projects", f"{account.email}: {names}")
         db.session.commit()
@@ -98,7 +103,9 @@ def user_projects(account_id: int):
     status = 400 if form.is_submitted() else 200
     if not form.is_submitted():
         form.projects.data = [p.id for p in account.projects]
-    return render_template("staff/user_projects.html", form=form, account=account), status
+    kommuner = {p.id: member_organisation_ids(account, p.id) for p in all_projects()} if samordnare else {}
+    return render_template("staff/user_projects.html", form=form, account=account, kommuner=kommuner,
+                           projects=all_projects()), status
 
 
 @blueprint.post("/anvandare/<int:account_id>/inaktivera")
