@@ -285,6 +285,10 @@ def test_an_archived_project_is_read_only_and_purged_whole_after_a_dry_run(app, 
 
     load_project(runner, tmp_path)
     _second_project(runner, tmp_path)
+    ended = tmp_path / "ended.yaml"
+    ended.write_text(SECOND.replace("2026-01-01, end: 2027-12-31", "2024-01-01, end: 2025-06-30"),
+                     encoding="utf-8")
+    assert runner.invoke(args=["projects", "import", str(ended)]).exit_code == 0
     result = runner.invoke(args=["projects", "archive", B])
     # (an import's round is closed already)
     assert result.exit_code == 0 and "archived (0 open round(s) closed)" in result.output
@@ -310,7 +314,10 @@ def test_an_archived_project_is_read_only_and_purged_whole_after_a_dry_run(app, 
     assert db.session.scalar(select(func.count()).select_from(Answer)) == answers_before
     not_archived = runner.invoke(args=["projects", "purge", "Projektet", "--yes"])
     assert not_archived.exit_code == 1 and "is not archived" in not_archived.output
-    done = runner.invoke(args=["projects", "purge", B, "--yes"])
+    waiting = runner.invoke(args=["projects", "purge", B, "--yes", "--retention-days", "100000"])
+    assert waiting.exit_code == 1
+    assert "ends 2025-06-30: a project is purged only after its period and 100000 days" in waiting.output
+    done = runner.invoke(args=["projects", "purge", B, "--yes", "--retention-days", "30"])
     assert done.exit_code == 0, done.output
     assert [p.name for p in db.session.scalars(select(Project))] == ["Projektet"]
     assert db.session.scalar(select(func.count()).select_from(Response)) == 28  # project A's, untouched

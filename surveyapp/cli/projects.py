@@ -112,8 +112,13 @@ def archive(name: str) -> None:
 @click.argument("name")
 @click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def purge(name: str, dry_run: bool, yes: bool) -> None:
-    """Delete archived project NAME with its answers, register and set-ups (logged)."""
+@click.option("--retention-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Refuse unless the project's period ended more than this many days ago.")
+def purge(name: str, dry_run: bool, yes: bool, retention_days: int = 0) -> None:
+    """Delete archived project NAME with its answers, register and set-ups (logged), once its
+    period has ended (and the retention days have passed)."""
+    from datetime import date, timedelta
+
     from ..services.projects import ProjectNotArchived, purge_counts_of, purge_project
 
     project = _named(name)
@@ -123,6 +128,10 @@ def purge(name: str, dry_run: bool, yes: bool) -> None:
                f"{counts.themes} themes, {counts.setups} set-up versions")
     if not project.archived:
         fail(f"{project.name} is not archived: archive it first (`surveyapp projects archive NAME`).")
+    if project.ends_on is None or project.ends_on + timedelta(days=retention_days) >= date.today():
+        ended = f"ends {project.ends_on}" if project.ends_on else "has no end date"
+        fail(f"{project.name} {ended}: a project is purged only after its period"
+             + (f" and {retention_days} days of retention" if retention_days else "") + ".")
     if dry_run:
         click.echo("dry run: nothing deleted")
         return
