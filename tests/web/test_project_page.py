@@ -43,6 +43,8 @@ def test_projektledning_saves_a_new_set_up_version_that_the_goal_table_uses(app,
     table = json.loads(runner.invoke(args=["goals", "--json"]).output)
     assert table["setup_version"] == 1 and table["participants"]["target"] == 400
     assert client.get(url_for("staff.project_page")).text.count("pl@example.se") >= 1
+    # the goal table page says which set-up it was computed from
+    assert "Projektet, projektets upplägg version 1." in client.get(url_for("staff.goals")).text
     # a second save with a change is version 2, and the audit log says what changed
     client.post(url_for("staff.project_page"), data={**FORM, "total": "450"})
     assert current_setup(project.id).version == 2
