@@ -73,7 +73,9 @@ def test_each_wrong_field_says_what_is_wrong_and_nothing_is_stored(app, client):
     assert db.session.scalar(select(ProjectSetup)) is None
     goals = client.post(url_for("staff.project_page"), data={**FORM, "organisations": "Mariestad: 5",
                                                               "projektmal": wrong["projektmal"]})
-    assert goals.status_code == 400 and "avslut has no goal on &#39;nothing&#39;" in goals.text
+    assert goals.status_code == 400
+    assert ("Fel i upplägget: Projektet: projektmal/0/delmal/0: goal: avslut has no goal on "
+            "&#39;nothing&#39;") in goals.text
     assert db.session.scalar(select(ProjectSetup)) is None
 
 

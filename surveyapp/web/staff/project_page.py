@@ -135,7 +135,9 @@ def project_page():
                 version = save_setup(project, setup, current_user.email, _known(), actor=current_user)
             except QuestionnaireError as exc:
                 db.session.rollback()
-                form.projektmal.errors = [*form.projektmal.errors, *exc.problems]
+                # the set-up's checks name the place in the project file's shape
+                found = [_("Fel i upplägget: %(problem)s", problem=p) for p in exc.problems]
+                form.projektmal.errors = [*form.projektmal.errors, *found]
             else:
                 db.session.commit()
                 if version is None:
