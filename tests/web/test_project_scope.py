@@ -92,13 +92,16 @@ def _secrets(b_world: World) -> tuple[str, ...]:
 
 
 def _text_of(response) -> str:
-    """What a response shows: its text, or the XML inside a workbook or document."""
-    data = response.get_data()
-    if data[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-                            if n.endswith(".xml"))
-    return data.decode("utf-8", "replace")
+    """What a response shows: its text, or the text inside a workbook, document or zip."""
+    return _unpacked(response.get_data())
+
+
+def _unpacked(data: bytes) -> str:
+    if data[:2] != b"PK":
+        return data.decode("utf-8", "replace")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return " ".join(_unpacked(archive.read(n)) for n in archive.namelist()
+                        if n.endswith((".xml", ".csv", ".txt", ".xlsx")))
 
 
 def _file(app, client, started) -> str:
@@ -163,6 +166,11 @@ def test_every_download_holds_only_the_own_project(app, projects, role):
         assert ("Runda Alfa" if name == "report" else "Motivering Alfa") in text, (name, role)
     # the own project's answers are in the report; per person only for those who see persons
     assert ("Fritext Alfa" in files["report"]) == (role == "projektledning")
+    if role == "projektledning":  # the evaluator's files: the own project's rounds alone
+        started = client.post(url_for("reports.evaluator_export", key="avslutningsenkat"),
+                              data={"format": "csv"})
+        evaluator = _file(app, client, started)
+        assert "Runda Alfa" in evaluator and not any(s in evaluator for s in secrets)
 
 
 def test_styrgrupp_reads_figures_and_nothing_per_person(app, projects):
