@@ -139,7 +139,7 @@ def store(questionnaire_key: str, generated: Generated) -> None:
     from sqlalchemy import select, text
 
     from surveyapp.extensions import db
-    from surveyapp.models import Organisation, Round
+    from surveyapp.models import Organisation, Round, sole_project_id
     from surveyapp.services.questionnaires import current_version
 
     session = db.session
@@ -192,6 +192,7 @@ def store(questionnaire_key: str, generated: Generated) -> None:
     codes = pd.DataFrame(
         {
             "code": reg["participant_code"],
+            "project_id": sole_project_id(),
             "organisation_id": reg["organisation"].map(organisations),
             "created_at": datetime(2025, 1, 1),
             "enrolled_on": reg["enrolled_on"],

@@ -27,9 +27,21 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite's batch migrations copy a table and drop the old one: with foreign keys on,
+        # the drop would delete every row that refers to it (ON DELETE CASCADE). Off for the
+        # migration (it cannot change inside a transaction), on again afterwards.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so that Alembic begins (and commits) its own transaction
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -167,14 +167,15 @@ def participant_codes(count: int, seed: int) -> list[str]:
     return list(codes)
 
 
-def participants(rng: random.Random, codes: Sequence[str]) -> list[Participant]:
+def participants(rng: random.Random, codes: Sequence[str], counts: dict[str, int] | None = None,
+                 start: date = PROJECT_START) -> list[Participant]:
     """The register: enrolled over two years, in the project about six to eighteen months."""
     found = []
-    enrolment_days = (LAST_ENROLMENT - PROJECT_START).days
+    enrolment_days = (LAST_ENROLMENT - start).days
     unused = iter(codes)
-    for organisation, count in PARTICIPANTS.items():
+    for organisation, count in (counts or PARTICIPANTS).items():
         for _ in range(count):
-            enrolled = PROJECT_START + timedelta(days=rng.randint(0, enrolment_days))
+            enrolled = start + timedelta(days=rng.randint(0, enrolment_days))
             ended = enrolled + timedelta(days=rng.randint(170, 540))
             region = _pick(rng, {"sverige": 46, "norden": 4, "utanfor_norden": 50})
             found.append(Participant(
@@ -387,6 +388,40 @@ def demo_files(seed: int = SEED) -> list[DemoFile]:
         DemoFile("samverkan-mars.csv", "samverkan", first, samverkan_rows(0, rng)),
         DemoFile("samverkan-oktober.csv", "samverkan", second, samverkan_rows(1, rng)),
         DemoFile("insatser.csv", "insatser", None, insatser_rows(people, rng)),
+    ]
+
+
+#: the demo's second project: two of the first project's kommuner, a shorter period, fewer goals
+SECOND_PROJECT = {
+    "name": "Samverkan utan gränser",
+    "period": {"start": "2025-09-01", "end": "2027-06-30"},
+    "participants": {"total": 80, "women": 40, "men": 40, "organisations": {"Mariestad": 40, "Skövde": 40}},
+    "questionnaires": ["avslutningsenkat", "avslut"],
+    "projektmal": [
+        {"title": "80 deltagare, varav 40 kvinnor och 40 män",
+         "delmal": [{"participants": "total"}, {"participants": "women"}, {"participants": "men"}]},
+        {"title": "Deltagare har närmat sig arbetsmarknaden",
+         "delmal": [{"goal": "avslutningsenkat.mar_battre"},
+                    {"goal": "avslut.utfall", "codes": ["arbete", "arbete_subventionerat", "studier",
+                                                        "arbetssokande"]}]},
+    ],
+}
+SECOND_PARTICIPANTS = {"Mariestad": 34, "Skövde": 30}
+
+
+def second_project_files(seed: int = SEED) -> list[DemoFile]:
+    """The second project's register and answers; its codes are none of the first project's."""
+    rng = random.Random(seed + 21)
+    taken = set(participant_codes(sum(PARTICIPANTS.values()), seed + 1))
+    drawn = participant_codes(sum(SECOND_PARTICIPANTS.values()) + 20, seed + 22)
+    codes = [c for c in drawn if c not in taken]
+    people = participants(rng, codes, SECOND_PARTICIPANTS, date(2025, 9, 1))
+    return [
+        DemoFile("samverkan-utan-granser-deltagare.csv", "register", None,
+                 [p.register_row() for p in people]),
+        DemoFile("samverkan-utan-granser-avslutningsenkat.csv", "avslutningsenkat", ROUNDS[0],
+                 avslutningsenkat_rows(people, rng)),
+        DemoFile("samverkan-utan-granser-avslut.csv", "avslut", ROUNDS[0], avslut_rows(people, rng)),
     ]
 
 

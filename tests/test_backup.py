@@ -19,13 +19,15 @@ def _populate(app, tmp_path: Path) -> None:
     for args in (
         ["init", "--demo"],
         ["demo-files", str(tmp_path / "demo")],
-        ["participants", "import", str(tmp_path / "demo" / "deltagare.csv")],
+        ["participants", "import", str(tmp_path / "demo" / "deltagare.csv"), "--project", "Cresco+"],
         [
             "import",
             "avslutningsenkat",
             str(tmp_path / "demo" / "avslutningsenkat.csv"),
             "--round",
             "Mättillfälle 1",
+            "--project",
+            "Cresco+",
         ],
     ):
         result = _command(app, *args)

@@ -31,8 +31,8 @@ def test_init_demo_adds_organisations_rounds_and_prints_links(runner):
     assert {"Mariestad", "Skövde", "Lidköping", "Västra Götalandsregionen"} <= names
     region = db.session.scalar(select(Organisation).filter_by(name="Västra Götalandsregionen"))
     assert region.kind == "region"
-    # and the demo project's second samverkan round
-    assert _count(Round) == 7 and _count(SurveyLink) == 3
+    # and the demo project's second samverkan round, and the second project's two rounds
+    assert _count(Round) == 9 and _count(SurveyLink) == 3
 
 
 def test_init_is_idempotent(runner):
@@ -102,22 +102,28 @@ def test_a_changed_file_becomes_a_new_version_and_old_answers_keep_theirs(app, r
     assert current_version("avslutningsenkat").is_current
 
 
+#: the demo's first project (the demo has two, so a data command names one)
+CRESCO = ("--project", "Cresco+")
+
+
 def test_init_demo_fills_every_report_and_the_goal_table(runner):
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output
+    assert "Projects: Cresco+ (set-up version 1), Samverkan utan gränser (set-up version 1)" in result.output
     assert "Demo project: 450 participants in the register (300 ended)" in result.output
     assert "Answers stored: avslutningsenkat 270" in result.output
     for questionnaire in ("avslutningsenkat", "progressionskort", "personalskattning", "avslut",
                           "uppfoljning_6man", "samverkan"):
-        report = json.loads(runner.invoke(args=["report", questionnaire, "--json"]).stdout)
+        report = json.loads(runner.invoke(args=["report", questionnaire, "--json", *CRESCO]).stdout)
         empty = [key for key, q in report["questions"].items() if not q["n"]]
         assert not empty, (questionnaire, empty)
-    samverkan = json.loads(runner.invoke(args=["report", "samverkan", "--json"]).stdout)
+    samverkan = json.loads(runner.invoke(args=["report", "samverkan", "--json", *CRESCO]).stdout)
     shift = samverkan["questions"]["samverkan_ame_vard"]["shift"]
     # two rounds: at the project's start and at its mid-term, a little better at the second
     assert (shift["from"], shift["to"]) == ("Mättillfälle 1", "Mättillfälle 2")
     assert shift["delta"] > 0
-    table = json.loads(runner.invoke(args=["goals", "--json", "--by", "kon", "--by", "organisation"]).stdout)
+    table = json.loads(runner.invoke(
+        args=["goals", "--json", "--by", "kon", "--by", "organisation", *CRESCO]).stdout)
     assert table["participants"]["n"] == 450
     assert table["participants"]["by"]["organisation"] == {"Lidköping": 162, "Mariestad": 108, "Skövde": 180}
     # the exit answers given with a participant's code, of the 300 who ended: never over 100 %
@@ -128,13 +134,19 @@ def test_init_demo_fills_every_report_and_the_goal_table(runner):
     assert table["reach"]["uppfoljning_6man"]["k"] > 0
     computed = [goal for goal in table["goals"] if not goal["manual"]]
     assert all(goal["n"] and goal["value"] is not None for goal in computed), computed
-    mariestad = json.loads(runner.invoke(args=["goals", "--json", "--organisation", "Mariestad"]).stdout)
+    mariestad = json.loads(runner.invoke(
+        args=["goals", "--json", "--organisation", "Mariestad", *CRESCO]).stdout)
     assert (mariestad["participants"]["n"], mariestad["participants"]["target"]) == (108, 120)
     # every progressionskort code is in the register: the paired goals split by kön
     paired = next(g for g in table["goals"] if g["measure"] == "moved_up")
     assert {"kvinna", "man"} <= set(paired["by"]["kon"])
-    insatser = runner.invoke(args=["insatser"])
+    insatser = runner.invoke(args=["insatser", *CRESCO])
     assert insatser.exit_code == 0 and "jobbinriktade" in insatser.output
+    # the second project: two of the same kommuner, its own register and goals
+    second = json.loads(runner.invoke(args=["goals", "--json", "--project", "Samverkan utan gränser"]).stdout)
+    assert second["participants"]["n"] == 64 and second["participants"]["target"] == 80
+    assert set(second["participants"]["by"]["organisation"]) == {"Mariestad", "Skövde"}
+    assert all(goal["n"] for goal in second["goals"] if not goal["manual"])
 
 
 def test_init_demo_twice_stores_nothing_twice(runner):
@@ -164,7 +176,7 @@ def test_init_demo_on_a_database_holding_a_demo_code_elsewhere_says_so_and_keeps
     assert f"Deltagarkoden ”{code}” hör till Skövde." in result.output
     assert "Traceback" not in result.output
     # the organisations, rounds and logins are there; of the demo project nothing is
-    assert _count(Account) == 3 and _count(Round) == 6
+    assert _count(Account) == 4 and _count(Round) == 6
     assert _count(ParticipantCode) == 1 and _count(Response) == 0
 
 
@@ -174,23 +186,24 @@ def test_demo_files_are_what_init_demo_loads(runner, tmp_path):
     assert written.exit_code == 0, written.output
     assert "deltagare.csv (450 rows)" in written.output
     folder = tmp_path / "exempel"
-    result = runner.invoke(args=["participants", "import", str(folder / "deltagare.csv")])
+    result = runner.invoke(args=["participants", "import", str(folder / "deltagare.csv"), *CRESCO])
     assert result.exit_code == 0 and "0 code(s) added, 450 updated" in result.output
     for questionnaire, name, round_name in (
         ("avslutningsenkat", "avslutningsenkat.csv", "Mättillfälle 1"),
         ("samverkan", "samverkan-oktober.csv", "Mättillfälle 2"),
         ("progressionskort", "progressionskort.csv", "Mättillfälle 1"),
     ):
-        result = runner.invoke(args=["import", questionnaire, str(folder / name), "--round", round_name])
+        result = runner.invoke(args=["import", questionnaire, str(folder / name), "--round", round_name,
+                                     *CRESCO])
         assert result.exit_code == 0, result.output
         assert " 0 response(s) stored" in result.output
-    result = runner.invoke(args=["participants", "import-insatser", str(folder / "insatser.csv")])
+    result = runner.invoke(args=["participants", "import-insatser", str(folder / "insatser.csv"), *CRESCO])
     assert result.exit_code == 0 and "Insatser: 0 added" in result.output
 
 
 def test_staff_rating_is_paired_and_shown_beside_the_participants_own(runner):
     assert runner.invoke(args=["init", "--demo"]).exit_code == 0
-    result = runner.invoke(args=["report", "personalskattning", "--json", "--by", "kon"])
+    result = runner.invoke(args=["report", "personalskattning", "--json", "--by", "kon", *CRESCO])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     belief = report["questions"]["tro_pa_formaga"]

@@ -50,13 +50,13 @@ def test_init_demo_creates_one_login_per_role_and_prints_them(runner, client):
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output
     roles = {a.role for a in db.session.scalars(select(Account))}
-    assert roles == {"admin", "projektledning", "samordnare"}
+    assert roles == {"admin", "projektledning", "samordnare", "styrgrupp"}
     line = next(line for line in result.output.splitlines() if line.strip().startswith("samordnare "))
     _, email, password = line.split()[:3]
     assert client.post("/login", data={"email": email, "password": password}).status_code == 302
     again = runner.invoke(args=["init", "--demo"])
     assert again.exit_code == 0
-    assert db.session.scalar(select(func.count()).select_from(Account)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 4
 
 
 def _store(round_, days_ago=0):

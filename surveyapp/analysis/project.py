@@ -130,6 +130,10 @@ class GoalTable:
     as_of: object = None
     #: the kommuner shown, None: every one
     organisations: tuple[str, ...] | None = None
+    #: the version of the project's set-up the table was computed from (None: the project file)
+    setup_version: int | None = None
+    #: the project's name
+    project_name: str | None = None
 
     def goal(self, key: str) -> TableGoal | None:
         return next((g for g in self.goals if g.key == key), None)

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo-files": ("setup", "demo_files",
                    "Write the demo project's import files (what init --demo loads) to DIRECTORY."),
     "organisations": ("organisations", "group", "Manage organisations."),
+    "projects": ("projects", "group", "Projects and their set-up (the project file's format)."),
     "questionnaires": ("questionnaires", "group", "Questionnaire files."),
     "users": ("users", "group", "Manage staff accounts."),
     "purge": ("purge", "command", "Delete responses and their answers (logged in the audit log)."),

@@ -68,6 +68,29 @@ def organisations_named(names: tuple[str, ...]) -> set[int] | None:
     return {org.id for org in found}
 
 
+def project_option(command):
+    """``--project NAME``: the project a data command works on (may be left out while there is one)."""
+    return click.option("--project", "project_name", metavar="NAME",
+                        help="The project (may be left out while the installation has one).")(command)
+
+
+def command_scope(project_name: str | None, organisation_ids: set[int] | None = None, *,
+                  changes: bool = False):
+    """The command's :class:`Scope`: the named project (or the only one), every organisation
+    unless ``--organisation`` names some; fails listing the projects when none fits, and
+    (``changes``: the command stores something) for an archived project."""
+    from ..services.projects import ProjectError, choose_project
+    from ..services.scope import Scope
+
+    try:
+        project = choose_project(project_name)
+    except ProjectError as exc:
+        fail(str(exc))
+    if changes and project.archived:
+        fail(f"The project {project.name} is archived: it can be read and reported, not changed.")
+    return Scope(project.id, frozenset(organisation_ids) if organisation_ids is not None else None, "admin")
+
+
 def import_refused(exc: ImportFailed, file: Path) -> NoReturn:
     """Nothing of the file is stored: every problem, then the count."""
     db.session.rollback()

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..services.audit import record_audit
 from ..services.evaluator import describe_export, evaluator_dataset, write_evaluator_files
 from ..services.frames import SelectionError
-from .common import fail, iso_date, organisations_named
+from .common import command_scope, fail, iso_date, organisations_named, project_option
 
 
 @click.command("export")
@@ -29,9 +29,10 @@ from .common import fail, iso_date, organisations_named
 @click.option("--no-coarsen", is_flag=True,
               help="The administrator's own file: dates to the day, nothing merged or withheld. "
                    "Never for anyone else.")
+@project_option
 def command(questionnaire: str, file: Path, file_format: str, rounds: tuple[str, ...],
             organisations: tuple[str, ...], since: date | None, until: date | None, with_text: bool,
-            no_coarsen: bool) -> None:
+            no_coarsen: bool, project_name: str | None = None) -> None:
     """Write the answers of QUESTIONNAIRE to FILE for an evaluator (SPSS .sav, Stata .dta or
     CSV), with a codebook beside it (FILE-kodbok.xlsx and FILE-kodbok.txt). Rows are coarsened
     so that no one can be singled out."""
@@ -45,10 +46,11 @@ def command(questionnaire: str, file: Path, file_format: str, rounds: tuple[str,
     if no_coarsen:
         click.echo("Warning: the file is not coarsened. Keep it with the administrator.", err=True)
     organisation_ids = organisations_named(organisations)
+    scope = command_scope(project_name, organisation_ids)
     try:
         dataset = evaluator_dataset(questionnaire, coarsened=not no_coarsen, include_text=with_text,
                                     rounds=rounds, organisation_ids=organisation_ids, since=since,
-                                    until=until)
+                                    until=until, project_id=scope.project_id)
     except SelectionError as exc:
         fail(str(exc.args[0]))
     files = write_evaluator_files(dataset, file, file_format)

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..questionnaire import QuestionnaireError
 from ..services.audit import record_audit
 from ..services.project import UnknownTableDimension, assessments, goal_table
-from .common import fail, iso_date, organisations_named
+from .common import command_scope, fail, iso_date, organisations_named, project_option
 
 
 @click.command("goals")
@@ -35,9 +35,11 @@ from .common import fail, iso_date, organisations_named
 @click.option("--compare", "compare", callback=iso_date,
               help="Show the table on this day too, side by side with --as-of (or today) and the change "
                    "(--docx and --xlsx; YYYY-MM-DD).")
+@project_option
 def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
             organisations: tuple[str, ...], enrolled_until: date | None, min_days: int | None,
-            as_of: date | None = None, docx_path: Path | None = None, compare: date | None = None) -> None:
+            as_of: date | None = None, docx_path: Path | None = None, compare: date | None = None,
+            project_name: str | None = None) -> None:
     """The project's goal table: participants against targets, reach and every goal."""
     if not as_json and xlsx_path is None and docx_path is None:
         fail("Choose an output: --json, --xlsx FILE and/or --docx FILE.")
@@ -46,12 +48,13 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
     if compare is not None and compare == as_of:
         fail("--compare must name another day than --as-of.")
     organisation_ids = organisations_named(organisations)
+    scope = command_scope(project_name, organisation_ids)
     try:
         table = goal_table(organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days,
-                           as_of=as_of, full_reports=xlsx_path is not None)
+                           as_of=as_of, full_reports=xlsx_path is not None, project_id=scope.project_id)
         other = None if compare is None else goal_table(
             organisation_ids, dimensions, enrolled_until=enrolled_until, min_days=min_days, as_of=compare,
-            full_reports=xlsx_path is not None)
+            full_reports=xlsx_path is not None, project_id=scope.project_id)
     except QuestionnaireError as exc:
         fail("\n".join(exc.problems))
     except UnknownTableDimension as exc:
@@ -61,20 +64,21 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
         from ..analysis.goal_comparison import compare_tables
 
         comparison = compare_tables(table, other)
-    written = assessments()
+    written = assessments(scope.project_id)
     what = ", ".join(organisations) or "all organisations"
     if xlsx_path is not None:
         from ..exports.project_xlsx import write_project_xlsx
         from ..services.answer_rows import answer_rows
 
         answers = {key: answer_rows(key, organisation_ids=organisation_ids, enrolled_until=enrolled_until,
-                                    min_days=min_days)
+                                    min_days=min_days, project_id=scope.project_id)
                    for key in table.reports}
         from flask import current_app
 
         from ..services.insatser import insatser_report
 
-        insatser = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
+        insatser = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"],
+                                   scope.project_id)
         write_project_xlsx(table, written, xlsx_path, answers, comparison=comparison, insatser=insatser)
         record_audit(None, "export.responses", f"goal table and answers ({what}) → {xlsx_path.name}")
         db.session.commit()
@@ -92,7 +96,8 @@ def command(as_json: bool, xlsx_path: Path | None, dimensions: tuple[str, ...],
 
 @click.command("insatser")
 @click.option("--organisation", "organisations", multiple=True, help="Only these organisations (repeatable).")
-def insatser_command(organisations: tuple[str, ...]) -> None:
+@project_option
+def insatser_command(organisations: tuple[str, ...], project_name: str | None = None) -> None:
     """Insatser as JSON: the share of participants per insats, per kommun and per kön, and the exit outcome
     (arbete, studier or arbetssökande) with and without each insats, with a chi-square test."""
     import json
@@ -103,5 +108,6 @@ def insatser_command(organisations: tuple[str, ...]) -> None:
     from ..services.insatser import insatser_report
 
     organisation_ids = organisations_named(organisations)
-    results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"])
+    scope = command_scope(project_name, organisation_ids)
+    results = insatser_report(organisation_ids, current_app.config["SMALL_CELL_THRESHOLD"], scope.project_id)
     click.echo(json.dumps(results_dict(results), ensure_ascii=False, indent=2))

@@ -23,24 +23,26 @@ from ..services.frames import SelectionError, load_answers
 from ..services.imports import ImportFailed, import_file
 from ..services.rates import with_response_rates
 from ..services.register import sync_exits
-from .common import fail, import_refused, iso_date, organisations_named
+from .common import command_scope, fail, import_refused, iso_date, organisations_named, project_option
 
 
 @click.command("import")
 @click.argument("questionnaire")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--round", "round_name", required=True, help="The round (mättillfälle); a new name creates it.")
-def import_(questionnaire: str, file: Path, round_name: str) -> None:
+@project_option
+def import_(questionnaire: str, file: Path, round_name: str, project_name: str | None = None) -> None:
     """Import answers from a CSV or XLSX file: every row valid, or nothing is stored."""
+    scope = command_scope(project_name, changes=True)
     try:
-        result = import_file(questionnaire, file, round_name)
+        result = import_file(questionnaire, file, round_name, scope.project_id)
     except LookupError as exc:
         db.session.rollback()
         fail(str(exc.args[0]))
     except ImportFailed as exc:
         import_refused(exc, file)
     if questionnaire == "avslut":
-        sync_exits()  # the register takes the avslut day and the consent to follow-up
+        sync_exits(scope.project_id)  # the register takes the avslut day and the consent to follow-up
     db.session.commit()
     created = " (new round)" if result.round_created else ""
     click.echo(f"{questionnaire} / {result.round.name}{created}: {result.stored} response(s) stored, "
@@ -74,19 +76,21 @@ def import_(questionnaire: str, file: Path, round_name: str) -> None:
               help="Forms about a participant: leave out participants enrolled after this date.")
 @click.option("--min-days", type=click.IntRange(min=0),
               help="Forms about a participant: leave out participants in the project fewer days.")
+@project_option
 def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tuple[str, ...],
            shift_from: str | None, shift_to: str | None, dimensions: tuple[str, ...],
            organisations: tuple[str, ...], since: date | None, until: date | None,
            with_text: bool, enrolled_until: date | None = None, min_days: int | None = None,
-           no_coarsen: bool = False) -> None:
+           no_coarsen: bool = False, project_name: str | None = None) -> None:
     """Figures of a questionnaire as JSON (--json) and/or an Excel summary (--xlsx FILE)."""
     if not as_json and xlsx_path is None:
         fail("Choose an output: --json and/or --xlsx FILE.")
     organisation_ids = organisations_named(organisations)
+    scope = command_scope(project_name, organisation_ids)
     selected_rounds = tuple(dict.fromkeys((*rounds, *(r for r in (shift_from, shift_to) if r and rounds))))
     try:
         chosen_answers = {"rounds": selected_rounds, "organisation_ids": organisation_ids, "since": since,
-                          "until": until}
+                          "until": until, "project_id": scope.project_id}
         cells = load_cells(questionnaire, dimensions=dimensions, enrolled_until=enrolled_until,
                            min_days=min_days, **chosen_answers)
         result = build_report(
@@ -105,6 +109,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         if xlsx_path is not None:
             answers = released_answer_rows(
                 questionnaire, rounds=selected_rounds, organisation_ids=organisation_ids, since=since,
+                project_id=scope.project_id,
                 until=until, include_text=with_text, enrolled_until=enrolled_until, min_days=min_days,
                 coarsened=not no_coarsen, threshold=current_app.config["SMALL_CELL_THRESHOLD"])
         open_answers = None
@@ -116,7 +121,7 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
                                         current_app.config["SMALL_CELL_THRESHOLD"])
     except (SelectionError, UnknownDimension, ValueError) as exc:
         fail(str(exc.args[0]))
-    result = with_response_rates(result, organisation_ids)
+    result = with_response_rates(result, organisation_ids, scope.project_id)
     if xlsx_path is not None:
         write_xlsx(result, xlsx_path, answers=answers, open_answers=open_answers)
         listed = None if open_answers is None else len(open_answers.answers)
@@ -127,7 +132,8 @@ def report(questionnaire: str, as_json: bool, xlsx_path: Path | None, rounds: tu
         if questionnaire in OWN_QUESTIONNAIRE:
             # the staff's rating beside the participant's own at the same time
             document = json_export.to_dict(result)
-            own = load_answers(OWN_QUESTIONNAIRE[questionnaire], organisation_ids=organisation_ids)
+            own = load_answers(OWN_QUESTIONNAIRE[questionnaire], organisation_ids=organisation_ids,
+                               project_id=scope.project_id)
             document["beside_own"] = beside_dict(beside_own(data, own),
                                                  current_app.config["SMALL_CELL_THRESHOLD"])
             click.echo(json.dumps(document, ensure_ascii=False, indent=2))

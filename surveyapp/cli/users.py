@@ -35,8 +35,16 @@ def _link(token: str) -> str:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--organisation", "organisations", multiple=True, metavar="NAME",
               help="An organisation the samordnare works for (repeat for several).")
-def add(email: str, role: str, organisations: tuple[str, ...]) -> None:
+@click.option("--project", "projects", multiple=True, metavar="NAME",
+              help="A project the account works in (repeat for several; default: the only project).")
+def add(email: str, role: str, organisations: tuple[str, ...], projects: tuple[str, ...] = ()) -> None:
     """Add an account; prints a one-time link where its owner chooses a password."""
+    from ..services.projects import ProjectError, choose_project
+
+    try:
+        bound = [choose_project(name) for name in projects] if projects else None
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
     found = []
     for name in organisations:
         organisation = find_organisation(name)
@@ -48,7 +56,7 @@ def add(email: str, role: str, organisations: tuple[str, ...]) -> None:
     if found and role != Role.SAMORDNARE:
         raise click.ClickException("only a samordnare is bound to organisations")
     try:
-        account = create_account(email, role, found)
+        account = create_account(email, role, found, projects=bound)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     token = issue_reset_link(account)

@@ -75,6 +75,8 @@ def to_dict(table: GoalTable, assessments: Mapping[str, Any] | None = None) -> d
     goals = [goal_dict(table, goal, assessments.get(goal.key)) for goal in table.goals]
     participants = table.goal("participants")
     return {
+        "project": table.project_name,
+        "setup_version": table.setup_version,
         "as_of": table.as_of.isoformat() if table.as_of else None,
         "organisations": list(table.organisations) if table.organisations is not None else None,
         "participants": {

@@ -9,6 +9,14 @@ from .kiosk import KioskRun, KioskTally
 from .links import SurveyLink
 from .organisations import Organisation, OrganisationKind
 from .participants import GoalAssessment, ParticipantCode, ParticipantInsats
+from .projects import (
+    Project,
+    ProjectSetup,
+    SeveralProjects,
+    project_member_organisations,
+    project_members,
+    sole_project_id,
+)
 from .questionnaires import QuestionnaireUpload, QuestionnaireVersion
 from .recordings import Recording, RecordingLink, RecordingStatus
 from .responses import Answer, Channel, Response
@@ -47,6 +55,8 @@ __all__ = [
     "ParticipantInsats",
     "QuestionnaireText",
     "QuestionnaireUpload",
+    "Project",
+    "ProjectSetup",
     "QuestionnaireVersion",
     "Recording",
     "RecordingLink",
@@ -58,10 +68,14 @@ __all__ = [
     "RoundRole",
     "RoundState",
     "RoundStateError",
+    "SeveralProjects",
     "StoredSession",
     "SurveyLink",
     "TextGeneration",
     "TranslationLink",
     "account_organisations",
+    "project_member_organisations",
+    "project_members",
+    "sole_project_id",
     "round_organisations",
 ]

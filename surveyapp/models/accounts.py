@@ -11,15 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ._time import utcnow
 from .organisations import Organisation
+from .projects import Project, project_members
 
 
 class Role(enum.StrEnum):
-    """What a staff account may do: admin manages accounts, projektledning sees every
-    kommun and runs rounds, a samordnare works for the organisations bound to the account."""
+    """What a staff account may do: admin manages accounts and projects, projektledning sees
+    every kommun of its projects and runs rounds, a samordnare works for the organisations bound
+    to the account in its projects, styrgrupp reads its projects' goal tables and reports."""
 
     ADMIN = "admin"
     PROJEKTLEDNING = "projektledning"
     SAMORDNARE = "samordnare"
+    STYRGRUPP = "styrgrupp"
 
 
 #: the organisations a samordnare works for
@@ -36,7 +39,7 @@ class Account(UserMixin, db.Model):
 
     __tablename__ = "accounts"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'projektledning', 'samordnare')", name="role"),
+        CheckConstraint("role IN ('admin', 'projektledning', 'samordnare', 'styrgrupp')", name="role"),
         CheckConstraint("email = lower(email)", name="email_lower"),
     )
 
@@ -46,7 +49,7 @@ class Account(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: argon2id hash of the password; empty until the account's one-time link is used
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    #: admin, projektledning or samordnare
+    #: admin, projektledning, samordnare or styrgrupp
     role: Mapped[str] = mapped_column(String(20))
     #: a disabled account cannot log in and its sessions end at their next request
     active: Mapped[bool] = mapped_column(default=True)
@@ -66,6 +69,8 @@ class Account(UserMixin, db.Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=account_organisations, order_by=Organisation.name
     )
+    #: the projects the account is bound to (admin holds every project without)
+    projects: Mapped[list[Project]] = relationship(secondary=project_members, order_by=Project.name)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -85,7 +90,12 @@ class Account(UserMixin, db.Model):
 
     @property
     def sees_all_organisations(self) -> bool:
-        return self.account_role in (Role.ADMIN, Role.PROJEKTLEDNING)
+        return self.account_role in (Role.ADMIN, Role.PROJEKTLEDNING, Role.STYRGRUPP)
+
+    @property
+    def sees_persons(self) -> bool:
+        """False for styrgrupp: figures only, nothing per person."""
+        return self.account_role is not Role.STYRGRUPP
 
     def __repr__(self) -> str:
         return f"<Account {self.email!r} {self.role}>"

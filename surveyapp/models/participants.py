@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ._time import utcnow
 from .organisations import Organisation
+from .projects import sole_project_id
 
 
 class ParticipantCode(db.Model):
@@ -26,8 +27,11 @@ class ParticipantCode(db.Model):
 
     #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the code, four characters and a check character; unique across all organisations
+    #: the code, four characters and a check character; unique across all organisations and
+    #: projects, so a code belongs to one project
     code: Mapped[str] = mapped_column(String(20), unique=True)
+    #: the project the participant takes part in
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True, default=sole_project_id)
     #: the organisation whose samordnare gave out the code
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     #: when the code was made
@@ -56,11 +60,14 @@ class GoalAssessment(db.Model):
     and the bedömning (e.g. "troligen uppnått"). The computed status is kept apart."""
 
     __tablename__ = "goal_assessments"
+    __table_args__ = (UniqueConstraint("project_id", "goal_key"),)
 
     #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the project whose goal table it belongs to
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True, default=sole_project_id)
     #: the goal's stable key in the goal table, e.g. "avslut.utfall.0" or "participants"
-    goal_key: Mapped[str] = mapped_column(String(200), unique=True)
+    goal_key: Mapped[str] = mapped_column(String(200))
     #: why the goal is judged as it is
     motivering: Mapped[str] = mapped_column(Text, default="")
     #: projektledning's judgement, free text such as "troligen uppnått"

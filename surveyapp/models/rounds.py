@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ._time import utcnow
 from .organisations import Organisation
+from .projects import sole_project_id
 
 
 class RoundStateError(Exception):
@@ -41,16 +42,18 @@ class Round(db.Model):
 
     __tablename__ = "rounds"
     __table_args__ = (
-        UniqueConstraint("questionnaire_key", "name"),
+        UniqueConstraint("project_id", "questionnaire_key", "name"),
         CheckConstraint("state IN ('open', 'closed')", name="state"),
         CheckConstraint("closes_on IS NULL OR opens_on IS NULL OR closes_on >= opens_on", name="dates"),
     )
 
     #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the project the round measures; its answers belong to that project
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True, default=sole_project_id)
     #: the questionnaire answered in this round
     questionnaire_key: Mapped[str] = mapped_column(String(100), index=True)
-    #: e.g. "Mättillfälle 1"; unique per questionnaire
+    #: e.g. "Mättillfälle 1"; unique per project and questionnaire
     name: Mapped[str] = mapped_column(String(200))
     #: first day answers are taken (optional)
     opens_on: Mapped[date | None]

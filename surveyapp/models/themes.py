@@ -7,23 +7,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._time import utcnow
+from .projects import sole_project_id
 from .responses import Answer
 
 
 class AnswerTheme(db.Model):
     """A theme projektledning tags open (free-text) answers with, such as "Väntetider".
 
-    Themes belong to a project; while an installation is one project, ``project_id`` is
-    empty and names are unique across the installation.
+    Themes belong to a project; names are unique within it.
     """
 
     __tablename__ = "answer_themes"
-    __table_args__ = (UniqueConstraint("name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the project the theme belongs to; empty while an installation is one project
-    project_id: Mapped[int | None] = mapped_column(index=True)
+    #: the project the theme belongs to
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True, default=sole_project_id)
     #: the theme's name as projektledning wrote it
     name: Mapped[str] = mapped_column(String(100))
     #: when it was made (UTC)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -59,6 +60,13 @@ SCHEMA = {
     "required": ["participants"],
     "additionalProperties": False,
     "properties": {
+        # the project's name and period: read by ``surveyapp projects import``, not by the table
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "period": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"start": {"type": "string", "format": "date"},
+                           "end": {"type": "string", "format": "date"}},
+        },
         "title": {"type": "string"},
         "participants": {
             "type": "object",
@@ -156,12 +164,22 @@ def load_project(directory: Path, known_questionnaires: tuple[str, ...] | Mappin
 
 def project_from(data, name: str,
                  known_questionnaires: tuple[str, ...] | Mapping[str, Questionnaire] = ()) -> Project:
+    data = plain_dates(data)
     problems = []
     for error in jsonschema.Draft202012Validator(SCHEMA).iter_errors(data):
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         problems.append(f"{name}: {where}: {error.message}")
     if problems:
         raise QuestionnaireError(problems)
+    period = {}
+    for end in ("start", "end"):
+        value = data.get("period", {}).get(end)
+        try:
+            period[end] = date.fromisoformat(value) if value else None
+        except ValueError:
+            problems.append(f"{name}: period/{end}: {value!r} is not a date (YYYY-MM-DD)")
+    if period.get("start") and period.get("end") and period["start"] > period["end"]:
+        problems.append(f"{name}: period: the end {period['end']} lies before the start {period['start']}")
     participants = data["participants"]
     balance = participants.get("balance")
     if balance and balance[0] > balance[1]:
@@ -199,6 +217,17 @@ def project_from(data, name: str,
         questionnaires=tuple(data.get("questionnaires", [])),
         projektmal=tuple(projektmal),
     )
+
+
+def plain_dates(data):
+    """YAML reads ``2025-01-01`` as a date; the set-up keeps it as text (as JSON stores it)."""
+    if isinstance(data, dict):
+        return {key: plain_dates(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [plain_dates(value) for value in data]
+    if isinstance(data, date):
+        return data.isoformat()
+    return data
 
 
 def _delmal(raw: dict, where: str, definitions: Mapping[str, Questionnaire],

@@ -77,8 +77,10 @@ def find_account(email: str) -> Account | None:
 
 
 def create_account(email: str, role: Role | str, organisations: Iterable[Organisation] = (),
-                   password: str | None = None) -> Account:
-    """A new account; without a password it can only be used after its one-time link."""
+                   password: str | None = None, projects: Iterable | None = None) -> Account:
+    """A new account; without a password it can only be used after its one-time link.
+    ``projects``: those it is bound to (admin holds every one); None: the installation's
+    project while there is only one."""
     email = normalise_email(email)
     role = Role(role)
     organisations = list(organisations)
@@ -88,6 +90,12 @@ def create_account(email: str, role: Role | str, organisations: Iterable[Organis
         raise AccountError(EMAIL_TAKEN, value=email)
     account = Account(email=email, role=role.value)
     set_organisations(account, organisations)
+    if projects is None:
+        from ..models import Project
+
+        only = list(db.session.scalars(select(Project).limit(2)))
+        projects = only if len(only) == 1 else []
+    account.projects = [] if role is Role.ADMIN else list(projects)
     if password is not None:
         set_password(account, password)
     db.session.add(account)

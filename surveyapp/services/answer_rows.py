@@ -33,6 +33,7 @@ def answer_rows(
     include_text: bool = False,
     enrolled_until: date | None = None,
     min_days: int | None = None,
+    project_id: int | None = None,
 ) -> AnswerRows:
     """The answer-level rows of the selection :func:`~.frames.load_answers` makes with the same
     arguments (free texts only with ``include_text``; ``enrolled_until`` and ``min_days`` limit
@@ -42,7 +43,7 @@ def answer_rows(
     questionnaire or round."""
     questionnaire, _, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
-        covering=covering, enrolled_until=enrolled_until, min_days=min_days,
+        covering=covering, enrolled_until=enrolled_until, min_days=min_days, project_id=project_id,
     )
     layout = answer_layout(questionnaire, include_text)
     return AnswerRows(layout.columns, _rows(layout, conditions))

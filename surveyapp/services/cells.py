@@ -50,6 +50,7 @@ def load_cells(
     min_days: int | None = None,
     today: date | None = None,
     questions: Collection[str] | None = None,
+    project_id: int | None = None,
 ) -> Cells:
     """The answers of a selection (as :func:`frames.load_answers` takes it) counted per cell,
     with the attributes the ``dimensions`` and the goals need. ``enrolled_until`` and
@@ -57,6 +58,7 @@ def load_cells(
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
         covering=covering, enrolled_until=enrolled_until, min_days=min_days, today=today,
+        project_id=project_id,
     )
     keys = [parse(questionnaire, d) for d in dimensions]
     keys += [d for d in GOAL_DIMENSIONS if d in available(questionnaire)]

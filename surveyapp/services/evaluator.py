@@ -62,12 +62,13 @@ def evaluator_dataset(
     since: date | None = None,
     until: date | None = None,
     covering: Collection[int] | None = None,
+    project_id: int | None = None,
 ) -> Dataset:
     """The dataset of a selection (raises :class:`~.frames.SelectionError` for an unknown
     questionnaire or round): coarsened unless the administrator asks otherwise."""
     check_questionnaire(questionnaire_key)
     chosen = {"rounds": tuple(rounds), "organisation_ids": organisation_ids, "since": since, "until": until,
-              "covering": covering}
+              "covering": covering, "project_id": project_id}
     _, selected, conditions = selection(questionnaire_key, **chosen)
     rows = released_answer_rows(questionnaire_key, coarsened=coarsened, include_text=include_text,
                                 threshold=current_app.config["SMALL_CELL_THRESHOLD"], **chosen)

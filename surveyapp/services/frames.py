@@ -29,11 +29,15 @@ class RoundInfo:
     start: date
 
 
-def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = None) -> list[RoundInfo]:
+def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = None,
+                   project_id: int | None = None) -> list[RoundInfo]:
     """A questionnaire's rounds ordered by their start; with ``covering``, only the rounds that
-    cover one of those organisations, started by their first answer from one of them."""
+    cover one of those organisations, started by their first answer from one of them; with
+    ``project_id``, only that project's rounds."""
     first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first"))
     query = select(Round.id, Round.name, Round.opens_on, Round.created_at)
+    if project_id is not None:
+        query = query.where(Round.project_id == project_id)
     if covering is not None:
         ids = list(covering) or [-1]
         first_answer = first_answer.where(Response.organisation_id.in_(ids))
@@ -65,6 +69,7 @@ def selection(
     enrolled_until: date | None = None,
     min_days: int | None = None,
     today: date | None = None,
+    project_id: int | None = None,
 ) -> tuple[Questionnaire, list[RoundInfo], list]:
     """The questionnaire, the selected rounds in order and the conditions on responses that
     select the answers of the named rounds (default: all), limited to some organisations
@@ -76,7 +81,7 @@ def selection(
     if version is None:
         raise SelectionError(f"no questionnaire {questionnaire_key!r}")
     questionnaire = definition_of(version)
-    known = ordered_rounds(questionnaire_key, covering)
+    known = ordered_rounds(questionnaire_key, covering, project_id)
     if rounds:
         by_name = {r.name: r for r in known}
         missing = [name for name in rounds if name not in by_name]
@@ -97,7 +102,8 @@ def selection(
     if until is not None:
         conditions.append(Response.submitted_at < datetime.combine(until + timedelta(days=1), time.min))
     if questionnaire.uses_participant_code and (enrolled_until is not None or min_days is not None):
-        kept = limit_register(register_frame(organisation_ids), enrolled_until=enrolled_until,
+        kept = limit_register(register_frame(organisation_ids, project_id=project_id),
+                              enrolled_until=enrolled_until,
                               min_days=min_days, today=today)
         conditions.append(Response.participant_code.in_(list(kept["participant_code"])))
     return questionnaire, selected, conditions
@@ -112,12 +118,13 @@ def load_answers(
     until: date | None = None,
     covering: Collection[int] | None = None,
     questions: Collection[str] | None = None,
+    project_id: int | None = None,
 ) -> AnswerData:
     """The answers of a selection (:func:`selection`), one row per response and per answer;
     with ``questions``, only the answers to those questions (every response still)."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
-        covering=covering,
+        covering=covering, project_id=project_id,
     )
     response_rows = db.session.execute(
         select(
@@ -143,7 +150,7 @@ def load_answers(
     if questionnaire.uses_participant_code:
         from .register import background_questions
 
-        register = register_frame(organisation_ids)
+        register = register_frame(organisation_ids, project_id=project_id)
         background = tuple(background_questions().values())
     return AnswerData(
         questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected),
@@ -156,7 +163,8 @@ def codes_frame(codes: Sequence[str | None]) -> pd.DataFrame:
     return pd.DataFrame({"participant_code": pd.Series(list(codes), dtype="object")})
 
 
-def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
+def register_frame(organisation_ids: Collection[int] | None = None, *,
+                   project_id: int | None = None) -> pd.DataFrame:
     """The register, one row per participant code (:data:`REGISTER_COLUMNS`)."""
     query = select(
         ParticipantCode.code, Organisation.name, ParticipantCode.enrolled_on, ParticipantCode.exited_on,
@@ -165,13 +173,16 @@ def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFr
     ).join(Organisation, Organisation.id == ParticipantCode.organisation_id)
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    if project_id is not None:
+        query = query.where(ParticipantCode.project_id == project_id)
     frame = pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(REGISTER_COLUMNS))
     for column in ("enrolled_on", "ended_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
-def insatser_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFrame:
+def insatser_frame(organisation_ids: Collection[int] | None = None, *,
+                   project_id: int | None = None) -> pd.DataFrame:
     """The insatser participants took part in, one row each (:data:`INSATS_COLUMNS`)."""
     from ..analysis.insatser import INSATS_COLUMNS
     from ..models import ParticipantInsats
@@ -181,4 +192,6 @@ def insatser_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFr
         ParticipantCode, ParticipantCode.id == ParticipantInsats.participant_code_id)
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    if project_id is not None:
+        query = query.where(ParticipantCode.project_id == project_id)
     return pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(INSATS_COLUMNS))

@@ -27,11 +27,13 @@ def _tables(job, progress: Progress, full_reports: bool = True):
 
     scope = None if job.scope is None else set(job.scope)
     as_of, compare = _day(job.params.get("as_of")), _day(job.params.get("compare"))
-    table = goal_table(scope, as_of=as_of, full_reports=full_reports)
+    project_id = job.params.get("project_id")
+    table = goal_table(scope, as_of=as_of, full_reports=full_reports, project_id=project_id)
     progress(30)
     comparison = None
     if compare is not None:
-        comparison = compare_tables(table, goal_table(scope, as_of=compare, full_reports=full_reports))
+        comparison = compare_tables(table, goal_table(scope, as_of=compare, full_reports=full_reports,
+                                                      project_id=project_id))
         progress(50)
     return table, comparison, scope
 
@@ -77,7 +79,8 @@ def run_goal_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
         table, comparison, scope = _tables(job, progress)
         answers = {}
         if job.params.get("answers") and scope is None:
-            answers = {key: answer_rows(key) for key in table.reports}
+            project_id = job.params.get("project_id")
+            answers = {key: answer_rows(key, project_id=project_id) for key in table.reports}
         fd, temporary = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
         try:
@@ -85,8 +88,10 @@ def run_goal_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
 
             from .insatser import insatser_report
 
-            insatser = insatser_report(scope, current_app.config["SMALL_CELL_THRESHOLD"])
-            write_project_xlsx(table, assessments(), temporary, answers, _words(locale), comparison, insatser)
+            insatser = insatser_report(scope, current_app.config["SMALL_CELL_THRESHOLD"],
+                                       job.params.get("project_id"))
+            write_project_xlsx(table, assessments(job.params.get("project_id")), temporary, answers,
+                               _words(locale), comparison, insatser)
             content = Path(temporary).read_bytes()
         finally:
             Path(temporary).unlink(missing_ok=True)
@@ -110,7 +115,7 @@ def run_goal_docx(job, progress: Progress) -> tuple[bytes, str, str]:
     locale = job.params.get("locale") or "sv"
     with force_locale(locale):
         table, comparison, scope = _tables(job, progress, full_reports=False)
-        content = docx_bytes(table, assessments(), _words(locale), comparison)
+        content = docx_bytes(table, assessments(job.params.get("project_id")), _words(locale), comparison)
     progress(95)
     record_audit(db.session.get(Account, job.account_id), "export.goals", f"måltabell ({_what(job, scope)})")
     return content, f"maltabell-{_stamp(job)}.docx", DOCX_MIMETYPE

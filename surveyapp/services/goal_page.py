@@ -36,34 +36,38 @@ class GoalPage:
     beside: dict
 
 
-def page_params(organisations: Collection[int] | None, as_of: date | None, compare: date | None) -> dict:
-    """What a page's figures depend on besides the data: whose kommuner, which days, the
-    project file, and today (what is due depends on the day)."""
+def page_params(organisations: Collection[int] | None, as_of: date | None, compare: date | None,
+                project_id: int | None = None) -> dict:
+    """What a page's figures depend on besides the data: which project, whose kommuner, which
+    days, the project's set-up, and today (what is due depends on the day)."""
     from .project import _project_stamp
 
-    return {"organisations": sorted(organisations) if organisations is not None else None,
+    return {"project_id": project_id,
+            "organisations": sorted(organisations) if organisations is not None else None,
             "as_of": as_of.isoformat() if as_of else None,
             "compare": compare.isoformat() if compare else None,
-            "project": _project_stamp(), "today": date.today().isoformat()}
+            "project": _project_stamp(project_id), "today": date.today().isoformat()}
 
 
 def compute_page(organisations: Collection[int] | None, as_of: date | None, compare: date | None,
-                 progress: Callable[[int], None] = lambda _percent: None) -> GoalPage:
-    """The page's figures for ``organisations`` (None: every kommun)."""
+                 progress: Callable[[int], None] = lambda _percent: None,
+                 project_id: int | None = None) -> GoalPage:
+    """The page's figures of a project for ``organisations`` (None: every kommun)."""
     from .insatser import insatser_report
     from .project import goal_table, staff_beside_own
     from .report_cache import kept_or_computed
 
-    table = goal_table(organisations, as_of=as_of, full_reports=False)
+    table = goal_table(organisations, as_of=as_of, full_reports=False, project_id=project_id)
     progress(50)
-    earlier = goal_table(organisations, as_of=compare, full_reports=False) if compare else None
+    earlier = goal_table(organisations, as_of=compare, full_reports=False,
+                         project_id=project_id) if compare else None
     progress(70)
     insatser = kept_or_computed(
         "insatser", {"organisations": sorted(organisations) if organisations is not None else None,
-                     "threshold": table.threshold},
-        lambda: insatser_report(organisations, table.threshold))
+                     "threshold": table.threshold, "project_id": project_id},
+        lambda: insatser_report(organisations, table.threshold, project_id))
     progress(85)
-    beside = staff_beside_own(organisations, table.threshold)
+    beside = staff_beside_own(organisations, table.threshold, project_id)
     return GoalPage(table, earlier, tuple(insatser), beside)
 
 
@@ -77,7 +81,8 @@ def run_goal_page(job, progress: Callable[[int], None]) -> tuple[bytes, str, str
     if params.get("organisations") != scope:
         raise ValueError("the job's scope is not the page's")
     version = all_data_version()
-    page = compute_page(scope, _day(params.get("as_of")), _day(params.get("compare")), progress)
+    page = compute_page(scope, _day(params.get("as_of")), _day(params.get("compare")), progress,
+                        project_id=params.get("project_id"))
     keep_value(KEPT, params, page, version)
     return pickle.dumps(page, pickle.HIGHEST_PROTOCOL), "maluppfyllelse", "application/octet-stream"
 
@@ -86,7 +91,7 @@ def page_of(job) -> GoalPage:
     return pickle.loads(job.result)  # noqa: S301 - written by run_goal_page
 
 
-def finished_job(params: dict, account, visible, version: tuple[int, ...]):
+def finished_job(params: dict, account, visible, version: tuple[int, ...], project_id: int | None = None):
     """A page job of ``account`` for the same page, finished over the data as it is now, if
     any (a server whose own cache does not hold the page finds it all the same)."""
     from ..models import Job, JobStatus
@@ -98,7 +103,7 @@ def finished_job(params: dict, account, visible, version: tuple[int, ...]):
         .order_by(Job.created_at.desc()).limit(20)
     ).all()
     for job_id in recent:
-        job = job_for(job_id, account, visible)
+        job = job_for(job_id, account, visible, project_id)
         if (job is not None and job.params.get("version") == list(version)
                 and job.params.get("page") == params):
             return job

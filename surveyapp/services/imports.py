@@ -313,7 +313,8 @@ def _stored_rounds(uuids) -> dict[str, tuple[str, int]]:
     return found
 
 
-def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportResult:
+def import_file(questionnaire_key: str, path: Path, round_name: str,
+                project_id: int | None = None) -> ImportResult:
     """Checks every row and stores the valid ones batch by batch in the caller's transaction;
     raises :class:`ImportFailed` listing each bad row (the caller then rolls back, so nothing
     is stored). A round the import creates is closed and covers the file's organisations.
@@ -334,7 +335,7 @@ def import_file(questionnaire_key: str, path: Path, round_name: str) -> ImportRe
 
     try:
         with _collector_paused():
-            return _import_rows(questionnaire_key, version, round_name, header, rows)
+            return _import_rows(questionnaire_key, version, round_name, header, rows, project_id)
     finally:
         close()
 
@@ -360,7 +361,7 @@ def _young_cycles_freed() -> None:
 
 
 def _import_rows(questionnaire_key: str, version, round_name: str, header: list[str],
-                 rows: Iterator[Row]) -> ImportResult:
+                 rows: Iterator[Row], project_id: int | None = None) -> ImportResult:
     questionnaire = definition_of(version)
     required = ["submitted_at", "language", "organisation"]
     if questionnaire.asks_role:
@@ -372,7 +373,7 @@ def _import_rows(questionnaire_key: str, version, round_name: str, header: list[
         raise ImportFailed([RowError(1, c, Message(MISSING_COLUMN, {"column": c})) for c in missing])
 
     free_text = {q.key for q in questionnaire.questions if q.type == FreeText.name}
-    round_, created = get_or_create_round(questionnaire_key, round_name.strip())
+    round_, created = get_or_create_round(questionnaire_key, round_name.strip(), project_id)
     organisations: dict[str, Organisation | None] = {}
     used_organisations: dict[int, Organisation] = {}
     seen_ids = _SeenIds()

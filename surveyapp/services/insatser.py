@@ -60,7 +60,7 @@ def add_insats(code: ParticipantCode, insats: str, started: date, ended: date | 
     return True
 
 
-def import_insatser(path: Path, today: date | None = None) -> InsatsImport:
+def import_insatser(path: Path, today: date | None = None, project_id: int | None = None) -> InsatsImport:
     today = today or date.today()
     header, rows = read_whole(path)
     missing = [c for c in COLUMNS[:3] if c not in header]
@@ -68,7 +68,10 @@ def import_insatser(path: Path, today: date | None = None) -> InsatsImport:
         raise ImportFailed([RowError(1, c, Message(MISSING_COLUMN, {"column": c})) for c in missing])
     if not rows:
         raise ImportFailed([RowError(2, "file", Message(EMPTY_FILE))])
-    codes = {c.code: c for c in db.session.scalars(select(ParticipantCode))}
+    registered = select(ParticipantCode)
+    if project_id is not None:  # the codes of other projects are not in this one's register
+        registered = registered.where(ParticipantCode.project_id == project_id)
+    codes = {c.code: c for c in db.session.scalars(registered)}
     errors: list[RowError] = []
     entries = []
     for number, raw, problems in rows:
@@ -123,21 +126,23 @@ def _store(entries: list[tuple[ParticipantCode, str, date, date | None]]) -> int
     return added
 
 
-def insatser_report(organisation_ids: Collection[int] | None, threshold: int) -> tuple[InsatsResult, ...]:
+def insatser_report(organisation_ids: Collection[int] | None, threshold: int,
+                    project_id: int | None = None) -> tuple[InsatsResult, ...]:
     """Share per insats per kommun and per kön, and the exit outcome with and without it: the
     outcome is the first goal of the avslut (arbete, studier or arbetssökande)."""
 
-    register = register_frame(organisation_ids)
+    register = register_frame(organisation_ids, project_id=project_id)
     register = register[register["enrolled_on"].notna()]
     outcomes = None
     version = current_version("avslut")
     if version is not None and definition_of(version).goals:
         goal = definition_of(version).goals[0]
         question = definition_of(version).question(goal.question)
-        data = load_answers("avslut", organisation_ids=organisation_ids)
+        data = load_answers("avslut", organisation_ids=organisation_ids, project_id=project_id)
         outcomes = exit_outcomes(data.responses, data.answers, goal.question,
                                  goal.codes or question.positive)
         outcomes = outcomes[outcomes.index.isin(register["participant_code"])]
     kon = background_questions().get("kon")
     kon_order = tuple(o.code for o in kon.options) if kon is not None else None
-    return insats_results(register, insatser_frame(organisation_ids), outcomes, threshold, kon_order)
+    insatser = insatser_frame(organisation_ids, project_id=project_id)
+    return insats_results(register, insatser, outcomes, threshold, kon_order)

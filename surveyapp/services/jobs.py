@@ -270,7 +270,8 @@ def _fail(job_id: str, code: str, detail: str) -> None:
 
 # -- reading a job ----------------------------------------------------------------------
 
-def job_for(job_id: str, account: Account, visible: Collection[int] | None) -> Job | None:
+def job_for(job_id: str, account: Account, visible: Collection[int] | None,
+            project_id: int | None = None) -> Job | None:
     """The job, if ``account`` started it and still sees every organisation it covered
     (``visible``: the organisations the account sees now; None: all). None otherwise, so
     another user's job looks the same as one that never existed."""
@@ -281,6 +282,9 @@ def job_for(job_id: str, account: Account, visible: Collection[int] | None) -> J
         return None
     if visible is not None and (job.scope is None or not set(job.scope) <= set(visible)):
         return None
+    if project_id is not None and (job.params or {}).get("project_id") not in (None, project_id):
+        return None  # another project's job, though the same account started it (a job made
+        # before the installation had projects names none)
     if not job.finished:
         stale = timedelta(minutes=current_app.config["JOB_STALE_MINUTES"])
         if job.updated_at < utcnow() - stale:

@@ -70,11 +70,11 @@ def count_kiosk_answer(round_: Round, organisation: Organisation, day: date | No
         db.session.execute(increment)
 
 
-def kiosk_rounds(organisation_ids: set[int], keys: set[str]) -> list[Round]:
-    """Rounds a kiosk can take answers for: open, of a participant questionnaire."""
-    rounds = db.session.scalars(
-        select(Round).where(Round.questionnaire_key.in_(keys), Round.state == "open")
-        .order_by(Round.questionnaire_key, Round.created_at.desc())
-    )
+def kiosk_rounds(organisation_ids: set[int], keys: set[str], project_id: int | None = None) -> list[Round]:
+    """Rounds of the project a kiosk can take answers for: open, of a participant questionnaire."""
+    query = select(Round).where(Round.questionnaire_key.in_(keys), Round.state == "open")
+    if project_id is not None:
+        query = query.where(Round.project_id == project_id)
+    rounds = db.session.scalars(query.order_by(Round.questionnaire_key, Round.created_at.desc()))
     today = date.today()
     return [r for r in rounds if r.accepts_answers(today) and any(r.covers(o) for o in organisation_ids)]

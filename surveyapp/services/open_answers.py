@@ -151,15 +151,17 @@ def answer_sheet(questionnaire: Questionnaire, chosen: dict, threshold: int) -> 
     questions = text_questions(questionnaire)
     if not questions:
         return None
-    return OpenAnswerSheet(themes={t.id: t.name for t in themes()},
+    return OpenAnswerSheet(themes={t.id: t.name for t in themes(chosen.get("project_id"))},
                            answers=list(all_answers(questionnaire.key, questions, chosen, threshold)))
 
 
 # themes -------------------------------------------------------------------------------------
-def themes() -> list[Theme]:
-    """Every theme, by name."""
-    rows = db.session.execute(
-        select(AnswerTheme.id, AnswerTheme.name).order_by(func.lower(AnswerTheme.name), AnswerTheme.id))
+def themes(project_id: int | None = None) -> list[Theme]:
+    """Every theme of the project, by name."""
+    query = select(AnswerTheme.id, AnswerTheme.name)
+    if project_id is not None:
+        query = query.where(AnswerTheme.project_id == project_id)
+    rows = db.session.execute(query.order_by(func.lower(AnswerTheme.name), AnswerTheme.id))
     return [Theme(id_, name) for id_, name in rows]
 
 
@@ -169,7 +171,7 @@ def tag_counts() -> dict[int, int]:
         select(AnswerTag.theme_id, func.count()).group_by(AnswerTag.theme_id)).all())
 
 
-def _clean_name(name: str, keep: int | None = None) -> str:
+def _clean_name(name: str, keep: int | None = None, project_id: int | None = None) -> str:
     """The name as stored: control characters and runs of spaces become one space."""
     name = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name or "")
     name = " ".join(name.split())
@@ -177,14 +179,21 @@ def _clean_name(name: str, keep: int | None = None) -> str:
         raise ThemeError(Message(NAME_REQUIRED))
     if len(name) > THEME_NAME_LENGTH:
         raise ThemeError(Message(NAME_TOO_LONG, {"max": THEME_NAME_LENGTH}))
-    same = db.session.scalar(select(AnswerTheme).where(func.lower(AnswerTheme.name) == name.lower()))
+    same_name = select(AnswerTheme).where(func.lower(AnswerTheme.name) == name.lower())
+    if project_id is not None:
+        same_name = same_name.where(AnswerTheme.project_id == project_id)
+    same = db.session.scalar(same_name)
     if same is not None and same.id != keep:
         raise ThemeError(Message(NAME_TAKEN, {"name": same.name}))
     return name
 
 
-def create_theme(name: str) -> AnswerTheme:
-    theme = AnswerTheme(name=_clean_name(name))
+def create_theme(name: str, project_id: int | None = None) -> AnswerTheme:
+    if project_id is None:
+        from ..models import sole_project_id
+
+        project_id = sole_project_id()
+    theme = AnswerTheme(name=_clean_name(name, project_id=project_id), project_id=project_id)
     db.session.add(theme)
     db.session.flush()
     return theme
@@ -193,7 +202,7 @@ def create_theme(name: str) -> AnswerTheme:
 def rename_theme(theme: AnswerTheme, name: str) -> str:
     """Renames the theme; returns its former name."""
     before = theme.name
-    theme.name = _clean_name(name, keep=theme.id)
+    theme.name = _clean_name(name, keep=theme.id, project_id=theme.project_id)
     db.session.flush()
     return before
 
@@ -208,11 +217,14 @@ def delete_theme(theme: AnswerTheme, remove_tags: bool = False) -> int:
     return used
 
 
-def open_answer(answer_id: int, organisation_ids: Collection[int] | None) -> Answer | None:
-    """A free-text answer by id, when it is one and its kommun is among ``organisation_ids``
-    (None: any)."""
+def open_answer(answer_id: int, organisation_ids: Collection[int] | None,
+                project_id: int | None = None) -> Answer | None:
+    """A free-text answer by id, when it is one, its kommun is among ``organisation_ids``
+    (None: any) and it was given in the project's round."""
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.text is None or answer.code is not None:
+        return None
+    if project_id is not None and answer.response.round.project_id != project_id:
         return None
     if organisation_ids is not None and answer.response.organisation_id not in organisation_ids:
         return None
@@ -222,7 +234,8 @@ def open_answer(answer_id: int, organisation_ids: Collection[int] | None) -> Ans
 def set_tags(answer: Answer, theme_ids: Collection[int]) -> tuple[list[str], list[str]]:
     """Tags the answer with exactly these themes (unknown ids are ignored); returns the names
     added and removed."""
-    known = {t.id: t for t in db.session.scalars(select(AnswerTheme))}
+    known = {t.id: t for t in db.session.scalars(
+        select(AnswerTheme).where(AnswerTheme.project_id == answer.response.round.project_id))}
     wanted = {i for i in theme_ids if i in known}
     have = set(db.session.scalars(select(AnswerTag.theme_id).where(AnswerTag.answer_id == answer.id)))
     for theme_id in wanted - have:

@@ -50,11 +50,14 @@ def new_code() -> str:
     return f"{body}-{check_character(body)}"
 
 
-def create_codes(organisation: Organisation, count: int) -> list[ParticipantCode]:
-    """``count`` new codes for the organisation, each unique across all organisations."""
+def create_codes(organisation: Organisation, count: int,
+                 project_id: int | None = None) -> list[ParticipantCode]:
+    """``count`` new codes for the organisation in a project, each unique across all
+    organisations and projects."""
     created = []
     while len(created) < count:
-        code = ParticipantCode(code=new_code(), organisation=organisation)
+        code = ParticipantCode(code=new_code(), organisation=organisation,
+                               **({"project_id": project_id} if project_id is not None else {}))
         try:
             with db.session.begin_nested():
                 db.session.add(code)

@@ -21,10 +21,12 @@ class PurgeCount:
 
 
 def _condition(round_names: tuple[str, ...], questionnaire_key: str | None, older_than_days: int | None,
-               now: datetime | None):
+               now: datetime | None, project_id: int | None = None):
     parts = []
-    if round_names or questionnaire_key:
+    if round_names or questionnaire_key or project_id is not None:
         rounds = select(Round.id)
+        if project_id is not None:
+            rounds = rounds.where(Round.project_id == project_id)
         if round_names:
             rounds = rounds.where(Round.name.in_(round_names))
         if questionnaire_key:
@@ -36,9 +38,10 @@ def _condition(round_names: tuple[str, ...], questionnaire_key: str | None, olde
 
 
 def purge_counts(round_names: tuple[str, ...] = (), questionnaire_key: str | None = None,
-                 older_than_days: int | None = None, now: datetime | None = None) -> list[PurgeCount]:
-    """What :func:`purge` would delete, per round."""
-    condition = _condition(round_names, questionnaire_key, older_than_days, now)
+                 older_than_days: int | None = None, now: datetime | None = None,
+                 project_id: int | None = None) -> list[PurgeCount]:
+    """What :func:`purge` would delete, per round (``project_id``: of that project only)."""
+    condition = _condition(round_names, questionnaire_key, older_than_days, now, project_id)
     answers = (
         select(Answer.response_id, func.count().label("n")).group_by(Answer.response_id).subquery()
     )
@@ -55,12 +58,13 @@ def purge_counts(round_names: tuple[str, ...] = (), questionnaire_key: str | Non
 
 
 def purge(round_names: tuple[str, ...] = (), questionnaire_key: str | None = None,
-          older_than_days: int | None = None, now: datetime | None = None) -> list[PurgeCount]:
+          older_than_days: int | None = None, now: datetime | None = None,
+          project_id: int | None = None) -> list[PurgeCount]:
     """Deletes the matching responses and their answers; returns what was deleted."""
     if not round_names and older_than_days is None:
         raise ValueError("name a round or an age")
-    counts = purge_counts(round_names, questionnaire_key, older_than_days, now)
-    condition = _condition(round_names, questionnaire_key, older_than_days, now)
+    counts = purge_counts(round_names, questionnaire_key, older_than_days, now, project_id)
+    condition = _condition(round_names, questionnaire_key, older_than_days, now, project_id)
     ids = select(Response.id).where(condition)
     db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)).execution_options(
         synchronize_session=False))

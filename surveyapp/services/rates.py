@@ -72,15 +72,19 @@ def response_rates(round_: Round, organisation_ids: set[int] | None = None) -> R
 
 
 def rates_of_rounds(questionnaire_key: str, round_names: Sequence[str],
-                    organisation_ids: Collection[int] | None = None) -> tuple[ResponseRates, ...]:
+                    organisation_ids: Collection[int] | None = None,
+                    project_id: int | None = None) -> tuple[ResponseRates, ...]:
     """The response rates of the named rounds of a questionnaire, in the order given."""
     of_questionnaire = select(Round).filter_by(questionnaire_key=questionnaire_key)
+    if project_id is not None:
+        of_questionnaire = of_questionnaire.filter_by(project_id=project_id)
     rounds = {r.name: r for r in db.session.scalars(of_questionnaire)}
     wanted = set(organisation_ids) if organisation_ids is not None else None
     return tuple(response_rates(rounds[name], wanted) for name in round_names if name in rounds)
 
 
-def with_response_rates(report: Report, organisation_ids: Collection[int] | None = None) -> Report:
+def with_response_rates(report: Report, organisation_ids: Collection[int] | None = None,
+                        project_id: int | None = None) -> Report:
     """The report with its rounds' response rates, over the same organisations."""
-    rates = rates_of_rounds(report.questionnaire.key, report.rounds, organisation_ids)
+    rates = rates_of_rounds(report.questionnaire.key, report.rounds, organisation_ids, project_id)
     return replace(report, response_rates=rates)

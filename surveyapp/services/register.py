@@ -38,6 +38,7 @@ CODE_REQUIRED = N_("Skriv deltagarkoden.")
 BAD_CODE = N_("Deltagarkoden ”%(value)s” har fel form (3–20 bokstäver A–Z, siffror eller bindestreck).")
 DUPLICATE_CODE = N_("Deltagarkoden finns redan på rad %(row)s.")
 OTHER_ORGANISATION = N_("Deltagarkoden ”%(value)s” hör till %(organisation)s.")
+OTHER_PROJECT = N_("Deltagarkoden ”%(value)s” hör till ett annat projekt.")
 REQUIRED = N_("Fyll i %(column)s.")
 BAD_DAY = N_("”%(value)s” är inte ett datum (skriv till exempel 2026-03-14).")
 FUTURE_DAY = N_("Datumet %(value)s har inte inträffat än.")
@@ -88,7 +89,7 @@ def check_entry(values: dict[str, str | date | None], questions: dict[str, Quest
     return errors
 
 
-def import_register(path: Path, today: date | None = None) -> RegisterImport:
+def import_register(path: Path, today: date | None = None, project_id: int | None = None) -> RegisterImport:
     """Reads a register file (CSV or XLSX): every row valid, then all stored, else
     :class:`ImportFailed` listing each problem. A code already registered is updated.
     Flushes; the caller commits or rolls back."""
@@ -149,9 +150,15 @@ def import_register(path: Path, today: date | None = None) -> RegisterImport:
             select(ParticipantCode).where(ParticipantCode.code.in_([e[0] for e in entries] or [""]))
         )
     }
+    if project_id is None:
+        from ..models import sole_project_id
+
+        project_id = sole_project_id()
     for code, organisation, _ in entries:
         found = existing.get(code)
-        if found is not None and found.organisation_id != organisation.id:
+        if found is not None and found.project_id != project_id:
+            errors.append(RowError(seen[code], "participant_code", Message(OTHER_PROJECT, {"value": code})))
+        elif found is not None and found.organisation_id != organisation.id:
             errors.append(RowError(seen[code], "organisation", Message(
                 OTHER_ORGANISATION, {"value": code, "organisation": found.organisation.name})))
     if errors:
@@ -161,7 +168,7 @@ def import_register(path: Path, today: date | None = None) -> RegisterImport:
     for code, organisation, values in entries:
         entry = existing.get(code)
         if entry is None:
-            entry = ParticipantCode(code=code, organisation=organisation)
+            entry = ParticipantCode(code=code, organisation=organisation, project_id=project_id)
             db.session.add(entry)
             added += 1
         else:
@@ -180,7 +187,8 @@ def set_entry(entry: ParticipantCode, values: dict) -> None:
         setattr(entry, key, values.get(key))
 
 
-def unregistered_codes(organisation_ids: Collection[int]) -> list[tuple[str, str]]:
+def unregistered_codes(organisation_ids: Collection[int],
+                       project_id: int | None = None) -> list[tuple[str, str]]:
     """Codes that answers carry but the register lacks: (code, organisation name), sorted."""
     rows = db.session.execute(
         select(Response.participant_code, Organisation.name)
@@ -188,13 +196,15 @@ def unregistered_codes(organisation_ids: Collection[int]) -> list[tuple[str, str
         .join(Round, Round.id == Response.round_id)
         .outerjoin(ParticipantCode, ParticipantCode.code == Response.participant_code)
         .where(Response.participant_code.is_not(None), ParticipantCode.id.is_(None),
-               Response.organisation_id.in_(list(organisation_ids) or [-1]))
+               Response.organisation_id.in_(list(organisation_ids) or [-1]),
+               *([Round.project_id == project_id] if project_id is not None else []))
         .distinct()
     ).all()
     return sorted((code, name) for code, name in rows)
 
 
-def export_rows(organisation_ids: Collection[int] | None = None) -> list[list[str]]:
+def export_rows(organisation_ids: Collection[int] | None = None,
+                project_id: int | None = None) -> list[list[str]]:
     """The register as file rows (:data:`FILE_COLUMNS`), for an export that is logged."""
     query = (
         select(ParticipantCode).join(ParticipantCode.organisation)
@@ -202,6 +212,8 @@ def export_rows(organisation_ids: Collection[int] | None = None) -> list[list[st
     )
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
+    if project_id is not None:
+        query = query.where(ParticipantCode.project_id == project_id)
     return [
         [c.code, c.organisation.name, c.enrolled_on.isoformat() if c.enrolled_on else "",
          c.exited_on.isoformat() if c.exited_on else "", c.kon or "", c.aldersgrupp or "",
@@ -210,27 +222,29 @@ def export_rows(organisation_ids: Collection[int] | None = None) -> list[list[st
     ]
 
 
-def expired_entries(older_than_days: int, today: date | None = None) -> list[ParticipantCode]:
+def expired_entries(older_than_days: int, today: date | None = None,
+                    project_id: int | None = None) -> list[ParticipantCode]:
     """Register entries whose avslut lies more than ``older_than_days`` back and whose code no
     answer carries any longer: what retention deletes with the answers."""
     cutoff = (today or date.today()) - timedelta(days=older_than_days)
     answered = select(Response.participant_code).where(Response.participant_code.is_not(None))
     return list(db.session.scalars(
         select(ParticipantCode).where(ParticipantCode.exited_on < cutoff,
-                                      ParticipantCode.code.not_in(answered))
+                                      ParticipantCode.code.not_in(answered),
+                                      *([ParticipantCode.project_id == project_id] if project_id else []))
     ))
 
 
-def purge_register(older_than_days: int, today: date | None = None) -> int:
+def purge_register(older_than_days: int, today: date | None = None, project_id: int | None = None) -> int:
     """Deletes the register entries :func:`expired_entries` names; flushes."""
-    entries = expired_entries(older_than_days, today)
+    entries = expired_entries(older_than_days, today, project_id)
     for entry in entries:
         db.session.delete(entry)
     db.session.flush()
     return len(entries)
 
 
-def sync_exits() -> int:
+def sync_exits(project_id: int | None = None) -> int:
     """Takes the avslut day and the consent to follow-up from imported avslut forms into the
     register (the participant's page does the same when the form is filled in there): the
     latest avslut of a registered code gives its consent, and its day when the register has
@@ -242,13 +256,15 @@ def sync_exits() -> int:
         .join(Round, Round.id == Response.round_id)
         .outerjoin(Answer, (Answer.response_id == Response.id)
                    & (Answer.question_key == "samtycke_uppfoljning"))
-        .where(Round.questionnaire_key == "avslut", Response.participant_code.is_not(None))
+        .where(Round.questionnaire_key == "avslut", Response.participant_code.is_not(None),
+               *([Round.project_id == project_id] if project_id is not None else []))
         .order_by(Response.submitted_at, Response.id)
     ).all()
     latest = {code: (at, consent) for code, at, _, consent in rows}
     changed = 0
     entries = db.session.scalars(
-        select(ParticipantCode).where(ParticipantCode.code.in_(list(latest) or [""])))
+        select(ParticipantCode).where(ParticipantCode.code.in_(list(latest) or [""]),
+                                      *([ParticipantCode.project_id == project_id] if project_id else [])))
     for entry in entries:
         at, consent = latest[entry.code]
         day = at.date()

@@ -51,6 +51,8 @@ class ReportParams:
     include_text: bool = False
     #: answer rows coarsened so that no one can be singled out (anyone but the administrator)
     coarsened: bool = True
+    #: the project whose rounds are reported; None: every project (an installation of one)
+    project_id: int | None = None
 
     def chosen_answers(self) -> dict:
         """The answers chosen, as the loaders take them."""
@@ -61,6 +63,7 @@ class ReportParams:
             "since": day(self.since) if self.since else None,
             "until": day(self.until) if self.until else None,
             "covering": self.covering,
+            "project_id": self.project_id,
         }
 
     def to_json(self) -> dict:
@@ -85,6 +88,7 @@ class ReportParams:
             answer_level=bool(data.get("answer_level")),
             include_text=bool(data.get("include_text")),
             coarsened=bool(data.get("coarsened", True)),
+            project_id=data.get("project_id"),
         )
 
 
@@ -109,7 +113,7 @@ def compute_report(params: ReportParams, progress: Progress = _quiet) -> Report:
         filters=params.filters,
     )
     progress(60)
-    return with_response_rates(report, params.organisation_ids)
+    return with_response_rates(report, params.organisation_ids, params.project_id)
 
 
 def report_xlsx(

@@ -15,16 +15,24 @@ from ..questionnaire import Questionnaire
 from .questionnaires import definition_of
 
 
-def find_round(questionnaire_key: str, name: str) -> Round | None:
-    return db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name))
+def find_round(questionnaire_key: str, name: str, project_id: int | None = None) -> Round | None:
+    """The named round of a questionnaire in a project (None: the only project)."""
+    if project_id is None:
+        from ..models import sole_project_id
+
+        project_id = sole_project_id()
+    return db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name,
+                                                     project_id=project_id))
 
 
-def get_or_create_round(questionnaire_key: str, name: str) -> tuple[Round, bool]:
-    """The named round of a questionnaire; a new name creates an open round."""
-    existing = find_round(questionnaire_key, name)
+def get_or_create_round(questionnaire_key: str, name: str,
+                        project_id: int | None = None) -> tuple[Round, bool]:
+    """The named round of a questionnaire in a project; a new name creates an open round."""
+    existing = find_round(questionnaire_key, name, project_id)
     if existing is not None:
         return existing, False
-    round_ = Round(questionnaire_key=questionnaire_key, name=name)
+    round_ = Round(questionnaire_key=questionnaire_key, name=name,
+                   **({"project_id": project_id} if project_id is not None else {}))
     db.session.add(round_)
     db.session.flush()
     return round_, True

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 
 from ..extensions import db
-from ..models import Organisation, Round, RoundExpectation, RoundRole, round_organisations
+from ..models import Organisation, Round, RoundExpectation, RoundRole, round_organisations, sole_project_id
 from ..questionnaire.messages import N_
 
 NAME_TAKEN = N_("Det finns redan ett mättillfälle som heter ”%(name)s” för den här enkäten.")
@@ -26,9 +26,11 @@ class RoundError(Exception):
         self.params = params
 
 
-def visible_rounds(organisation_ids: set[int] | None) -> list[Round]:
-    """Rounds covering any of the organisations (None: every round), newest first."""
+def visible_rounds(organisation_ids: set[int] | None, project_id: int | None = None) -> list[Round]:
+    """The project's rounds covering any of the organisations (None: every round), newest first."""
     query = select(Round).order_by(Round.created_at.desc(), Round.id.desc())
+    if project_id is not None:
+        query = query.where(Round.project_id == project_id)
     if organisation_ids is not None:
         covered = exists().where(round_organisations.c.round_id == Round.id)
         mine = exists().where(
@@ -56,6 +58,7 @@ def save_round(
     organisations: Iterable[Organisation],
     roles: Iterable[str] = (),
     allowed_roles: Iterable[str] = (),
+    project_id: int | None = None,
 ) -> Round:
     """Creates a round or changes one; raises :class:`RoundError` naming the bad field."""
     name = " ".join((name or "").split())
@@ -64,7 +67,10 @@ def save_round(
     # a past last day is refused when it is set, not when an old round that ended keeps it
     if closes_on and closes_on < date.today() and (round_ is None or closes_on != round_.closes_on):
         raise RoundError("closes_on", PAST_CLOSE)
-    existing = db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name))
+    if project_id is None:
+        project_id = round_.project_id if round_ is not None else sole_project_id()
+    existing = db.session.scalar(select(Round).filter_by(questionnaire_key=questionnaire_key, name=name,
+                                                         project_id=project_id))
     if existing is not None and existing is not round_:
         raise RoundError("name", NAME_TAKEN, name=name)
     roles = list(dict.fromkeys(roles))
@@ -72,7 +78,7 @@ def save_round(
         if role not in set(allowed_roles):
             raise RoundError("roles", UNKNOWN_ROLE, value=role)
     if round_ is None:
-        round_ = Round(questionnaire_key=questionnaire_key)
+        round_ = Round(questionnaire_key=questionnaire_key, project_id=project_id)
         db.session.add(round_)
     round_.name = name
     round_.opens_on = opens_on

@@ -25,6 +25,7 @@ PAGES = {
     "projektledning": [("projektledning-mattillfallen.png", "/staff/mattillfallen"),
                        ("projektledning-rapport.png", "/reports/avslutningsenkat")],
     "admin": [("admin-anvandare.png", "/staff/anvandare")],
+    "styrgrupp": [("styrgrupp-maluppfyllelse.png", "/staff/maluppfyllelse")],
 }
 
 
@@ -33,9 +34,10 @@ def test_the_staff_guide_screenshots(live_app, live_server, browser, tmp_path):
     assert runner.invoke(args=["init", "--demo"]).exit_code == 0
     assert runner.invoke(args=["demo-files", str(tmp_path)]).exit_code == 0
     result = runner.invoke(args=["import", "avslutningsenkat", str(tmp_path / "avslutningsenkat.csv"),
-                                 "--round", "Mättillfälle 1"])
+                                 "--round", "Mättillfälle 1", "--project", "Cresco+"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["participants", "import", str(tmp_path / "deltagare.csv")])
+    result = runner.invoke(args=["participants", "import", str(tmp_path / "deltagare.csv"),
+                                 "--project", "Cresco+"])
     assert result.exit_code == 0, result.output
     db.session.commit()
     IMG.mkdir(parents=True, exist_ok=True)

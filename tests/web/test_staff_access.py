@@ -150,6 +150,14 @@ RULES: dict[str, Rule] = {
                              lambda w: url_for("staff.user_reset", account_id=w.other_account.id)),
     "staff.user_organisations": Rule(
         "GET", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
+    "staff.user_projects": Rule(
+        "GET", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
+    "staff.choose_project": Rule("POST", ALL, lambda w: url_for("staff.choose_project"),
+                                 data=lambda w: {"project": w.own_round.project_id}),
+    "staff.project_page": Rule("GET", MANAGERS, lambda w: url_for("staff.project_page")),
+    "staff.overview": Rule("GET", MANAGERS, lambda w: url_for("staff.overview")),
+    "staff.project_new": Rule("POST", ("admin",), lambda w: url_for("staff.project_new"),
+                              data=lambda w: {"nytt-name": "", "nytt-copy_of": "0"}),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
     "staff.recordings": Rule("GET", MANAGERS, lambda w: url_for("staff.recordings")),
@@ -206,9 +214,12 @@ def _theme_id() -> int:
     """A theme of open answers (stored for the test)."""
     import uuid
 
-    from surveyapp.models import AnswerTheme
+    from sqlalchemy import select
 
-    theme = AnswerTheme(name=f"Tema {uuid.uuid4().hex[:8]}")
+    from surveyapp.models import AnswerTheme, Project
+
+    first = db.session.scalar(select(Project.id).order_by(Project.id))  # the staff's own project
+    theme = AnswerTheme(name=f"Tema {uuid.uuid4().hex[:8]}", project_id=first)
     db.session.add(theme)
     db.session.commit()
     return theme.id
@@ -261,6 +272,10 @@ MORE_RULES: dict[str, Rule] = {
     "staff.users POST": Rule("POST", ("admin",), lambda w: url_for("staff.users")),
     "staff.user_organisations POST": Rule(
         "POST", ("admin",), lambda w: url_for("staff.user_organisations", account_id=w.other_account.id)),
+    "staff.user_projects POST": Rule(
+        "POST", ("admin",), lambda w: url_for("staff.user_projects", account_id=w.other_account.id)),
+    "staff.project_page POST": Rule("POST", MANAGERS, lambda w: url_for("staff.project_page"),
+                                    data=lambda w: {"total": "10"}),
     "staff.organisations POST": Rule("POST", ("admin",), lambda w: url_for("staff.organisations")),
     "auth.account POST": Rule("POST", ALL, lambda w: url_for("auth.account"),
                               data=lambda w: {"action": "language", "lang-language": ""}),

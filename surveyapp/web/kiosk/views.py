@@ -37,7 +37,7 @@ from ...services.kiosk import (
 from ...services.questionnaires import current_version, current_versions, definition_of
 from ...services.sessions import end_session
 from ...services.throttle import pin_throttle
-from ..access import roles_required
+from ..access import current_scope, roles_required
 from ..staff.forms import choices
 from ..survey.answering import (
     CHANGE_LANGUAGE,
@@ -142,7 +142,8 @@ def start():
     form = StartForm()
     organisations = list(current_user.organisations)
     form.organisation.choices = choices([(o.id, o.name) for o in organisations])
-    rounds = kiosk_rounds({o.id for o in organisations}, participant_questionnaires())
+    rounds = kiosk_rounds({o.id for o in organisations}, participant_questionnaires(),
+                          current_scope().project_id)
     titles = {key: qtext(definition_of(v).title) for key, v in current_versions().items()}
     form.round.choices = choices([(r.id, f"{titles.get(r.questionnaire_key, r.questionnaire_key)} – {r.name}")
                           for r in rounds])
@@ -301,6 +302,7 @@ def _held_answers(kiosk: Kiosk):
     round closed meanwhile), with the open rounds they can be sent to and a download."""
     rounds = []
     if kiosk.account is not None and kiosk.organisation is not None and kiosk.round is not None:
-        for round_ in kiosk_rounds({kiosk.organisation.id}, {kiosk.round.questionnaire_key}):
+        for round_ in kiosk_rounds({kiosk.organisation.id}, {kiosk.round.questionnaire_key},
+                                   kiosk.round.project_id):
             rounds.append((round_, resend_ticket(kiosk.account.id, round_.id, kiosk.organisation.id)))
     return render_template("kiosk/held.html", rounds=rounds, organisation=kiosk.organisation)

@@ -6,10 +6,11 @@ organisations' answers a view may use is decided in one place, :func:`selection.
 
 from flask import Blueprint
 
-from ..access import require_roles
+from ..access import refuse_changes_to_an_archive, require_roles
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 blueprint.before_request(require_roles())
+blueprint.before_request(refuse_changes_to_an_archive)
 
 
 @blueprint.after_request

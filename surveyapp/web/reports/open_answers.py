@@ -25,7 +25,7 @@ from ...services.open_answers import (
     text_questions,
     themes,
 )
-from ..access import roles_required, visible_organisation_ids
+from ..access import check_project, current_scope, roles_required, visible_organisation_ids
 from . import blueprint
 from .selection import Selection, report_params
 
@@ -78,7 +78,7 @@ def _back(default: str) -> str:
 @roles_required(Role.PROJEKTLEDNING)
 def tag_answer(answer_id: int):
     """Tags one open answer with the themes ticked (and no others)."""
-    answer = open_answer(answer_id, visible_organisation_ids())
+    answer = open_answer(answer_id, visible_organisation_ids(), current_scope().project_id)
     if answer is None:
         abort(404)
     back = _back(url_for("reports.index"))
@@ -99,7 +99,8 @@ def tag_answer(answer_id: int):
 @blueprint.get("/teman")
 @roles_required(Role.PROJEKTLEDNING)
 def theme_page():
-    return render_template("reports/themes.html", themes=themes(), counts=tag_counts(),
+    return render_template("reports/themes.html", themes=themes(current_scope().project_id),
+                           counts=tag_counts(),
                            back=_back_page())
 
 
@@ -121,6 +122,7 @@ def _theme(theme_id: int) -> AnswerTheme:
     theme = db.session.get(AnswerTheme, theme_id)
     if theme is None:
         abort(404)
+    check_project(theme.project_id)
     return theme
 
 
@@ -134,7 +136,7 @@ def _refused(exc: ThemeError):
 @roles_required(Role.PROJEKTLEDNING)
 def add_theme():
     try:
-        theme = create_theme(request.form.get("namn", ""))
+        theme = create_theme(request.form.get("namn", ""), current_scope().project_id)
     except ThemeError as exc:
         return _refused(exc)
     record_audit(current_user, "theme.create", theme.name)

@@ -12,7 +12,7 @@ from ...models import Organisation
 from ...questionnaire import Questionnaire
 from ...services.frames import ordered_rounds
 from ...services.reports import ReportParams
-from ..access import visible_organisation_ids, visible_organisations
+from ..access import current_scope, visible_organisation_ids, visible_organisations
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def select(questionnaire: Questionnaire) -> Selection:
         if not value.isdigit() or int(value) not in by_id:
             abort(404)
         chosen.append(by_id[int(value)])
-    known_rounds = tuple(r.name for r in ordered_rounds(questionnaire.key, visible_organisation_ids()))
+    known_rounds = tuple(r.name for r in ordered_rounds(questionnaire.key, visible_organisation_ids(),
+                                                        current_scope().project_id))
     rounds = tuple(r for r in known_rounds if r in set(request.args.getlist("round")))
     if len(rounds) != len(set(request.args.getlist("round"))):
         abort(404)
@@ -136,4 +137,5 @@ def report_params(selection: Selection, answer_level: bool = False,
         answer_level=answer_level,
         include_text=include_text,
         coarsened=coarsened,
+        project_id=current_scope().project_id,
     )

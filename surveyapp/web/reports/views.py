@@ -26,7 +26,7 @@ from ...services.open_answers import themes
 from ...services.questionnaires import current_version, current_versions, definition_of, option_changes
 from ...services.report_cache import finished_report_job, keep_report, kept_report
 from ...services.reports import ReportParams, compute_report
-from ..access import visible_organisation_ids
+from ..access import current_scope, for_styrgrupp, visible_organisation_ids
 from . import blueprint
 from .charts import bar_svg
 from .drawings import item_drawings, matrix_drawings, paired_drawing
@@ -114,6 +114,7 @@ def _helpers() -> dict:
 
 
 @blueprint.get("/")
+@for_styrgrupp
 def index():
     questionnaires = sorted(
         (definition_of(v) for v in current_versions().values()), key=lambda q: q.key
@@ -128,6 +129,7 @@ JOB_ARGUMENT = "jobb"
 
 
 @blueprint.get("/<key>")
+@for_styrgrupp
 def report_page(key: str):
     selection = select(_questionnaire(key))
     use_questionnaire(key)
@@ -136,7 +138,8 @@ def report_page(key: str):
     if report is None:
         page = url_for("reports.report_page", key=key) + _query(selection.query())
         account = current_user._get_current_object()
-        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible_organisation_ids())
+        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible_organisation_ids(),
+                      current_scope().project_id)
         if job is not None and (job.kind != "report_page"
                                 or ReportParams.from_json(job.params["report"]) != params):
             job = None  # another report's job: this page starts its own
@@ -151,7 +154,7 @@ def report_page(key: str):
         elif version[0] >= current_app.config["REPORT_JOB_RESPONSES"]:
             # too many answers to count within one request: a job counts them meanwhile
             job = start_job("report_page", {"report": params.to_json(), "page": page,
-                                            "version": list(version)},
+                                            "version": list(version), "project_id": params.project_id},
                             account, visible_organisation_ids())
             return redirect(url_for("reports.job_page", job_id=job.id), 303)
         else:
@@ -209,10 +212,11 @@ def _option_changes(questionnaire) -> list[dict]:
 
 def _open_answers(selection) -> dict:
     """The open answers' lists and what their forms need (themes; tagging for projektledning)."""
-    listings = open_answer_lists(selection)
+    # free texts are answers per person: never for styrgrupp
+    listings = open_answer_lists(selection) if current_scope().sees_persons else []
     return {
         "open_answers": listings,
-        "themes": themes() if listings else [],
+        "themes": themes(current_scope().project_id) if listings else [],
         "can_tag": current_user.role == Role.PROJEKTLEDNING.value,
         "answers_url": lambda question, page=None, theme=None: answers_url(selection, question, page, theme),
         "theme_filter": theme_filter,
@@ -238,19 +242,21 @@ def _query(args: list[tuple[str, str]]) -> str:
 
 
 @blueprint.post("/<key>.xlsx")
+@for_styrgrupp
 def download(key: str):
     """Starts the Excel file of the selection as a job and shows its progress."""
     selection = select(_questionnaire(key))
     # answer-level rows only for those who see every kommun: in one kommun's rows a
     # samordnare could tell who answered (see README, Security)
-    answer_level = current_user.sees_all_organisations
+    answer_level = current_user.sees_all_organisations and current_user.sees_persons
     include_text = answer_level and request.args.get("text") == "1"
     params = report_params(selection, answer_level=answer_level, include_text=include_text,
                            coarsened=current_user.role != Role.ADMIN)
     back = url_for("reports.report_page", key=key) + _query(selection.query())
     job = start_job(
         "report_xlsx",
-        {"report": params.to_json(), "locale": str(get_locale()), "back": back},
+        {"report": params.to_json(), "locale": str(get_locale()), "back": back,
+         "project_id": params.project_id},
         current_user._get_current_object(),
         visible_organisation_ids(),
     )
@@ -273,7 +279,8 @@ def evaluator_export(key: str):
     params = report_params(selection, answer_level=True, include_text=include_text,
                            coarsened=current_user.role != Role.ADMIN)
     back = url_for("reports.report_page", key=key) + _query(selection.query())
-    job = start_job("evaluator_export", {"report": params.to_json(), "format": file_format, "back": back},
+    job = start_job("evaluator_export", {"report": params.to_json(), "format": file_format, "back": back,
+                                         "project_id": params.project_id},
                     current_user._get_current_object(), visible_organisation_ids())
     return redirect(url_for("reports.job_page", job_id=job.id), 303)
 
@@ -300,7 +307,8 @@ REPORT_JOB_STATUS = {
 
 
 def _job(job_id: str):
-    job = job_for(job_id, current_user._get_current_object(), visible_organisation_ids())
+    job = job_for(job_id, current_user._get_current_object(), visible_organisation_ids(),
+                  current_scope().project_id)
     if job is None:
         abort(404)
     return job
@@ -323,6 +331,7 @@ def _job_state(job) -> dict:
 
 
 @blueprint.get("/jobs/<job_id>")
+@for_styrgrupp
 def job_page(job_id: str):
     job = _job(job_id)
     return render_template("reports/job.html", job=job, state=_job_state(job),
@@ -331,11 +340,13 @@ def job_page(job_id: str):
 
 
 @blueprint.get("/jobs/<job_id>/status")
+@for_styrgrupp
 def job_status(job_id: str):
     return jsonify(_job_state(_job(job_id)))
 
 
 @blueprint.get("/jobs/<job_id>/file")
+@for_styrgrupp
 def job_file(job_id: str):
     job = _job(job_id)
     if job.status != JobStatus.DONE or job.result is None or job.kind not in FILE_JOBS:

@@ -6,10 +6,11 @@ Every view needs a logged-in staff user; views that need a particular role say s
 
 from flask import Blueprint
 
-from ..access import require_roles
+from ..access import refuse_changes_to_an_archive, require_roles
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 blueprint.before_request(require_roles())
+blueprint.before_request(refuse_changes_to_an_archive)
 
 
 @blueprint.after_request
@@ -26,7 +27,10 @@ from . import (  # noqa: E402,F401
     home,
     invitations,
     organisations,
+    overview,
     participants,
+    project_page,
+    projects,
     questionnaires,
     recordings,
     register,

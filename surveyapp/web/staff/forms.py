@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...models import OrganisationKind
@@ -52,6 +52,11 @@ class AccountForm(FlaskForm):
     role = SelectField(_l("Roll"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        default="samordnare")
     organisations = MultiCheckboxField(_l("Organisationer (för samordnare)"), coerce=int)
+    projects = MultiCheckboxField(_l("Projekt (alla utom administratör)"), coerce=int)
+
+
+class AccountProjectsForm(FlaskForm):
+    projects = MultiCheckboxField(_l("Projekt"), coerce=int)
 
 
 class AccountOrganisationsForm(FlaskForm):
@@ -148,3 +153,38 @@ class FindCodeForm(FlaskForm):
         csrf = False
 
     code = StringField(_l("Deltagarkod"))
+
+
+class ProjectSetupForm(FlaskForm):
+    """The Projekt page: a project's period, targets, questionnaires and goals."""
+
+    starts_on = DateField(_l("Projektet börjar"), validators=[Optional()])
+    ends_on = DateField(_l("Projektet slutar"), validators=[Optional()])
+    total = IntegerField(_l("Deltagare totalt (mål)"), validators=[
+        InputRequired(_l("Skriv hur många deltagare projektet ska ha.")),
+        NumberRange(min=1, message=_l("Målet för deltagare måste vara minst 1."))])
+    women = IntegerField(_l("Varav kvinnor"), validators=[
+        Optional(), NumberRange(min=0, message=_l("Skriv 0 eller fler."))])
+    men = IntegerField(_l("Varav män"), validators=[
+        Optional(), NumberRange(min=0, message=_l("Skriv 0 eller fler."))])
+    balance_low = IntegerField(_l("Andel kvinnor minst (%)"), validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("Skriv en andel mellan 0 och 100."))])
+    balance_high = IntegerField(_l("Andel kvinnor högst (%)"), validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("Skriv en andel mellan 0 och 100."))])
+    organisations = TextAreaField(
+        _l("Kommuner och deras mål"),
+        description=_l("En kommun per rad: namnet, kolon och antalet deltagare, till exempel "
+                       "”Mariestad: 120”."))
+    questionnaires = MultiCheckboxField(_l("Enkäter vars mål ingår i måltabellen"))
+    projektmal = TextAreaField(
+        _l("Projektmål och delmål"),
+        description=_l("I projektfilens form (YAML): en lista av projektmål med titel och delmål, "
+                       "i tabellens ordning."),
+        validators=[Length(max=50_000)])
+
+
+class NewProjectForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv projektets namn.")),
+                                               Length(max=200)])
+    copy_of = SelectField(_l("Börja från en kopia av"), coerce=int)
+    managers = MultiCheckboxField(_l("Projektledning"), coerce=int)

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ...models import JobStatus, Role
 from ...services.jobs import FAILED, NOT_FOUND, QUEUE_DOWN, STOPPED, job_for, start_job
-from ..access import roles_required, visible_organisation_ids
+from ..access import current_scope, for_styrgrupp, roles_required, visible_organisation_ids
 from . import blueprint
 
 #: job kind → what the progress page calls the file (``goal_page``: the page itself, computed
@@ -79,7 +79,8 @@ def _start(kind: str):
         "compare": compare.isoformat() if compare else None,
         "locale": str(get_locale()),
         # answer rows only for those who see every kommun (as the report Excel)
-        "answers": kind == "goal_xlsx" and current_user.sees_all_organisations,
+        "answers": kind == "goal_xlsx" and current_user.sees_all_organisations and current_user.sees_persons,
+        "project_id": current_scope().project_id,
         "back": url_for("staff.goals", **page_args(as_of, compare)),
     }
     job = start_job(kind, params, current_user._get_current_object(), visible_organisation_ids())
@@ -88,6 +89,7 @@ def _start(kind: str):
 
 @blueprint.post("/maluppfyllelse/projektarbetsbok.xlsx")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goal_xlsx():
     """Starts the project workbook as a job and shows its progress."""
     return _start("goal_xlsx")
@@ -95,13 +97,15 @@ def goal_xlsx():
 
 @blueprint.post("/maluppfyllelse/maltabell.docx")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goal_docx():
     """Starts the goal table's Word document as a job and shows its progress."""
     return _start("goal_docx")
 
 
 def _job(job_id: str):
-    job = job_for(job_id, current_user._get_current_object(), visible_organisation_ids())
+    job = job_for(job_id, current_user._get_current_object(), visible_organisation_ids(),
+                  current_scope().project_id)
     if job is None or job.kind not in KINDS:
         abort(404)
     return job
@@ -125,6 +129,7 @@ def _state(job) -> dict:
 
 @blueprint.get("/maluppfyllelse/jobb/<job_id>")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goal_job(job_id: str):
     job = _job(job_id)
     return render_template("staff/goal_job.html", job=job, state=_state(job), title=KINDS[job.kind],
@@ -134,12 +139,14 @@ def goal_job(job_id: str):
 
 @blueprint.get("/maluppfyllelse/jobb/<job_id>/status")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goal_job_status(job_id: str):
     return jsonify(_state(_job(job_id)))
 
 
 @blueprint.get("/maluppfyllelse/jobb/<job_id>/fil")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goal_job_file(job_id: str):
     job = _job(job_id)
     if job.status != JobStatus.DONE or job.result is None or job.kind not in FILE_KINDS:

@@ -25,7 +25,7 @@ from ...services.jobs import job_for, start_job
 from ...services.project import assessments, goal_keys, save_assessment
 from ...services.register import background_questions
 from ...services.report_cache import keep_value, kept_value
-from ..access import roles_required, visible_organisation_ids
+from ..access import current_scope, for_styrgrupp, roles_required, visible_organisation_ids
 from . import blueprint
 from .forms import AssessmentForm
 from .goal_downloads import BadDay, page_args, query_day
@@ -141,18 +141,20 @@ JOB_ARGUMENT = "jobb"
 
 @blueprint.get("/maluppfyllelse")
 @roles_required(Role.PROJEKTLEDNING, Role.SAMORDNARE)
+@for_styrgrupp
 def goals():
     as_of, compare = _date_argument("per"), _date_argument("jamfor")
     visible = visible_organisation_ids()
-    params = goal_page.page_params(visible, as_of, compare)
+    project_id = current_scope().project_id
+    params = goal_page.page_params(visible, as_of, compare, project_id)
     page, version = kept_value(goal_page.KEPT, params)
     if page is None:
         account = current_user._get_current_object()
-        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible)
+        job = job_for(request.args.get(JOB_ARGUMENT, ""), account, visible, project_id)
         if job is not None and (job.kind != goal_page.KIND or job.params.get("page") != params):
             job = None  # another page's job (another day, kommun or data): this page starts its own
         # the same page computed before over the same data (by a job another server ran)
-        job = job or goal_page.finished_job(params, account, visible, version)
+        job = job or goal_page.finished_job(params, account, visible, version, project_id)
         if job is not None and job.status == JobStatus.DONE:
             page = goal_page.page_of(job)
             if job.params.get("version") == list(version):
@@ -162,17 +164,17 @@ def goals():
         elif version[0] >= current_app.config["REPORT_JOB_RESPONSES"]:
             # too many answers to compute within one request: a job computes the page meanwhile
             job = start_job(goal_page.KIND, {
-                "page": params, "version": list(version),
+                "page": params, "version": list(version), "project_id": project_id,
                 "back": url_for("staff.goals", **page_args(as_of, compare))}, account, visible)
             return redirect(url_for("staff.goal_job", job_id=job.id), 303)
         else:
             try:
-                page = goal_page.compute_page(visible, as_of, compare)
+                page = goal_page.compute_page(visible, as_of, compare, project_id=project_id)
             except QuestionnaireError as exc:
                 abort(500, "\n".join(exc.problems))
             keep_value(goal_page.KEPT, params, page, version)
     table, earlier, insatser, beside = page.table, page.earlier, page.insatser, page.beside
-    written = assessments()
+    written = assessments(project_id)
     breakdowns = []
     for dim in table.dimensions:
         groups = []
@@ -220,7 +222,8 @@ def save_goal_assessment():
     key = request.form.get("goal", "")
     prefix = f"goal-{key}"
     form = AssessmentForm(prefix=prefix)
-    if key not in goal_keys():
+    project_id = current_scope().project_id
+    if key not in goal_keys(project_id):
         abort(404)
     if not form.validate_on_submit():
         flash(_("Bedömningen sparades inte: %(reason)s",
@@ -228,7 +231,7 @@ def save_goal_assessment():
         return redirect(url_for(".goals")), 303
     assessment = (form.assessment.data or "").strip()
     motivering = (form.motivering.data or "").strip()
-    save_assessment(key, motivering, assessment, current_user.email)
+    save_assessment(key, motivering, assessment, current_user.email, project_id)
     record_audit(current_user, "goal.assess", f"{key}: {assessment} – {motivering}")
     db.session.commit()
     flash(_("Bedömningen är sparad."))

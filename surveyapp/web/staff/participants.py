@@ -29,7 +29,7 @@ from ...services.audit import record_audit
 from ...services.participant_codes import create_codes, find_code, ratings, record_exit
 from ...services.questionnaires import current_version, definition_of
 from ...services.register import background_questions, unregistered_codes
-from ..access import check_organisation, roles_required, visible_organisations
+from ..access import check_organisation, check_project, current_scope, roles_required, visible_organisations
 from ..links import public_url
 from ..qr import qr_svg
 from ..survey.answering import CHANGE_LANGUAGE, AnsweringContext, show_form, submit_form
@@ -56,6 +56,7 @@ def visible_code(text: str) -> ParticipantCode:
     if code is None:
         abort(404)
     check_organisation(code.organisation_id)
+    check_project(code.project_id)
     return code
 
 
@@ -68,7 +69,7 @@ def participants():
     status = 200
     if form.validate_on_submit():
         organisation = next(o for o in organisations if o.id == form.organisation.data)
-        created = create_codes(organisation, form.count.data)
+        created = create_codes(organisation, form.count.data, current_scope().project_id)
         record_audit(current_user, "codes.create", f"{organisation.name}: {len(created)}")
         db.session.commit()
         return redirect(url_for(".participant_cards", id=[c.id for c in created]))
@@ -80,7 +81,8 @@ def participants():
         status = 400
     elif find.code.data:
         code = find_code(find.code.data)
-        if code is not None and code.organisation in organisations:
+        if code is not None and code.organisation in organisations \
+                and code.project_id == current_scope().project_id:
             return redirect(url_for(".participant", code=code.code))
         find.code.errors = [_("Koden %(code)s finns inte i din organisation.", code=find.code.data)]
         status = 404
@@ -123,7 +125,7 @@ def _render(organisations, form, find, register, status: int):
                Response.participant_code.in_([c.code for c in codes] or [""]))
         .group_by(Response.participant_code)
     ).all())
-    unregistered = unregistered_codes(ids)
+    unregistered = unregistered_codes(ids, current_scope().project_id)
     if register is None:
         complete = request.args.get("complete", "")
         register = register_form(organisations, code=complete if complete in dict(unregistered) else "")
@@ -154,7 +156,8 @@ class CodeListing:
 def code_listing(organisation_ids: list[int]) -> CodeListing:
     """The page (``?sida=``) of codes the search (``?sok=``) finds in the user's organisations."""
     search = (request.args.get("sok") or "").strip()[:40]
-    query = select(ParticipantCode).where(ParticipantCode.organisation_id.in_(organisation_ids or [-1]))
+    query = select(ParticipantCode).where(ParticipantCode.organisation_id.in_(organisation_ids or [-1]),
+                                          ParticipantCode.project_id == current_scope().project_id)
     if search:
         query = query.where(func.upper(ParticipantCode.code).contains(search.upper(), autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -177,6 +180,7 @@ def participant_cards():
     codes = [c for c in codes if c is not None]
     for code in codes:
         check_organisation(code.organisation_id)
+        check_project(code.project_id)
     base = public_url()
     cards = [
         (code, qr_svg(base + url_for(".participant_form", code=code.code, key="progressionskort"), 3,
@@ -227,12 +231,13 @@ def participant(code: str):
     )
 
 
-def _open_round(key: str, organisation_id: int) -> Round | None:
-    """The newest open round of a questionnaire that covers the organisation."""
+def _open_round(key: str, organisation_id: int, project_id: int | None = None) -> Round | None:
+    """The newest open round of a questionnaire in the project that covers the organisation."""
     today = date.today()
-    rounds = db.session.scalars(
-        select(Round).filter_by(questionnaire_key=key, state="open").order_by(Round.created_at.desc())
-    )
+    query = select(Round).filter_by(questionnaire_key=key, state="open")
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    rounds = db.session.scalars(query.order_by(Round.created_at.desc()))
     return next((r for r in rounds if r.accepts_answers(today) and r.covers(organisation_id)), None)
 
 
@@ -246,7 +251,7 @@ def _code_context(participant_code: ParticipantCode, key: str, language: str):
     version = current_version(key)
     if version is None:
         abort(404)
-    round_ = _open_round(key, participant_code.organisation_id)
+    round_ = _open_round(key, participant_code.organisation_id, participant_code.project_id)
     if round_ is None:
         message = _("Det finns inget öppet mättillfälle för %(title)s i %(org)s. "
                     "Be projektledningen öppna ett.",

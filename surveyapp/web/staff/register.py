@@ -20,7 +20,7 @@ from ...services.audit import record_audit
 from ...services.insatser import add_insats, check_insats
 from ...services.participant_codes import create_codes, find_code, normalise_code
 from ...services.register import BACKGROUND, background_questions, check_entry, set_entry, unregistered_codes
-from ..access import roles_required, visible_organisations
+from ..access import current_scope, roles_required, visible_organisations
 from . import blueprint
 from .forms import InsatsForm, RegisterForm, choices
 from .participants import audit_register_read, visible_code
@@ -73,9 +73,10 @@ def register_participant():
     organisation = next(o for o in organisations if o.id == form.organisation.data)
     existing = normalise_code(form.code.data or "")
     if existing:
-        if existing not in {c for c, _ in unregistered_codes([o.id for o in organisations])}:
+        project_id = current_scope().project_id
+        if existing not in {c for c, _ in unregistered_codes([o.id for o in organisations], project_id)}:
             abort(404)
-        entry = ParticipantCode(code=existing, organisation=organisation)
+        entry = ParticipantCode(code=existing, organisation=organisation, project_id=project_id)
         db.session.add(entry)
         try:
             db.session.flush()
@@ -83,7 +84,7 @@ def register_participant():
             db.session.rollback()
             abort(409)
     else:
-        entry = create_codes(organisation, 1)[0]
+        entry = create_codes(organisation, 1, current_scope().project_id)[0]
     set_entry(entry, _values(form))
     record_audit(current_user, "register.add", f"{organisation.name}: {entry.code}")
     db.session.commit()
@@ -161,4 +162,5 @@ def add_participant_insats(code: str):
 
 def find_visible(text: str) -> ParticipantCode | None:
     found = find_code(text)
-    return found if found is not None and found.organisation in visible_organisations() else None
+    return found if found is not None and found.organisation in visible_organisations() \
+        and found.project_id == current_scope().project_id else None

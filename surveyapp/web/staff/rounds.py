@@ -28,7 +28,7 @@ from ...services.staff_rounds import (
     visible_rounds,
 )
 from ...services.texts import LanguageGap
-from ..access import roles_required, visible_organisation_ids
+from ..access import check_project, current_scope, roles_required, visible_organisation_ids
 from ..links import public_url
 from . import blueprint
 from .forms import InvitationForm, OpenLinkForm, RoundForm, choices
@@ -46,6 +46,7 @@ def visible_round(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
+    check_project(round_.project_id)
     visible = visible_organisation_ids()
     if visible is not None and not any(round_.covers(org_id) for org_id in visible):
         abort(404)
@@ -62,7 +63,7 @@ def round_organisations(round_: Round) -> list[Organisation]:
 def rounds():
     return render_template(
         "staff/rounds.html",
-        rounds=visible_rounds(visible_organisation_ids()),
+        rounds=visible_rounds(visible_organisation_ids(), current_scope().project_id),
         questionnaires=questionnaires(),
         can_manage=current_user.role in MANAGERS,
     )
@@ -105,6 +106,7 @@ def _save(round_: Round | None):
                 organisations=[o for o in chosen if o is not None],
                 roles=form.roles.data or [],
                 allowed_roles=questionnaire.role_codes,
+                project_id=current_scope().project_id,
             )
         except RoundError as exc:
             form[exc.field].errors = [*form[exc.field].errors, _(exc.msgid, **exc.params)]

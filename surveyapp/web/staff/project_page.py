@@ -1,0 +1,190 @@
+"""Projekt: projektledning edits its project's set-up (period, kommuner and their targets,
+participant targets, questionnaires, goals), saved as a new version; admin creates projects."""
+
+from __future__ import annotations
+
+import yaml
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Account, Organisation, Project, Role
+from ...questionnaire import QuestionnaireError
+from ...services.projects import (
+    ProjectNameError,
+    all_projects,
+    create_project,
+    current_setup,
+    dependency_problems,
+    save_setup,
+)
+from ...services.questionnaires import current_versions, definition_of
+from ..access import current_project, roles_required
+from . import blueprint
+from .forms import NewProjectForm, ProjectSetupForm, choices
+
+EDITORS = (Role.ADMIN, Role.PROJEKTLEDNING)
+
+
+def _known():
+    return {key: definition_of(v) for key, v in current_versions().items()}
+
+
+def _fill(form: ProjectSetupForm, project: Project, setup: dict) -> None:
+    participants = setup.get("participants") or {}
+    form.starts_on.data, form.ends_on.data = project.starts_on, project.ends_on
+    form.total.data = participants.get("total")
+    form.women.data, form.men.data = participants.get("women"), participants.get("men")
+    balance = participants.get("balance") or [None, None]
+    form.balance_low.data, form.balance_high.data = balance
+    targets = participants.get("organisations") or {}
+    form.organisations.data = "\n".join(f"{k}: {v}" for k, v in targets.items())
+    form.questionnaires.data = list(setup.get("questionnaires") or [])
+    goals = setup.get("projektmal") or []
+    form.projektmal.data = yaml.safe_dump(goals, allow_unicode=True, sort_keys=False) if goals else ""
+
+
+def _organisations(form: ProjectSetupForm) -> dict[str, int] | None:
+    """The kommuner field as {name: target}; None (and the field's errors) when it is wrong."""
+    known = set(db.session.scalars(select(Organisation.name)))
+    found: dict[str, int] = {}
+    for number, line in enumerate((form.organisations.data or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, target = line.partition(":")
+        name, target = name.strip(), target.strip()
+        if name not in known:
+            form.organisations.errors.append(_("Rad %(n)s: ”%(name)s” är ingen organisation i systemet.",
+                                               n=number, name=name))
+        elif not target.isdigit():
+            form.organisations.errors.append(_("Rad %(n)s: skriv målet för %(name)s som ett heltal.",
+                                               n=number, name=name))
+        elif name in found:
+            form.organisations.errors.append(_("Rad %(n)s: %(name)s står två gånger.", n=number, name=name))
+        else:
+            found[name] = int(target)
+    return None if form.organisations.errors else found
+
+
+def _setup_of(form: ProjectSetupForm, before: dict) -> dict | None:
+    """The set-up the form describes; None when a field is wrong (its errors say why)."""
+    valid = form.validate()
+    if form.starts_on.data and form.ends_on.data and form.ends_on.data < form.starts_on.data:
+        form.ends_on.errors = [*form.ends_on.errors, _("Projektet kan inte sluta innan det börjar.")]
+        valid = False
+    low, high = form.balance_low.data, form.balance_high.data
+    if (low is None) != (high is None):
+        form.balance_high.errors = [*form.balance_high.errors,
+                                    _("Skriv både den lägsta och den högsta andelen kvinnor, eller ingen.")]
+        valid = False
+    elif low is not None and low > high:
+        form.balance_high.errors = [*form.balance_high.errors,
+                                    _("Den högsta andelen kan inte vara lägre än den lägsta.")]
+        valid = False
+    organisations = _organisations(form)
+    goals = []
+    try:
+        goals = yaml.safe_load(form.projektmal.data or "") or []
+        if not isinstance(goals, list):
+            raise ValueError
+    except (yaml.YAMLError, ValueError):
+        form.projektmal.errors = [*form.projektmal.errors,
+                                  _("Projektmålen kunde inte läsas: skriv en lista i projektfilens form.")]
+        valid = False
+    if not valid or organisations is None:
+        return None
+    participants = {"total": form.total.data}
+    for key, value in (("women", form.women.data), ("men", form.men.data)):
+        if value is not None:
+            participants[key] = value
+    if low is not None:
+        participants["balance"] = [low, high]
+    if organisations:
+        participants["organisations"] = organisations
+    setup = {**{k: v for k, v in before.items() if k in ("title",)}, "participants": participants}
+    kept = [k for k in before.get("questionnaires") or [] if k in form.questionnaires.data]
+    chosen = kept + [k for k in form.questionnaires.data if k not in kept]
+    if chosen:
+        setup["questionnaires"] = chosen
+    if goals:
+        setup["projektmal"] = goals
+    period = {k: v.isoformat() for k, v in (("start", form.starts_on.data), ("end", form.ends_on.data)) if v}
+    if period:
+        setup["period"] = period
+    return setup
+
+
+@blueprint.route("/projekt", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def project_page():
+    project = current_project()
+    current = current_setup(project.id)
+    before = dict(current.setup) if current else {}
+    form = ProjectSetupForm()
+    form.questionnaires.choices = choices((key, key) for key in sorted(current_versions()))
+    status = 200
+    if form.is_submitted():
+        setup = _setup_of(form, before)
+        problems = dependency_problems(project, before, setup) if setup is not None else {}
+        for field, messages in problems.items():
+            form[field].errors = [*form[field].errors, *(_(m.msgid, **m.params) for m in messages)]
+        if setup is not None and not problems:
+            try:
+                version = save_setup(project, setup, current_user.email, _known(), actor=current_user)
+            except QuestionnaireError as exc:
+                db.session.rollback()
+                # the set-up's checks name the place in the project file's shape
+                found = [_("Fel i upplägget: %(problem)s", problem=p) for p in exc.problems]
+                form.projektmal.errors = [*form.projektmal.errors, *found]
+            else:
+                db.session.commit()
+                if version is None:
+                    flash(_("Inget ändrades."))
+                else:
+                    flash(_("Projektets upplägg är sparat som version %(n)s.", n=version.version))
+                return redirect(url_for(".project_page"), 303)
+        status = 400
+    else:
+        _fill(form, project, before)
+    new = _new_project_form() if current_user.role == Role.ADMIN else None
+    return render_template("staff/project.html", form=form, project=project,
+                           versions=list(reversed(project.setups)), new=new), status
+
+
+def _new_project_form() -> NewProjectForm:
+    form = NewProjectForm(prefix="nytt")
+    form.copy_of.choices = choices([(0, _("(tomt upplägg)")), *((p.id, p.name) for p in all_projects())])
+    managers = db.session.scalars(select(Account).filter_by(role=Role.PROJEKTLEDNING.value, active=True)
+                                  .order_by(Account.email))
+    form.managers.choices = choices((a.id, a.email) for a in managers)
+    return form
+
+
+@blueprint.post("/projekt/nytt")
+@roles_required(Role.ADMIN)
+def project_new():
+    """Admin: a new project, maybe from a copy of another's set-up, with its projektledning."""
+    form = _new_project_form()
+    if form.validate_on_submit():
+        source = db.session.get(Project, form.copy_of.data) if form.copy_of.data else None
+        try:
+            project = create_project(form.name.data, current_user.email, source, actor=current_user)
+        except ProjectNameError as exc:
+            form.name.errors = [*form.name.errors, _(exc.message.msgid, **exc.message.params)]
+        else:
+            for account_id in form.managers.data or ():
+                account = db.session.get(Account, account_id)
+                if account is not None and account.role == Role.PROJEKTLEDNING.value:
+                    account.projects = [*account.projects, project]
+            db.session.commit()
+            flash(_("Projektet ”%(name)s” är skapat.", name=project.name))
+            return redirect(url_for(".project_page"), 303)
+    project = current_project()
+    setup_form = ProjectSetupForm(formdata=None)
+    setup_form.questionnaires.choices = choices((key, key) for key in sorted(current_versions()))
+    current = current_setup(project.id)
+    _fill(setup_form, project, dict(current.setup) if current else {})
+    return render_template("staff/project.html", form=setup_form, project=project,
+                           versions=list(reversed(project.setups)), new=form), 400
