@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
 from ..analysis.register import REGISTER_COLUMNS, limit_register
@@ -112,13 +113,23 @@ def load_answers(
     until: date | None = None,
     covering: Collection[int] | None = None,
     questions: Collection[str] | None = None,
+    coded_in: str | None = None,
 ) -> AnswerData:
     """The answers of a selection (:func:`selection`), one row per response and per answer;
-    with ``questions``, only the answers to those questions (every response still)."""
+    with ``questions``, only the answers to those questions (every response still); with
+    ``coded_in``, only the responses whose participant code is on an answer to that
+    questionnaire too (from the same organisations)."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
         covering=covering,
     )
+    if coded_in is not None:
+        other = aliased(Response)
+        codes = select(other.participant_code).join(Round, Round.id == other.round_id).where(
+            Round.questionnaire_key == coded_in, other.participant_code.is_not(None))
+        if organisation_ids is not None:
+            codes = codes.where(other.organisation_id.in_(list(organisation_ids) or [-1]))
+        conditions = [*conditions, Response.participant_code.in_(codes)]
     response_rows = db.session.execute(
         select(
             Response.id, Response.uuid, Round.name, Organisation.name, Response.language,
@@ -136,8 +147,8 @@ def load_answers(
         .join(Response, Response.id == Answer.response_id)
         .where(*conditions)
     ).all()
-    responses = pd.DataFrame.from_records(response_rows, columns=list(RESPONSE_COLUMNS))
-    answers = pd.DataFrame.from_records(answer_rows, columns=list(ANSWER_COLUMNS))
+    responses = frame_of(response_rows, RESPONSE_COLUMNS)
+    answers = frame_of(answer_rows, ANSWER_COLUMNS)
     responses, answers = normalise(responses, answers)
     register, background = None, ()
     if questionnaire.uses_participant_code:
@@ -149,6 +160,12 @@ def load_answers(
         questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected),
         register=register, background=background,
     )
+
+
+def frame_of(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
+    """Result rows as a frame (made from plain tuples: pandas inspects each result row
+    attribute by attribute, which costs seconds at a hundred thousand rows)."""
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
 
 
 def codes_frame(codes: Sequence[str | None]) -> pd.DataFrame:
@@ -165,7 +182,7 @@ def register_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFr
     ).join(Organisation, Organisation.id == ParticipantCode.organisation_id)
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
-    frame = pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(REGISTER_COLUMNS))
+    frame = frame_of(db.session.execute(query).all(), REGISTER_COLUMNS)
     for column in ("enrolled_on", "ended_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
@@ -181,4 +198,4 @@ def insatser_frame(organisation_ids: Collection[int] | None = None) -> pd.DataFr
         ParticipantCode, ParticipantCode.id == ParticipantInsats.participant_code_id)
     if organisation_ids is not None:
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
-    return pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(INSATS_COLUMNS))
+    return frame_of(db.session.execute(query).all(), INSATS_COLUMNS)

@@ -104,7 +104,7 @@ def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[st
             (d.ref or "").partition(".")[2] for m in project.projektmal for d in m.delmal
             if d.kind == "shift" and (d.ref or "").partition(".")[0] == key}
         cells = load_cells(key, dimensions=usable, organisation_ids=organisation_ids, until=as_of,
-                           questions=questions, **limits)
+                           questions=questions, between_rounds=False, **limits)
         reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
                                     threshold=threshold, goal_dimensions=dims, questions=questions)
     register = register_as_of(register_frame(organisation_ids), as_of)
@@ -202,14 +202,18 @@ def staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
 
 
 def _staff_beside_own(organisation_ids: Collection[int] | None, threshold: int):
-    from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own
+    from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own, compared_items
 
     found = {}
     for key, own_key in OWN_QUESTIONNAIRE.items():
         if current_version(key) is None or current_version(own_key) is None:
             continue
-        results = beside_own(load_answers(key, organisation_ids=organisation_ids),
-                             load_answers(own_key, organisation_ids=organisation_ids))
+        # only the items compared, and only the own ratings of participants the staff rated
+        items = compared_items(definition_of(current_version(key)), definition_of(current_version(own_key)))
+        results = beside_own(
+            load_answers(key, organisation_ids=organisation_ids, questions=[s for s, _ in items]),
+            load_answers(own_key, organisation_ids=organisation_ids, questions=[o for _, o in items],
+                         coded_in=key))
         found[key] = tuple(r for r in results if r.n_pairs >= threshold)
     return found
 
