@@ -10,20 +10,21 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
+    String,
     and_,
-    case,
     cast,
     extract,
     func,
     literal_column,
     null,
-    or_,
     select,
     text,
     union_all,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from ..analysis.cells import (
@@ -275,20 +276,10 @@ def _pairs(questionnaire, items, columns, joined, conditions, attributes, round_
     paired = [i for i in items if has_ratings(questionnaire, i)]
     if not paired:
         return {}, profiles
-    item = (Answer.question_key, Answer.row_key, Response.participant_code)
-    order = (Response.submitted_at, Response.id, Answer.number)
-    # each rating's place among the same code's ratings of the item (the number only orders
-    # two ratings of one response), and how many there are; with rounds, in its round too
-    places = [func.row_number().over(partition_by=item, order_by=order).label("place"),
-              func.count().over(partition_by=item).label("ratings")]
-    if rounds:
-        places += [func.row_number().over(partition_by=(*item, Response.round_id), order_by=order)
-                   .label("round_place"),
-                   func.count().over(partition_by=(*item, Response.round_id)).label("round_ratings")]
     rated = (
         select(Answer.question_key.label("question"), Answer.row_key.label("row"),
                Response.participant_code.label("code"), Response.round_id.label("round_id"),
-               Response.id.label("response_id"), Answer.number.label("number"), *places)
+               _rating_key(Response.submitted_at, Response.id, Answer.number).label("key"))
         .select_from(Answer).join(Response, Response.id == Answer.response_id)
         .where(
             *conditions,
@@ -298,34 +289,33 @@ def _pairs(questionnaire, items, columns, joined, conditions, attributes, round_
         )
     ).cte("rated")
 
-    def ends(place, count, *by):
-        """Per code (and ``by``): its first rating's number and response, and its latest's."""
-        first, latest = place == 1, place == count
-        return select(
-            rated.c.question, rated.c.row, rated.c.code, *by,
-            func.max(case((first, rated.c.number))).label("first"),
-            func.max(case((first, rated.c.response_id))).label("first_id"),
-            func.max(case((latest, rated.c.number))).label("latest"),
-            func.max(case((latest, rated.c.response_id))).label("latest_id"),
-        ).where(or_(first, latest)).group_by(rated.c.question, rated.c.row, rated.c.code, *by)
+    def ends(*by):
+        """Per code and item (and ``by``): the keys of its first and its latest rating."""
+        keys = (rated.c.question, rated.c.row, rated.c.code, *by)
+        return select(*keys, func.min(rated.c.key).label("first"), func.max(rated.c.key).label("latest")
+                      ).group_by(*keys)
+
+    def pair(first, latest):
+        """The latest rating's response, latest − first and the first (ratings of two responses)."""
+        return ((_key_part(latest, "response_id").label("response_id"),
+                 (_key_part(latest, "number") - _key_part(first, "number")).label("delta"),
+                 _key_part(first, "number").label("first")),
+                _key_part(first, "response_id") != _key_part(latest, "response_id"))
 
     nothing = cast(null(), Integer)
-    overall = ends(rated.c.place, rated.c.ratings).subquery("overall")
-    every = [
-        select(nothing.label("from_round"), nothing.label("to_round"),
-               overall.c.latest_id.label("response_id"), overall.c.question, overall.c.row,
-               (overall.c.latest - overall.c.first).label("delta"), overall.c.first)
-        .where(overall.c.first_id != overall.c.latest_id)
-    ]
+    overall = ends().subquery("overall")
+    figures, distinct = pair(overall.c.first, overall.c.latest)
+    every = [select(nothing.label("from_round"), nothing.label("to_round"), overall.c.question, overall.c.row,
+                    *figures).where(distinct)]
     if rounds:
-        in_round = ends(rated.c.round_place, rated.c.round_ratings, rated.c.round_id).cte("in_round")
+        in_round = ends(rated.c.round_id).cte("in_round")
         first, latest = in_round.alias("first_round"), in_round.alias("latest_round")
+        figures, distinct = pair(first.c.first, latest.c.latest)
         every.append(
-            select(first.c.round_id, latest.c.round_id, latest.c.latest_id, latest.c.question, latest.c.row,
-                   latest.c.latest - first.c.first, first.c.first)
+            select(first.c.round_id, latest.c.round_id, latest.c.question, latest.c.row, *figures)
             .select_from(first).join(latest, and_(
                 first.c.question == latest.c.question, first.c.row == latest.c.row,
-                first.c.code == latest.c.code, first.c.first_id != latest.c.latest_id))
+                first.c.code == latest.c.code, distinct))
         )
     pairs = (union_all(*every) if len(every) > 1 else every[0]).subquery("pairs")
     # the latest rating's response places the pair in its groups
@@ -345,3 +335,25 @@ def _pairs(questionnaire, items, columns, joined, conditions, attributes, round_
     for item in paired:
         pairs[item.key] = typed_pair_counts(grouped.get((item.question.key, item.row_key), frame.iloc[:0]))
     return pairs, profiles
+
+
+def _rating_key(submitted_at, response_id, number):
+    """A value whose order is the ratings' order (by time, then response; the number only
+    orders two ratings of one response), holding the response and the number: the least
+    and the greatest of a code's are its first and its latest rating."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # date_part: seconds as a double (exact to the microsecond), cheaper than extract's numeric
+        return postgresql.array([cast(func.date_part("epoch", submitted_at) * 1_000_000, BigInteger),
+                                 cast(response_id, BigInteger), cast(number, BigInteger)])
+    # SQLite keeps the time as text, its microseconds left out when they are none
+    moment = func.substr(cast(submitted_at, String).concat(".000000"), 1, 26)
+    return moment.concat(func.printf("%020d", response_id)).concat(func.printf("%d", number))
+
+
+def _key_part(key, part: str):
+    """The response id or the number held in a :func:`_rating_key`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return key[2 if part == "response_id" else 3]
+    if part == "response_id":
+        return cast(func.substr(key, 27, 20), Integer)
+    return cast(func.substr(key, 47), Integer)

@@ -33,7 +33,9 @@ class RoundInfo:
 def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = None) -> list[RoundInfo]:
     """A questionnaire's rounds ordered by their start; with ``covering``, only the rounds that
     cover one of those organisations, started by their first answer from one of them."""
-    first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first"))
+    # only this questionnaire's responses: the others' rounds are not asked for
+    first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first")).where(
+        Response.round_id.in_(select(Round.id).where(Round.questionnaire_key == questionnaire_key)))
     query = select(Round.id, Round.name, Round.opens_on, Round.created_at)
     if covering is not None:
         ids = list(covering) or [-1]
