@@ -318,12 +318,19 @@ def _pairs(questionnaire, items, columns, joined, conditions, attributes, round_
                 first.c.code == latest.c.code, distinct))
         )
     pairs = (union_all(*every) if len(every) > 1 else every[0]).subquery("pairs")
-    # the latest rating's response places the pair in its groups
-    keys = (pairs.c.from_round, pairs.c.to_round, pairs.c.question, pairs.c.row, *columns, pairs.c.delta)
-    counted = joined(
+    # the latest rating's response places the pair in its groups: each response's attributes
+    # are found once (materialised, so that they are not looked up again for each pair)
+    described = joined(select(Response.id.label("response_id"), *columns).select_from(Response)).where(
+        *conditions, Response.participant_code.is_not(None)).cte("described")
+    if db.session.get_bind().dialect.name == "postgresql":
+        described = described.prefix_with("MATERIALIZED")
+    keys = (pairs.c.from_round, pairs.c.to_round, pairs.c.question, pairs.c.row,
+            *(described.c[c.name] for c in columns), pairs.c.delta)
+    counted = (
         select(*keys, func.count(), func.sum(pairs.c.first))
-        .select_from(pairs).join(Response, Response.id == pairs.c.response_id)
-    ).group_by(*keys)
+        .select_from(pairs).join(described, described.c.response_id == pairs.c.response_id)
+        .group_by(*keys)
+    )
     names = ["from_round", "to_round", "question", "row", *attributes, "delta", "count", "first_total"]
     frame = pd.DataFrame.from_records(
         [tuple(row) for row in db.session.execute(counted)], columns=names)
