@@ -59,6 +59,33 @@ with app.app_context():
     user_id = account.get_id()
     began = time.perf_counter(); goal_table(); uncached = time.perf_counter() - began
     began = time.perf_counter(); goal_table(); kept = time.perf_counter() - began
+    # the page's other tables, computed without keeping them (the page keeps them below)
+    from surveyapp.services.insatser import insatser_report
+    from surveyapp.services.project import _staff_beside_own
+    threshold = app.config["SMALL_CELL_THRESHOLD"]
+    began = time.perf_counter(); insatser_report(None, threshold); insatser = time.perf_counter() - began
+    began = time.perf_counter(); _staff_beside_own(None, threshold); beside = time.perf_counter() - began
+    # the page's goal table (the goals' questions only) computed afresh, and its CPU seconds,
+    # this process's and the database's (one backend: no parallel workers), which a loaded
+    # machine stretches less than the wall-clock time
+    import os
+    from surveyapp.services.project import DEFAULT_DIMENSIONS, _compute_goal_table
+    postgres = db.engine.dialect.name == "postgresql"
+    db.session.rollback()
+    if postgres:
+        db.session.execute(db.text("SET max_parallel_workers_per_gather = 0"))
+        backend = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar()
+    def backend_cpu():
+        if not postgres:
+            return 0.0
+        fields = open(f"/proc/{{backend}}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    database, python, began = backend_cpu(), time.process_time(), time.perf_counter()
+    _compute_goal_table(None, DEFAULT_DIMENSIONS, enrolled_until=None, min_days=None, as_of=None,
+                        full_reports=False)
+    python, database = time.process_time() - python, backend_cpu() - database
+    page_table = time.perf_counter() - began
+    db.session.rollback()
     answers = db.session.execute(db.text("SELECT count(*) FROM responses")).scalar()
 client = app.test_client()
 with client.session_transaction() as session:
@@ -72,7 +99,8 @@ for _ in range(2):
     response = client.get("/staff/maluppfyllelse?per=2099-12-31")
     assert response.status_code == 200, response.status_code
     pages.append(time.perf_counter() - began)
-print(f"RESULT {{answers}} {{uncached:.3f}} {{kept:.3f}} {{pages[0]:.3f}} {{pages[1]:.3f}}")
+print(f"RESULT {{answers}} {{uncached:.3f}} {{kept:.3f}} {{pages[0]:.3f}} {{pages[1]:.3f}} {{insatser:.3f}} "
+      f"{{beside:.3f}} {{page_table:.3f}} {{python:.3f}} {{database:.3f}}")
 """
 
 
@@ -92,10 +120,14 @@ def measure(label: str, url: str, env: dict[str, str], runs: int) -> None:
     for _ in range(runs):
         line = next(x for x in run(MEASURE.format(root=str(ROOT), url=url), env).splitlines()
                     if x.startswith("RESULT"))
-        answers, uncached, kept, page, page_kept = line.split()[1:]
+        answers, uncached, kept, page, page_kept, insatser, beside, page_table, python, database = \
+            line.split()[1:]
         print(f"{label:<12} {int(answers):>9} answers  goal_table uncached {float(uncached):6.2f} s  "
               f"kept {float(kept):6.3f} s  page uncached {float(page):6.2f} s  "
-              f"page kept {float(page_kept):6.3f} s")
+              f"page kept {float(page_kept):6.3f} s  insatser {float(insatser):5.2f} s  "
+              f"staff beside own {float(beside):5.2f} s  the page's goal table uncached "
+              f"{float(page_table):5.2f} s (CPU: Python {float(python):5.2f} s + database "
+              f"{float(database):5.2f} s)")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from ..questionnaire import Questionnaire
 from .data import AnswerData
 
 #: the staff rating compared with the participant's own questionnaire
@@ -43,18 +44,20 @@ def _ratings(data: AnswerData, key: str) -> pd.DataFrame:
     return found.astype({"participant_code": object, "submitted_at": "datetime64[ns]"})
 
 
+def compared_items(staff: Questionnaire, own: Questionnaire) -> list[tuple[str, str]]:
+    """The staff questionnaire's scale questions that the participant's own one asks too:
+    (staff key, own key), in the staff questionnaire's order."""
+    own_keys = set(own.keys)
+    return [(q.key, OWN_ITEM.get(q.key, q.key)) for q in staff.questions
+            if q.type == "scale" and OWN_ITEM.get(q.key, q.key) in own_keys]
+
+
 def beside_own(staff: AnswerData, own: AnswerData) -> tuple[Beside, ...]:
     """Each staff rating paired with the same participant's own rating nearest in time (within
     :data:`SAME_TIME_DAYS`); per item the mean difference, its 95 % CI and n pairs."""
     results = []
-    own_keys = set(own.questionnaire.keys)
-    for question in staff.questionnaire.questions:
-        if question.type != "scale":
-            continue
-        own_key = OWN_ITEM.get(question.key, question.key)
-        if own_key not in own_keys:
-            continue
-        left = _ratings(staff, question.key).sort_values("submitted_at")
+    for staff_key, own_key in compared_items(staff.questionnaire, own.questionnaire):
+        left = _ratings(staff, staff_key).sort_values("submitted_at")
         right = _ratings(own, own_key).sort_values("submitted_at")
         pairs = pd.merge_asof(
             left, right.rename(columns={"number": "own", "response_id": "own_id"}),
@@ -68,7 +71,7 @@ def beside_own(staff: AnswerData, own: AnswerData) -> tuple[Beside, ...]:
         if n >= 2 and diffs.std(ddof=1) > 0:
             half = float(stats.t.ppf(0.975, n - 1)) * float(diffs.std(ddof=1)) / math.sqrt(n)
             ci = (delta - half, delta + half)
-        results.append(Beside(question.key, own_key, delta, ci, n,
+        results.append(Beside(staff_key, own_key, delta, ci, n,
                               float(pairs["number"].mean()) if n else None,
                               float(pairs["own"].mean()) if n else None))
     return tuple(results)

@@ -5,8 +5,9 @@ role, channel, the background answers, the register's entry); every response has
 one. The counts hold, per profile and item, how many answers gave each code (a
 multiple-choice item: each set of codes), with the sum and the sum of squares of the scale
 steps. Any group of responses is a set of profiles, so every figure of a report (n, shares,
-means, Welch intervals, goals) adds up from these small frames. Only the paired figures need
-individual values: :attr:`Cells.ratings` holds them, one row per rating.
+means, Welch intervals, goals) adds up from these small frames. The paired figures add up
+in the same way from the pairs counted (:attr:`Cells.pairs`): per pairing, the latest
+rating's profile and the number of steps between the two ratings, how many pairs.
 
 The database computes the same frames with one GROUP BY (``services/cells.py``); this module
 also builds them from the frames of :class:`AnswerData`, so both paths share every figure.
@@ -25,12 +26,13 @@ from ..questionnaire import Question, Questionnaire
 from .data import AnswerData, Item, items_of
 from .numbers import NUMBER_COLUMNS, number_questions
 from .register import BACKGROUND
+from .shifts import pair_counts
 
 #: joins the codes of one multiple-choice answer (codes are identifiers: no commas)
 COMBO_SEPARATOR = ","
 #: columns of :attr:`Cells.counts` besides ``profile``
 COUNT_COLUMNS = ("question", "row", "combo", "count", "total", "total_sq", "numbers")
-#: columns of each :attr:`Cells.ratings` frame
+#: columns of one item's ratings, from which its pairs are counted
 RATING_COLUMNS = ("response_id", "participant_code", "round", "submitted_at", "number", "profile")
 #: attributes every profile has
 BASE_ATTRIBUTES = ("round", "organisation")
@@ -91,9 +93,12 @@ class Cells:
     profiles: pd.DataFrame
     #: one row per profile, item and code (set of codes): ``profile`` and :data:`COUNT_COLUMNS`
     counts: pd.DataFrame
-    #: item key → the ratings of a paired item (:data:`RATING_COLUMNS`); only paired
-    #: questionnaires have them
-    ratings: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: item key → the pairs of a paired item counted (:data:`shifts.PAIR_COUNT_COLUMNS`),
+    #: for every pairing of the selected rounds; only paired questionnaires have them
+    pairs: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: whether :attr:`pairs` holds the pairs between every two rounds, besides each code's
+    #: first and latest rating
+    between_rounds: bool = True
     round_starts: tuple[date, ...] = ()
     #: the background questions (kön, ålder, födelseregion), for the groups the register gives
     background: tuple[Question, ...] = ()
@@ -133,17 +138,6 @@ def empty_counts() -> pd.DataFrame:
     """No counts, with the columns and types of counted ones (made once: building the typed
     frame costs more than copying it)."""
     return _empty_counts().copy()
-
-
-@cache
-def _empty_ratings() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in RATING_COLUMNS})
-    return frame.astype({"response_id": "int64", "number": "float64", "profile": "int64",
-                         "submitted_at": "datetime64[ns]"})
-
-
-def empty_ratings() -> pd.DataFrame:
-    return _empty_ratings().copy()
 
 
 def normalise_combos(counts: pd.DataFrame) -> pd.DataFrame:
@@ -239,10 +233,10 @@ def cells_of(data: AnswerData, dimensions: Collection[str] = ()) -> Cells:
         parts.append(combos)
     counts = pd.concat(parts, ignore_index=True) if parts else empty_counts()
 
-    ratings = {}
+    pairs = {}
     for item in items_of(q):
         if has_ratings(q, item):
-            ratings[item.key] = _ratings(data, item, response_profiles)
+            pairs[item.key] = pair_counts(_ratings(data, item, response_profiles), data.rounds)
     numbers = {}
     for question in number_questions(q):
         mine = data.answers[(data.answers["question"] == question.key) & data.answers["number"].notna()]
@@ -254,7 +248,7 @@ def cells_of(data: AnswerData, dimensions: Collection[str] = ()) -> Cells:
         rounds=data.rounds,
         profiles=profiles,
         counts=counts,
-        ratings=ratings,
+        pairs=pairs,
         round_starts=data.round_starts,
         background=data.background,
         response_profiles=response_profiles,

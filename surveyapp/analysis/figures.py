@@ -83,7 +83,8 @@ class ItemCounts:
         self.total = rows["total"].to_numpy(dtype="float64")
         self.total_sq = rows["total_sq"].to_numpy(dtype="float64")
         self.numbers = rows["numbers"].to_numpy(dtype="int64")
-        combos = rows["combo"].astype(str)
+        # as a list: iterating the column itself reads it one element at a time
+        combos = rows["combo"].astype(str).tolist()
         if question.type == "multi":
             sets = [frozenset(c.split(COMBO_SEPARATOR)) for c in combos]
         else:

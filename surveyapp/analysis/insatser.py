@@ -63,12 +63,14 @@ def _shares(part: pd.Series, groups: pd.Series, order: tuple[str, ...] | None,
     suppression.with_rest). Small cells are hidden by :func:`insats_results`."""
     present = groups.dropna().astype(str)
     present = present[present != ""]
-    keys = sorted(set(present)) if order is None else [g for g in order if g in set(present)]
-    keys += sorted(set(present) - set(keys))
+    names = set(present.tolist())
+    keys = sorted(names) if order is None else [g for g in order if g in names]
+    keys += sorted(names - set(keys))
+    sizes = present.value_counts()
+    taking = present[part.reindex(present.index).to_numpy(dtype=bool)].value_counts()
     shares = {}
     for key in keys:
-        members = present.index[present == key]
-        shares[key] = Share(int(part[members].sum()), len(members))
+        shares[key] = Share(int(taking.get(key, 0)), int(sizes[key]))
     return shares
 
 
@@ -83,7 +85,7 @@ def insats_results(register: pd.DataFrame, insatser: pd.DataFrame, outcomes: pd.
     kon = codes["kon"] if "kon" in codes else pd.Series(dtype="object")
     results = []
     for insats in INSATSER:
-        took = set(insatser.loc[insatser["insats"] == insats, "participant_code"])
+        took = set(insatser.loc[insatser["insats"] == insats, "participant_code"].tolist())
         part = codes["participant_code"].isin(took)
         protected = suppression.protect_shares({
             "organisation": _shares(part, codes["organisation"], None, threshold),

@@ -11,14 +11,14 @@ import pandas as pd
 
 from ..questionnaire import Goal, Questionnaire
 from . import suppression
-from .cells import Cells, cells_of, empty_counts, empty_ratings, has_ratings
+from .cells import Cells, cells_of, empty_counts, has_ratings
 from .data import AnswerData, Item, items_of
 from .figures import Figures, ItemCounts, figures_of, share_of
 from .goals import GoalFigure, GoalResult, share_figure, shift_figure
 from .groups import GOAL_DIMENSIONS, Dimension, assign, available, dimension, parse
 from .numbers import NumberResult, number_results
 from .rates import ResponseRates
-from .shifts import Paired, Shift, paired_of, pairs_of, shift_between
+from .shifts import Paired, Shift, empty_pair_counts, paired_of, pairs_between, shift_between
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,8 @@ def build_report(
     if shift_from or shift_to or len(rounds) >= 2:
         shift_rounds = (shift_from or rounds[0], shift_to or rounds[-1])
     paired_rounds = shift_rounds if (shift_from or shift_to) else None
+    if paired_rounds is not None and not cells.between_rounds:
+        raise ValueError("the pairs between rounds were not counted")
 
     dims = tuple(dimension(cells, key) for key in dimension_keys)
     goal_dims = tuple(dimension(cells, d) for d in goal_dimensions if d in available(q))
@@ -137,7 +139,8 @@ def build_report(
         in_round = {r: row_round == r for r in rounds}
         pairs = None
         if has_ratings(q, item):
-            pairs = pairs_of(cells.ratings.get(item.key, empty_ratings()), *(paired_rounds or (None, None)))
+            pairs = pairs_between(cells.pairs.get(item.key, empty_pair_counts()),
+                                  *(paired_rounds or (None, None)))
         pairs_by_item[item.key] = pairs
         by_round = suppression.protect_rounds(
             {r: Cell(figures_of(counts, in_round[r])) for r in rounds}, threshold)

@@ -4,7 +4,7 @@ of participants rated more than once (mean within-person difference, Wilcoxon)."
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +97,11 @@ def shift_between(counts: ItemCounts, mask: np.ndarray, in_round: Mapping[str, n
 
 
 PAIR_COLUMNS = ("participant_code", "first", "latest", "delta", "response_id", "profile")
+#: columns of a paired item's pairs counted (:attr:`cells.Cells.pairs`): the pairing
+#: (``from_round`` and ``to_round`` None: each code's first and latest rating in the selected
+#: rounds; else the first in ``from_round`` and the latest in ``to_round``), the latest
+#: rating's profile, latest − first, how many pairs, and the sum of their first ratings
+PAIR_COUNT_COLUMNS = ("from_round", "to_round", "profile", "delta", "count", "first_total")
 
 
 def pairs_of(ratings: pd.DataFrame, from_round: str | None = None,
@@ -135,33 +140,81 @@ def pairs_of(ratings: pd.DataFrame, from_round: str | None = None,
     return out[columns].sort_values("participant_code").reset_index(drop=True)
 
 
+def empty_pair_counts() -> pd.DataFrame:
+    return pd.DataFrame({
+        "from_round": pd.Series(dtype="object"), "to_round": pd.Series(dtype="object"),
+        **{c: pd.Series(dtype="int64") for c in PAIR_COUNT_COLUMNS[2:]},
+    })
+
+
+def typed_pair_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Pairs counted, with the columns and types of :data:`PAIR_COUNT_COLUMNS` (ratings are
+    whole steps, so every number is whole)."""
+    if counts.empty:
+        return empty_pair_counts()
+    counts = counts[list(PAIR_COUNT_COLUMNS)].astype(
+        {c: "int64" for c in PAIR_COUNT_COLUMNS[2:]} | {"from_round": object, "to_round": object})
+    for column in ("from_round", "to_round"):
+        counts[column] = counts[column].where(counts[column].notna(), None)
+    return counts.reset_index(drop=True)
+
+
+def pair_counts(ratings: pd.DataFrame, rounds: Sequence[str]) -> pd.DataFrame:
+    """One item's pairs counted per pairing, profile and difference (:data:`PAIR_COUNT_COLUMNS`):
+    each code's first and latest rating, and its first in one selected round and latest in
+    another (or the same), for every two of ``rounds``."""
+    parts = []
+    for pairing in (None, *((a, b) for a in rounds for b in rounds)):
+        pairs = pairs_of(ratings, *(pairing or (None, None)))
+        if pairs.empty:
+            continue
+        counted = pairs.groupby(["profile", "delta"], as_index=False, sort=True).agg(
+            count=("first", "size"), first_total=("first", "sum"))
+        counted["from_round"], counted["to_round"] = pairing or (None, None)
+        parts.append(counted)
+    return typed_pair_counts(pd.concat(parts, ignore_index=True) if parts else empty_pair_counts())
+
+
+def pairs_between(counts: pd.DataFrame, from_round: str | None = None,
+                  to_round: str | None = None) -> pd.DataFrame:
+    """The pairs counted for one pairing (both rounds None: first and latest rating)."""
+    if from_round is None or to_round is None:
+        mask = counts["from_round"].isna()
+    else:
+        mask = (counts["from_round"] == from_round) & (counts["to_round"] == to_round)
+    return counts[mask.to_numpy(dtype=bool)]
+
+
 def paired_of(pairs: pd.DataFrame) -> Paired:
-    """The paired figures of a set of pairs (from :func:`pairs_of`)."""
-    deltas = pairs["delta"].to_numpy(dtype=float)
-    n = len(deltas)
+    """The paired figures of a set of pairs counted (rows of :data:`PAIR_COUNT_COLUMNS`):
+    everything follows from how many pairs differ by each number of steps."""
+    deltas = pairs["delta"].to_numpy(dtype=np.int64)
+    counts = pairs["count"].to_numpy(dtype=np.int64)
+    n = int(counts.sum())
     if n == 0:
         empty = Share(0, 0)
         return Paired(n_pairs=0, movement=Movement(empty, empty, empty))
-    mean = float(deltas.mean())
+    total = int((deltas * counts).sum())
+    mean = total / n
     ci = None
     if n >= 2:
-        sd = float(deltas.std(ddof=1))
-        if sd > 0:
-            half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        var = variance(n, float(total), float((deltas * deltas * counts).sum()))
+        if var > 0:
+            half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(var) / math.sqrt(n)
             ci = (mean - half, mean + half)
     # Wilcoxon ignores zero differences; with none left there is no test to make
-    p = _wilcoxon_p(deltas) if np.any(deltas != 0) else None
+    p = _wilcoxon_p(np.repeat(deltas, counts).astype(float)) if np.any(counts[deltas != 0]) else None
     movement = Movement(
-        up=Share(int((deltas >= 1).sum()), n),
-        stayed=Share(int((deltas == 0).sum()), n),
-        down=Share(int((deltas <= -1).sum()), n),
+        up=Share(int(counts[deltas >= 1].sum()), n),
+        stayed=Share(int(counts[deltas == 0].sum()), n),
+        down=Share(int(counts[deltas <= -1].sum()), n),
     )
+    first_total = int(pairs["first_total"].to_numpy(dtype=np.int64).sum())
     return Paired(
         delta=mean, ci95=ci, n_pairs=n, p=p,
-        mean_first=float(pairs["first"].mean()), mean_latest=float(pairs["latest"].mean()),
+        mean_first=first_total / n, mean_latest=(first_total + total) / n,
         movement=movement,
     )
-
 
 
 def _wilcoxon_p(deltas: np.ndarray) -> float:

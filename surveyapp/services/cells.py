@@ -1,6 +1,6 @@
 """Counting answers per cell in the database: one GROUP BY over the selected answers gives
-every figure of a report (``analysis/cells.py`` says what a cell is). Only the paired items'
-ratings come one row each, and only their few columns."""
+every figure of a report (``analysis/cells.py`` says what a cell is), and one more the
+paired items' pairs, counted per pairing, profile and difference."""
 
 from __future__ import annotations
 
@@ -9,18 +9,31 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Integer, and_, cast, extract, func, literal_column, select, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    and_,
+    cast,
+    extract,
+    func,
+    literal_column,
+    null,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from ..analysis.cells import (
     COUNT_COLUMNS,
-    RATING_COLUMNS,
     Cells,
     answered_background,
     attributes_for,
     empty_counts,
     empty_profiles,
-    empty_ratings,
     has_ratings,
     normalise_combos,
     register_attribute,
@@ -29,6 +42,7 @@ from ..analysis.data import items_of
 from ..analysis.groups import GOAL_DIMENSIONS, available, parse
 from ..analysis.numbers import NUMBER_COLUMNS, empty_numbers, number_questions
 from ..analysis.register import BACKGROUND
+from ..analysis.shifts import typed_pair_counts
 from ..extensions import db
 from ..models import Answer, Organisation, ParticipantCode, Response
 from .frames import selection
@@ -51,10 +65,13 @@ def load_cells(
     today: date | None = None,
     questions: Collection[str] | None = None,
     project_id: int | None = None,
+    between_rounds: bool = True,
 ) -> Cells:
     """The answers of a selection (as :func:`frames.load_answers` takes it) counted per cell,
     with the attributes the ``dimensions`` and the goals need. ``enrolled_until`` and
-    ``min_days`` leave out participants as :func:`register.limit_enrolment` does."""
+    ``min_days`` leave out participants as :func:`register.limit_enrolment` does. Paired items'
+    pairs are counted from each code's first to its latest rating and, with ``between_rounds``,
+    from its first in one round to its latest in another (a report's ``shift_from``/``shift_to``)."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
         covering=covering, enrolled_until=enrolled_until, min_days=min_days, today=today,
@@ -124,8 +141,8 @@ def load_cells(
         counts["total_sq"] = counts["total_sq"].fillna(0.0)
         counts = normalise_combos(counts)
 
-    ratings, profiles = _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names,
-                                 profiles)
+    pairs, profiles = _pairs(questionnaire, items, columns, joined, conditions, attributes, round_names,
+                             profiles, between_rounds)
     numbers, profiles = _numbers(questionnaire, questions, columns, joined, conditions, attributes,
                                  round_names, profiles)
 
@@ -139,7 +156,8 @@ def load_cells(
         rounds=tuple(r.name for r in selected),
         profiles=profiles,
         counts=counts,
-        ratings=ratings,
+        pairs=pairs,
+        between_rounds=between_rounds,
         round_starts=tuple(r.start for r in selected),
         background=background,
         numbers=numbers,
@@ -280,45 +298,100 @@ def _with_profile(frame: pd.DataFrame, profiles: pd.DataFrame,
     return frame.assign(profile=[numbers[key] for key in keys]), profiles
 
 
-def _ratings(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles):
-    """The paired items' ratings: one row per response and item, not-applicable codes left out."""
+def _pairs(questionnaire, items, columns, joined, conditions, attributes, round_names, profiles,
+           rounds: bool):
+    """The paired items' pairs counted in the database (:data:`shifts.PAIR_COUNT_COLUMNS`), for
+    pairing :func:`shifts.pair_counts` counts from the ratings: each code's first and latest
+    rating (ordered by time, then response) and, with ``rounds``, its first in one round and
+    latest in another. Not-applicable codes carry no number, so they are left out."""
     paired = [i for i in items if has_ratings(questionnaire, i)]
     if not paired:
         return {}, profiles
-    number_keys = (Answer.question_key, Answer.row_key)
-    rows = db.session.execute(
-        joined(
-            select(Response.id, Response.participant_code, Response.round_id, Response.submitted_at,
-                   Answer.number, *number_keys, *columns)
-            .select_from(Answer).join(Response, Response.id == Answer.response_id)
-        ).where(
+    rated = (
+        select(Answer.question_key.label("question"), Answer.row_key.label("row"),
+               Response.participant_code.label("code"), Response.round_id.label("round_id"),
+               _rating_key(Response.submitted_at, Response.id, Answer.number).label("key"))
+        .select_from(Answer).join(Response, Response.id == Answer.response_id)
+        .where(
             *conditions,
             Response.participant_code.is_not(None),
             Answer.number.is_not(None),
             Answer.question_key.in_(sorted({i.question.key for i in paired})),
         )
-    ).all()
-    names = ["response_id", "participant_code", "round_id", "submitted_at", "number", "question", "row",
-             *attributes]
-    # column by column: building a frame row by row from result rows costs seconds at this size
-    frame = pd.DataFrame(dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))) if rows \
-        else pd.DataFrame.from_records(rows, columns=names)
-    # a response's attributes are the same on each of its ratings: the profiles are found once
-    # per response and handed to its ratings
-    responses = frame.drop_duplicates("response_id")[["response_id", *attributes]]
-    responses, profiles = _with_profile(_readable(responses, attributes, round_names), profiles, attributes)
-    profile_of = dict(zip(responses["response_id"], responses["profile"], strict=True))
-    frame = frame.assign(profile=frame["response_id"].map(profile_of))
-    ratings = {}
+    ).cte("rated")
+
+    def ends(*by):
+        """Per code and item (and ``by``): the keys of its first and its latest rating."""
+        keys = (rated.c.question, rated.c.row, rated.c.code, *by)
+        return select(*keys, func.min(rated.c.key).label("first"), func.max(rated.c.key).label("latest")
+                      ).group_by(*keys)
+
+    def pair(first, latest):
+        """The latest rating's response, latest − first and the first (ratings of two responses)."""
+        return ((_key_part(latest, "response_id").label("response_id"),
+                 (_key_part(latest, "number") - _key_part(first, "number")).label("delta"),
+                 _key_part(first, "number").label("first")),
+                _key_part(first, "response_id") != _key_part(latest, "response_id"))
+
+    nothing = cast(null(), Integer)
+    overall = ends().subquery("overall")
+    figures, distinct = pair(overall.c.first, overall.c.latest)
+    every = [select(nothing.label("from_round"), nothing.label("to_round"), overall.c.question, overall.c.row,
+                    *figures).where(distinct)]
+    if rounds:
+        in_round = ends(rated.c.round_id).cte("in_round")
+        first, latest = in_round.alias("first_round"), in_round.alias("latest_round")
+        figures, distinct = pair(first.c.first, latest.c.latest)
+        every.append(
+            select(first.c.round_id, latest.c.round_id, latest.c.question, latest.c.row, *figures)
+            .select_from(first).join(latest, and_(
+                first.c.question == latest.c.question, first.c.row == latest.c.row,
+                first.c.code == latest.c.code, distinct))
+        )
+    pairs = (union_all(*every) if len(every) > 1 else every[0]).subquery("pairs")
+    # the latest rating's response places the pair in its groups: each response's attributes
+    # are found once (materialised, so that they are not looked up again for each pair)
+    described = joined(select(Response.id.label("response_id"), *columns).select_from(Response)).where(
+        *conditions, Response.participant_code.is_not(None)).cte("described")
+    if db.session.get_bind().dialect.name == "postgresql":
+        described = described.prefix_with("MATERIALIZED")
+    keys = (pairs.c.from_round, pairs.c.to_round, pairs.c.question, pairs.c.row,
+            *(described.c[c.name] for c in columns), pairs.c.delta)
+    counted = (
+        select(*keys, func.count(), func.sum(pairs.c.first))
+        .select_from(pairs).join(described, described.c.response_id == pairs.c.response_id)
+        .group_by(*keys)
+    )
+    names = ["from_round", "to_round", "question", "row", *attributes, "delta", "count", "first_total"]
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in db.session.execute(counted)], columns=names)
+    frame, profiles = _with_profile(_readable(frame, attributes, round_names), profiles, attributes)
+    for column in ("from_round", "to_round"):
+        frame[column] = frame[column].map(round_names) if len(frame) else frame[column]
+    pairs = {}
+    grouped = dict(tuple(frame.groupby(["question", "row"], sort=False))) if len(frame) else {}
     for item in paired:
-        # not-applicable codes carry no number, so the query has left them out
-        mine = frame[(frame["question"] == item.question.key) & (frame["row"] == item.row_key)] if len(
-            frame) else frame
-        if mine.empty:
-            ratings[item.key] = empty_ratings()
-            continue
-        mine = mine.drop_duplicates("response_id").assign(round=mine["round_id"].map(round_names))
-        mine = mine.astype({"response_id": "int64", "number": "float64", "profile": "int64"})
-        mine["submitted_at"] = pd.to_datetime(mine["submitted_at"])
-        ratings[item.key] = mine[list(RATING_COLUMNS)].reset_index(drop=True)
-    return ratings, profiles
+        pairs[item.key] = typed_pair_counts(grouped.get((item.question.key, item.row_key), frame.iloc[:0]))
+    return pairs, profiles
+
+
+def _rating_key(submitted_at, response_id, number):
+    """A value whose order is the ratings' order (by time, then response; the number only
+    orders two ratings of one response), holding the response and the number: the least
+    and the greatest of a code's are its first and its latest rating."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # date_part: seconds as a double (exact to the microsecond), cheaper than extract's numeric
+        return postgresql.array([cast(func.date_part("epoch", submitted_at) * 1_000_000, BigInteger),
+                                 cast(response_id, BigInteger), cast(number, BigInteger)])
+    # SQLite keeps the time as text, its microseconds left out when they are none
+    moment = func.substr(cast(submitted_at, String).concat(".000000"), 1, 26)
+    return moment.concat(func.printf("%020d", response_id)).concat(func.printf("%d", number))
+
+
+def _key_part(key, part: str):
+    """The response id or the number held in a :func:`_rating_key`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return key[2 if part == "response_id" else 3]
+    if part == "response_id":
+        return cast(func.substr(key, 27, 20), Integer)
+    return cast(func.substr(key, 47), Integer)

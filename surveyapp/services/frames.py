@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..analysis.data import ANSWER_COLUMNS, RESPONSE_COLUMNS, AnswerData, normalise
 from ..analysis.register import REGISTER_COLUMNS, limit_register
@@ -34,7 +35,9 @@ def ordered_rounds(questionnaire_key: str, covering: Collection[int] | None = No
     """A questionnaire's rounds ordered by their start; with ``covering``, only the rounds that
     cover one of those organisations, started by their first answer from one of them; with
     ``project_id``, only that project's rounds."""
-    first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first"))
+    # only this questionnaire's responses: the others' rounds are not asked for
+    first_answer = select(Response.round_id, func.min(Response.submitted_at).label("first")).where(
+        Response.round_id.in_(select(Round.id).where(Round.questionnaire_key == questionnaire_key)))
     query = select(Round.id, Round.name, Round.opens_on, Round.created_at)
     if project_id is not None:
         query = query.where(Round.project_id == project_id)
@@ -119,13 +122,25 @@ def load_answers(
     covering: Collection[int] | None = None,
     questions: Collection[str] | None = None,
     project_id: int | None = None,
+    coded_in: str | None = None,
 ) -> AnswerData:
     """The answers of a selection (:func:`selection`), one row per response and per answer;
-    with ``questions``, only the answers to those questions (every response still)."""
+    with ``questions``, only the answers to those questions (every response still); with
+    ``coded_in``, only the responses whose participant code is on an answer to that
+    questionnaire too (from the same organisations)."""
     questionnaire, selected, conditions = selection(
         questionnaire_key, rounds=rounds, organisation_ids=organisation_ids, since=since, until=until,
         covering=covering, project_id=project_id,
     )
+    if coded_in is not None:
+        other = aliased(Response)
+        codes = select(other.participant_code).join(Round, Round.id == other.round_id).where(
+            Round.questionnaire_key == coded_in, other.participant_code.is_not(None))
+        if organisation_ids is not None:
+            codes = codes.where(other.organisation_id.in_(list(organisation_ids) or [-1]))
+        if project_id is not None:
+            codes = codes.where(Round.project_id == project_id)
+        conditions = [*conditions, Response.participant_code.in_(codes)]
     response_rows = db.session.execute(
         select(
             Response.id, Response.uuid, Round.name, Organisation.name, Response.language,
@@ -143,8 +158,8 @@ def load_answers(
         .join(Response, Response.id == Answer.response_id)
         .where(*conditions)
     ).all()
-    responses = pd.DataFrame.from_records(response_rows, columns=list(RESPONSE_COLUMNS))
-    answers = pd.DataFrame.from_records(answer_rows, columns=list(ANSWER_COLUMNS))
+    responses = frame_of(response_rows, RESPONSE_COLUMNS)
+    answers = frame_of(answer_rows, ANSWER_COLUMNS)
     responses, answers = normalise(responses, answers)
     register, background = None, ()
     if questionnaire.uses_participant_code:
@@ -156,6 +171,12 @@ def load_answers(
         questionnaire, responses, answers, tuple(r.name for r in selected), tuple(r.start for r in selected),
         register=register, background=background,
     )
+
+
+def frame_of(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
+    """Result rows as a frame (made from plain tuples: pandas inspects each result row
+    attribute by attribute, which costs seconds at a hundred thousand rows)."""
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
 
 
 def codes_frame(codes: Sequence[str | None]) -> pd.DataFrame:
@@ -175,7 +196,7 @@ def register_frame(organisation_ids: Collection[int] | None = None, *,
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
     if project_id is not None:
         query = query.where(ParticipantCode.project_id == project_id)
-    frame = pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(REGISTER_COLUMNS))
+    frame = frame_of(db.session.execute(query).all(), REGISTER_COLUMNS)
     for column in ("enrolled_on", "ended_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
@@ -194,4 +215,4 @@ def insatser_frame(organisation_ids: Collection[int] | None = None, *,
         query = query.where(ParticipantCode.organisation_id.in_(list(organisation_ids) or [-1]))
     if project_id is not None:
         query = query.where(ParticipantCode.project_id == project_id)
-    return pd.DataFrame.from_records(db.session.execute(query).all(), columns=list(INSATS_COLUMNS))
+    return frame_of(db.session.execute(query).all(), INSATS_COLUMNS)

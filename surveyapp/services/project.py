@@ -125,7 +125,8 @@ def _compute_goal_table(organisation_ids: Collection[int] | None, dims: tuple[st
             (d.ref or "").partition(".")[2] for m in project.projektmal for d in m.delmal
             if d.kind == "shift" and (d.ref or "").partition(".")[0] == key}
         cells = load_cells(key, dimensions=usable, organisation_ids=organisation_ids, until=as_of,
-                           questions=questions, project_id=project_id, **limits)
+                           questions=questions, project_id=project_id, between_rounds=False,
+                           **limits)
         reports[key] = build_report(cells, dimensions=usable if key in shifted else (),
                                     threshold=threshold, goal_dimensions=dims, questions=questions)
     register = register_as_of(register_frame(organisation_ids, project_id=project_id), as_of)
@@ -158,7 +159,9 @@ def _exit_codes(organisation_ids: Collection[int] | None, as_of: date | None, pr
              .where(Round.questionnaire_key == "avslutningsenkat"))
     if organisation_ids is not None:
         query = query.where(Response.organisation_id.in_(list(organisation_ids) or [-1]))
-    return codes_frame(db.session.scalars(_until(_in_project(query, project_id), as_of)).all())
+    # one value per answer, read without the ORM's row handling (a hundred thousand at scale)
+    return codes_frame(db.session.connection().execute(
+        _until(_in_project(query, project_id), as_of)).scalars().all())
 
 
 def _followed_up(as_of: date | None, project_id: int | None = None) -> set[str]:
@@ -246,14 +249,19 @@ def staff_beside_own(organisation_ids: Collection[int] | None, threshold: int,
 
 def _staff_beside_own(organisation_ids: Collection[int] | None, threshold: int,
                       project_id: int | None = None):
-    from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own
+    from ..analysis.beside import OWN_QUESTIONNAIRE, beside_own, compared_items
 
     found = {}
     for key, own_key in OWN_QUESTIONNAIRE.items():
         if current_version(key) is None or current_version(own_key) is None:
             continue
-        results = beside_own(load_answers(key, organisation_ids=organisation_ids, project_id=project_id),
-                             load_answers(own_key, organisation_ids=organisation_ids, project_id=project_id))
+        # only the items compared, and only the own ratings of participants the staff rated
+        items = compared_items(definition_of(current_version(key)), definition_of(current_version(own_key)))
+        results = beside_own(
+            load_answers(key, organisation_ids=organisation_ids, questions=[s for s, _ in items],
+                         project_id=project_id),
+            load_answers(own_key, organisation_ids=organisation_ids, questions=[o for _, o in items],
+                         coded_in=key, project_id=project_id))
         found[key] = tuple(r for r in results if r.n_pairs >= threshold)
     return found
 

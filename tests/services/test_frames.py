@@ -45,3 +45,25 @@ def test_filters_by_organisation_and_period(runner, tmp_path):
     first_half = load_answers("samverkan", since=date(2026, 5, 1), until=date(2026, 5, 14))
     assert len(first_half.responses) == sum(int(r["submitted_at"][8:10]) <= 14 for r in rows)
     assert len(load_answers("samverkan", organisation_ids=set()).responses) == 0
+
+
+def test_only_the_responses_coded_in_another_questionnaire(runner, tmp_path):
+    from tests.exports.dataset import personalskattning_rows, progressionskort_rows
+
+    own, staff = progressionskort_rows(60), personalskattning_rows()
+    import_rows(runner, tmp_path, "progressionskort", own, "R1")
+    # the staff rated only the participants of the first ten own ratings
+    rated = {row["participant_code"] for row in own[:10]}
+    staff = [r for r in staff if r["participant_code"] in rated]
+    import_rows(runner, tmp_path, "personalskattning", staff, "R1")
+    everyone = load_answers("progressionskort")
+    coded = load_answers("progressionskort", coded_in="personalskattning", questions=["tror_klarar_arbete"])
+    assert set(coded.responses["participant_code"]) == rated
+    assert len(coded.responses) == everyone.responses["participant_code"].isin(rated).sum()
+    assert len(coded.responses) < len(everyone.responses)
+    assert set(coded.answers["question"]) == {"tror_klarar_arbete"}
+    # from the same organisations only (a participant is rated in one organisation)
+    first = factories.organisation(own[0]["organisation"])
+    mine = load_answers("progressionskort", organisation_ids={first.id}, coded_in="personalskattning")
+    assert set(mine.responses["participant_code"]) == {
+        r["participant_code"] for r in staff if r["organisation"] == first.name}
