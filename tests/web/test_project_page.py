@@ -74,8 +74,7 @@ def test_each_wrong_field_says_what_is_wrong_and_nothing_is_stored(app, client):
     goals = client.post(url_for("staff.project_page"), data={**FORM, "organisations": "Mariestad: 5",
                                                               "projektmal": wrong["projektmal"]})
     assert goals.status_code == 400
-    assert ("Fel i upplägget: Projektet: projektmal/0/delmal/0: goal: avslut has no goal on "
-            "&#39;nothing&#39;") in goals.text
+    assert "Projektmål 1, delmål 1: mål: avslut har inget mål på ”nothing”" in goals.text
     assert db.session.scalar(select(ProjectSetup)) is None
 
 
@@ -119,3 +118,25 @@ def test_admin_creates_a_project_from_a_copy_and_names_its_projektledning(app, c
     assert {p.name for p in manager.projects} == {source.name, "Cresco 2"}
     assert "Cresco 2" in json.dumps([p["name"] for p in json.loads(
         runner.invoke(args=["projects", "list", "--json"]).output)])
+
+
+def test_the_set_up_checks_are_worded_in_swedish_by_projektmal_and_delmal(app, client):
+    factories.organisation("Mariestad")
+    _manager(client)
+    goals = ("- title: Mål\n  delmal:\n  - goal: okand.fraga\n  - participants: total\n"
+             "    targets: {organisation: {Göteborg: 3}}\n"
+             "- title: Andra\n  delmal:\n  - shift: samverkan.ingen_sadan\n    target: 0.3\n")
+    page = client.post(url_for("staff.project_page"),
+                       data={**FORM, "organisations": "Mariestad: 5", "projektmal": goals})
+    assert page.status_code == 400
+    text = page.text
+    assert "Projektmål 1, delmål 1: det finns ingen enkät ”okand”; enkäterna är" in text
+    assert ("Projektmål 1, delmål 2: mål per kommun: ”Göteborg” är inte en av projektets kommuner "
+            "(Mariestad)") in text
+    assert "Projektmål 2, delmål 1: förändring: samverkan har ingen fråga ”ingen_sadan”" in text
+    assert "no questionnaire" not in text and "projektmal/" not in text
+    empty = client.post(url_for("staff.project_page"), data={
+        **FORM, "organisations": "Mariestad: 5",
+        "projektmal": "- title: Mål\n  delmal:\n  - manual: ''\n"})
+    assert "Projektmål 1, delmål 1: ”” får inte vara tomt" in empty.text
+    assert db.session.scalar(select(ProjectSetup)) is None

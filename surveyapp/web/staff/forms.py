@@ -174,13 +174,14 @@ class ProjectSetupForm(FlaskForm):
     organisations = TextAreaField(
         _l("Kommuner och deras mål"),
         description=_l("En kommun per rad: namnet, kolon och antalet deltagare, till exempel "
-                       "”Mariestad: 120”."))
+                       "”Mariestad: 120”."),
+        render_kw={"rows": 8})
     questionnaires = MultiCheckboxField(_l("Enkäter vars mål ingår i måltabellen"))
     projektmal = TextAreaField(
         _l("Projektmål och delmål"),
         description=_l("I projektfilens form (YAML): en lista av projektmål med titel och delmål, "
                        "i tabellens ordning."),
-        validators=[Length(max=50_000)])
+        validators=[Length(max=50_000)], render_kw={"rows": 24, "spellcheck": "false", "class": "code"})
 
 
 class NewProjectForm(FlaskForm):

@@ -24,6 +24,7 @@ from ...services.questionnaires import current_versions, definition_of
 from ..access import current_project, roles_required
 from . import blueprint
 from .forms import NewProjectForm, ProjectSetupForm, choices
+from .setup_problems import setup_problem_text
 
 EDITORS = (Role.ADMIN, Role.PROJEKTLEDNING)
 
@@ -136,7 +137,7 @@ def project_page():
             except QuestionnaireError as exc:
                 db.session.rollback()
                 # the set-up's checks name the place in the project file's shape
-                found = [_("Fel i upplägget: %(problem)s", problem=p) for p in exc.problems]
+                found = [setup_problem_text(p) for p in exc.problems]
                 form.projektmal.errors = [*form.projektmal.errors, *found]
             else:
                 db.session.commit()
