@@ -133,16 +133,20 @@ def generate(
     return Generated(responses, answers, register)
 
 
-def store(questionnaire_key: str, generated: Generated) -> None:
+def store(questionnaire_key: str, generated: Generated, project: str | None = None) -> None:
     """Writes generated answers into the app's database (inside an app context), creating
-    the organisations and rounds they name; commits."""
+    the organisations and rounds they name, in the project named (None: the only one); commits."""
     from sqlalchemy import select, text
 
     from surveyapp.extensions import db
-    from surveyapp.models import Organisation, Round, sole_project_id
+    from surveyapp.models import Organisation, Project, Round, sole_project_id
     from surveyapp.services.questionnaires import current_version
 
     session = db.session
+    project_id = (session.scalar(select(Project.id).where(Project.name == project)) if project
+                  else sole_project_id())
+    if project_id is None:
+        raise ValueError(f"no project {project!r}")
     names = set(generated.responses["organisation"]) | set(generated.register.get("organisation", ()))
     organisations = dict(session.execute(select(Organisation.name, Organisation.id)).all())
     for name in sorted(names - set(organisations)):
@@ -152,11 +156,12 @@ def store(questionnaire_key: str, generated: Generated) -> None:
         organisations[name] = organisation.id
     rounds = dict(
         session.execute(
-            select(Round.name, Round.id).where(Round.questionnaire_key == questionnaire_key)
+            select(Round.name, Round.id).where(Round.questionnaire_key == questionnaire_key,
+                                               Round.project_id == project_id)
         ).all()
     )
     for name in sorted(set(generated.responses["round"]) - set(rounds)):
-        round_ = Round(questionnaire_key=questionnaire_key, name=name, state="closed")
+        round_ = Round(questionnaire_key=questionnaire_key, name=name, state="closed", project_id=project_id)
         session.add(round_)
         session.flush()
         rounds[name] = round_.id
@@ -192,7 +197,7 @@ def store(questionnaire_key: str, generated: Generated) -> None:
     codes = pd.DataFrame(
         {
             "code": reg["participant_code"],
-            "project_id": sole_project_id(),
+            "project_id": project_id,
             "organisation_id": reg["organisation"].map(organisations),
             "created_at": datetime(2025, 1, 1),
             "enrolled_on": reg["enrolled_on"],
