@@ -72,6 +72,9 @@ def defaults(instance: Path) -> dict:
         "OPEN_LINK_POSTS_PER_HOUR": 60,
         # translations one address may save through one translator's link in an hour
         "TRANSLATOR_POSTS_PER_HOUR": 600,
+        # recordings (and publishing, removing) one address may post through one interpreter's
+        # link in an hour
+        "INTERPRETER_POSTS_PER_HOUR": 300,
         # background jobs (Excel exports): an RQ queue on this Redis when set, else threads
         # in the web process; Redis also holds the report cache then, shared by every server
         "REDIS_URL": None,
@@ -145,6 +148,7 @@ def from_environment(instance: Path) -> dict:
         ("SURVEYAPP_AUDIO_MAX_SECONDS", "AUDIO_MAX_SECONDS", int),
         ("SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR", "OPEN_LINK_POSTS_PER_HOUR", int),
         ("SURVEYAPP_TRANSLATOR_POSTS_PER_HOUR", "TRANSLATOR_POSTS_PER_HOUR", int),
+        ("SURVEYAPP_INTERPRETER_POSTS_PER_HOUR", "INTERPRETER_POSTS_PER_HOUR", int),
         ("SURVEYAPP_REDIS_URL", "REDIS_URL", str),
         ("SURVEYAPP_REDIS_PREFIX", "REDIS_PREFIX", str),
         ("SURVEYAPP_JOB_RUNNER", "JOB_RUNNER", str),

@@ -68,10 +68,9 @@ class Recording(db.Model):
 
 
 class RecordingLink(db.Model):
-    """A one-time link that lets an interpreter record one questionnaire in one language.
-
-    Only the token's sha256 is stored; the link works until ``expires_at``.
-    """
+    """A link that lets an interpreter record one questionnaire in one language, without an
+    account. Only the token's sha256 is stored; the link works until ``expires_at`` or until
+    it is revoked."""
 
     __tablename__ = "recording_links"
 
@@ -88,3 +87,5 @@ class RecordingLink(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     #: the link stops working after this moment (UTC)
     expires_at: Mapped[datetime]
+    #: when staff revoked the link (it no longer works; what was recorded through it stays)
+    revoked_at: Mapped[datetime | None]

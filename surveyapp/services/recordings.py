@@ -25,6 +25,7 @@ from ..models._time import utcnow
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import N_
 from ..readaloud import SpokenText, spoken_texts
+from .share_links import find_working, revoke, token_digest, working_links
 
 #: how long an interpreter's link works
 LINK_DAYS = 7
@@ -228,17 +229,13 @@ def stale_recordings(questionnaire: Questionnaire, language: str) -> list[Record
 
 # ---- the interpreter's link ----
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_link(questionnaire_key: str, language: str, account: Account | None,
                 days: int = LINK_DAYS) -> tuple[RecordingLink, str]:
     """A link for recording one questionnaire in one language; the plain token is returned once."""
     token = secrets.token_urlsafe(16)
     now = utcnow()
-    link = RecordingLink(token_hash=_digest(token), questionnaire_key=questionnaire_key, language=language,
-                         created_by_id=account.id if account else None, created_at=now,
+    link = RecordingLink(token_hash=token_digest(token), questionnaire_key=questionnaire_key,
+                         language=language, created_by_id=account.id if account else None, created_at=now,
                          expires_at=now + timedelta(days=days))
     db.session.add(link)
     db.session.flush()
@@ -246,13 +243,17 @@ def create_link(questionnaire_key: str, language: str, account: Account | None,
 
 
 def find_link(token: str) -> RecordingLink | None:
-    """The link while it works, else None."""
-    if not token or len(token) > 64:
-        return None
-    link = db.session.scalar(select(RecordingLink).filter_by(token_hash=_digest(token)))
-    if link is None or link.expires_at <= utcnow():
-        return None
-    return link
+    """The link while it works (not expired, not revoked), else None."""
+    return find_working(RecordingLink, token)
+
+
+def revoke_link(link: RecordingLink) -> None:
+    """The link stops working; the drafts recorded through it stay as they are."""
+    revoke(link)
+
+
+def active_links() -> list[RecordingLink]:
+    return working_links(RecordingLink)
 
 
 # ---- moving recordings between servers ----

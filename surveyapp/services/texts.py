@@ -17,7 +17,6 @@ Interface texts stay in the gettext catalogs.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import threading
 import time
@@ -36,6 +35,7 @@ from ..questionnaire import Questionnaire
 from ..questionnaire.characters import has_forbidden_character
 from ..questionnaire.extract import text_hash
 from ..questionnaire.messages import CONTROL_CHARACTER, N_
+from .share_links import find_working, revoke, token_digest, working_links
 
 SOURCE_LANGUAGE = "sv"
 #: the longest translation stored
@@ -585,17 +585,13 @@ def text_status(questionnaire: Questionnaire, language: str) -> TextStatus:
 # ---- the translator's link -------------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_link(label: str, questionnaire_key: str | None, language: str, account: Account | None,
                 days: int = LINK_DAYS, may_record: bool = False) -> tuple[TranslationLink, str]:
     """A link for reviewing one language of one questionnaire (None: all); the plain token is
     returned once."""
     token = secrets.token_urlsafe(16)
     now = utcnow()
-    link = TranslationLink(token_hash=_digest(token), label=label.strip()[:200],
+    link = TranslationLink(token_hash=token_digest(token), label=label.strip()[:200],
                            questionnaire_key=questionnaire_key, language=language,
                            created_by_id=account.id if account else None,
                            created_at=now, expires_at=now + timedelta(days=days), may_record=may_record)
@@ -606,21 +602,12 @@ def create_link(label: str, questionnaire_key: str | None, language: str, accoun
 
 def find_link(token: str) -> TranslationLink | None:
     """The link while it works (not expired, not revoked), else None."""
-    if not token or len(token) > 64:
-        return None
-    link = db.session.scalar(select(TranslationLink).filter_by(token_hash=_digest(token)))
-    if link is None or link.revoked_at is not None or link.expires_at <= utcnow():
-        return None
-    return link
+    return find_working(TranslationLink, token)
 
 
 def revoke_link(link: TranslationLink) -> None:
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
+    revoke(link)
 
 
 def active_links() -> list[TranslationLink]:
-    return list(db.session.scalars(
-        select(TranslationLink)
-        .where(TranslationLink.revoked_at.is_(None), TranslationLink.expires_at > utcnow())
-        .order_by(TranslationLink.created_at.desc(), TranslationLink.id.desc())))
+    return working_links(TranslationLink)

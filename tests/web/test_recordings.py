@@ -372,3 +372,113 @@ def test_the_approval_setting_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("SURVEYAPP_INTERPRETER_PUBLISH_NEEDS_APPROVAL", "false")
     assert from_environment(tmp_path)["INTERPRETER_PUBLISH_NEEDS_APPROVAL"] is False
+
+
+# ---- revoking an interpreter's link, and its rate limit ----------------------------------------
+
+
+def test_projektledning_lists_working_links_and_revokes_one_keeping_its_drafts(app, client):
+    from surveyapp.models import AuditEvent
+
+    path = _interpreter_link(app, client)
+    interpreter = app.test_client()
+    text = _text("ti")
+    assert _upload(interpreter, path, text.hash, wav()).status_code == 302
+    link = db.session.scalar(select(RecordingLink))
+    overview = client.get("/staff/inlasning").text
+    revoke_url = f"/staff/inlasning/lankar/{link.id}/aterkalla"
+    assert "Länkar som fungerar nu" in overview and f'action="{revoke_url}"' in overview
+    assert path.rsplit("/", 1)[1] not in overview  # the token is shown once only
+
+    revoked = client.post(revoke_url)
+    assert revoked.status_code == 302 and revoked.location.endswith("/staff/inlasning#lankar")
+    assert "Länken är återkallad" in client.get("/staff/inlasning").text
+    assert f'action="{revoke_url}"' not in client.get("/staff/inlasning").text
+    assert db.session.get(RecordingLink, link.id).revoked_at is not None
+    # a revoked link answers as an expired one: no page, no upload, no audio
+    draft = db.session.scalar(select(Recording))
+    assert interpreter.get(path).status_code == 404
+    assert _upload(interpreter, path, text.hash, wav(1.0)).status_code == 404
+    assert interpreter.get(f"{path}/ljud/{draft.content_hash}").status_code == 404
+    # what was recorded through it stays as it was
+    kept = db.session.scalar(select(Recording))
+    assert (kept.id, kept.status, kept.link_id, kept.size_bytes) == (draft.id, "draft", link.id, len(wav()))
+    assert ("recording.revoke", f"#{link.id} avslutningsenkat ti") in set(
+        tuple(row) for row in db.session.execute(select(AuditEvent.action, AuditEvent.detail)))
+
+
+def test_an_admin_revokes_too_and_revoking_twice_keeps_the_first_moment(app, client):
+    _staff(client, "admin")
+    _interpreter_link(app, client)
+    link = db.session.scalar(select(RecordingLink))
+    assert client.post(f"/staff/inlasning/lankar/{link.id}/aterkalla").status_code == 302
+    first = db.session.get(RecordingLink, link.id).revoked_at
+    assert client.post(f"/staff/inlasning/lankar/{link.id}/aterkalla").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RecordingLink, link.id).revoked_at == first
+    assert client.post("/staff/inlasning/lankar/999999/aterkalla").status_code == 404
+
+
+def test_other_roles_cannot_revoke_an_interpreters_link(app, client):
+    path = _interpreter_link(app, client)
+    link = db.session.scalar(select(RecordingLink))
+    for role in ("samordnare", "styrgrupp"):
+        other = app.test_client()
+        factories.login(other, factories.user(f"{role}@example.org", role))
+        assert other.post(f"/staff/inlasning/lankar/{link.id}/aterkalla").status_code == 403
+    assert app.test_client().post(f"/staff/inlasning/lankar/{link.id}/aterkalla").status_code == 302  # login
+    assert db.session.get(RecordingLink, link.id).revoked_at is None
+    assert app.test_client().get(path).status_code == 200
+
+
+def test_revoking_an_interpreters_link_needs_the_form_token(app, client):
+    path = _interpreter_link(app, client)
+    link = db.session.scalar(select(RecordingLink))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/staff/inlasning/lankar/{link.id}/aterkalla").status_code == 400
+        assert db.session.get(RecordingLink, link.id).revoked_at is None
+        page = client.get("/staff/inlasning").text
+        form = page.split(f'action="/staff/inlasning/lankar/{link.id}/aterkalla"')[1]
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        answer = client.post(f"/staff/inlasning/lankar/{link.id}/aterkalla", data={"csrf_token": token})
+        assert answer.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.get(RecordingLink, link.id).revoked_at is not None
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_posts_through_an_interpreters_link_are_limited_per_link_and_address(app, client):
+    app.config["INTERPRETER_POSTS_PER_HOUR"] = 2
+    path = _interpreter_link(app, client)
+    interpreter = app.test_client()
+    text = _text("ti")
+    assert _upload(interpreter, path, text.hash, wav()).status_code == 302
+    assert _upload(interpreter, path, text.hash, b"not audio", Accept="application/json").status_code == 400
+    # the third post within the hour is refused, whatever it sends, and nothing is stored
+    refused = _upload(interpreter, path, text.hash, wav(1.0))
+    assert refused.status_code == 429
+    assert "Många inläsningar har skickats härifrån på kort tid" in refused.text
+    answer = _upload(interpreter, path, text.hash, wav(1.0), Accept="application/json")
+    assert answer.status_code == 429
+    assert answer.json["ok"] is False and answer.json["message"].startswith("Många inläsningar")
+    assert db.session.scalar(select(Recording.size_bytes)) == len(wav())
+    # the page itself still opens, another address and another link may still post
+    assert interpreter.get(path).status_code == 200
+    elsewhere = interpreter.post(path, data={"action": "upload", "text": text.hash,
+                                             "audio": (io.BytesIO(wav(1.0)), "inlasning.wav")},
+                                 content_type="multipart/form-data", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert elsewhere.status_code == 302
+    other = _interpreter_link(app, client)
+    assert _upload(interpreter, other, text.hash, wav(2.0)).status_code == 302
+    assert db.session.scalar(select(Recording.size_bytes)) == len(wav(2.0))
+
+
+def test_the_interpreters_rate_limit_comes_from_the_environment(monkeypatch, tmp_path):
+    from surveyapp.config import defaults, from_environment
+
+    assert defaults(tmp_path)["INTERPRETER_POSTS_PER_HOUR"] == 300
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("SURVEYAPP_INTERPRETER_POSTS_PER_HOUR", "7")
+    assert from_environment(tmp_path)["INTERPRETER_POSTS_PER_HOUR"] == 7

@@ -1,19 +1,28 @@
 """``/tolk/<token>``: an interpreter records one questionnaire in one language, without an account.
 
-The link is made by projektledning or an admin, works for a limited time, and only its hash
-is stored (like invitations).
+The link is made by projektledning or an admin, works for a limited time unless revoked (a
+revoked link answers as an expired one), and only its hash is stored (like invitations). Posts
+are counted per link and address (``INTERPRETER_POSTS_PER_HOUR``).
 """
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
+from ...extensions import db
 from ...models import Recording, RecordingStatus
 from ...services.questionnaires import current_version, definition_of
 from ...services.recordings import find_audio, find_link
+from ..link_posts import LinkPosts
 from ..survey.media import CONTENT_HASH, audio_response
 from . import blueprint
 from .page import allow_audio_upload, handle_recording_post, interpreter_needs_approval, render_recording_page
+
+#: posts (recordings, publishing, removing) through one link from one address in an hour
+POSTS = LinkPosts("interpreter_link", "INTERPRETER_POSTS_PER_HOUR",
+                  _l("Många inläsningar har skickats härifrån på kort tid. Vänta en stund "
+                     "och försök sedan igen."))
 
 
 def _open(token: str):
@@ -58,4 +67,11 @@ def audio(token: str, content_hash: str):
 def save(token: str):
     allow_audio_upload()
     link, questionnaire = _open(token)
+    if POSTS.exceeded(token):
+        if request.accept_mimetypes.best == "application/json":  # the page's recorder
+            return jsonify(ok=False, message=str(POSTS.message)), 429
+        raise POSTS.refusal()
+    # every post counts, a refused upload too (it was sent all the same)
+    POSTS.count(token)
+    db.session.commit()
     return handle_recording_post(questionnaire, link.language, url_for(".page", token=token), link=link)

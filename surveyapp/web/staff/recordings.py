@@ -3,16 +3,16 @@ interpreters' one-time links. For projektledning and admins."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import LANGUAGES, qtext
-from ...models import Recording, RecordingStatus, Role
+from ...models import Recording, RecordingLink, RecordingStatus, Role
 from ...services.audit import record_audit
 from ...services.questionnaires import current_versions, definition_of
-from ...services.recordings import LINK_DAYS, coverage, create_link, find_audio
+from ...services.recordings import LINK_DAYS, active_links, coverage, create_link, find_audio, revoke_link
 from ..access import roles_required
 from ..interpreter.page import allow_audio_upload, handle_recording_post, render_recording_page
 from ..links import public_url
@@ -40,8 +40,9 @@ def _questionnaire(key: str, language: str):
 def recordings():
     found = spoken_questionnaires()
     table = {key: [coverage(q, lang) for lang in LANGUAGES] for key, q in found.items()}
-    return render_template("staff/recordings.html", questionnaires=found, table=table,
-                           titles={key: qtext(q.title) for key, q in found.items()}, days=LINK_DAYS)
+    titles = {key: qtext(q.title) for key, q in found.items()}
+    return render_template("staff/recordings.html", questionnaires=found, table=table, titles=titles,
+                           days=LINK_DAYS, links=active_links())
 
 
 @blueprint.get("/inlasning/<key>/<language>")
@@ -90,6 +91,20 @@ def recording_link_new():
     page = render_template("staff/recording_link.html", url=url, questionnaire=questionnaire,
                            title=qtext(questionnaire.title), language=language, link=link)
     return page, 200, {"Cache-Control": "no-store"}
+
+
+@blueprint.post("/inlasning/lankar/<int:link_id>/aterkalla")
+@roles_required(*MANAGERS)
+def recording_link_revoke(link_id: int):
+    """The interpreter's link stops working; what was recorded through it stays as it is."""
+    link = db.session.get(RecordingLink, link_id)
+    if link is None:
+        abort(404)
+    revoke_link(link)
+    record_audit(current_user, "recording.revoke", f"#{link.id} {link.questionnaire_key} {link.language}")
+    db.session.commit()
+    flash(_("Länken är återkallad och fungerar inte längre."))
+    return redirect(url_for(".recordings") + "#lankar")
 
 
 def coverage_text(item) -> str:

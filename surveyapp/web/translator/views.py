@@ -9,10 +9,10 @@ its hash is stored. Saves are counted per link and address (``TRANSLATOR_POSTS_P
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import TooManyRequests
 
 from ...extensions import db
 from ...i18n import LANGUAGES, text_direction
@@ -22,7 +22,7 @@ from ...services.audit import record_audit
 from ...services.questionnaires import current_versions, definition_of
 from ...services.recordings import create_link as create_recording_link
 from ...services.texts import GONE, STALE, TextError, find_link, save_translation, text_rows, text_status
-from ...services.throttle import RateLimit
+from ..link_posts import LinkPosts
 from . import blueprint
 
 
@@ -51,22 +51,10 @@ def actor(link: TranslationLink) -> str:
     return f"översättarlänk #{link.id} ({link.label})"
 
 
-def _limit() -> RateLimit:
-    return RateLimit("translator_link", current_app.config["TRANSLATOR_POSTS_PER_HOUR"], 3600,
-                     current_app.config["SECRET_KEY"])
-
-
-def _rate_key(token: str) -> str:
-    return f"{token}\n{request.remote_addr or ''}"
-
-
-def _check_rate(token: str) -> None:
-    """Refuses (429) when this address has saved too often through the link in the last hour."""
-    if _limit().exceeded(_rate_key(token)):
-        error = TooManyRequests()
-        error.surveyapp_message = _("Många ändringar har sparats härifrån på kort tid. Vänta en stund "
-                                    "och försök sedan igen.")
-        raise error
+#: saves through one link from one address in an hour (``TRANSLATOR_POSTS_PER_HOUR``)
+POSTS = LinkPosts("translator_link", "TRANSLATOR_POSTS_PER_HOUR",
+                  _l("Många ändringar har sparats härifrån på kort tid. Vänta en stund "
+                     "och försök sedan igen."))
 
 
 @blueprint.after_request
@@ -99,7 +87,7 @@ def save(token: str):
     back = url_for(".page", token=token, enkat=questionnaire.key)
     digest = request.form.get("text", "")
     anchor = f"{back}#t-{digest[:12]}"
-    _check_rate(token)
+    POSTS.check(token)
     reviewed = request.form.get("action") == "review"
     try:
         saved = save_translation(questionnaire, link.language, digest, request.form.get("translation", ""),
@@ -124,7 +112,7 @@ def save(token: str):
         record_audit(actor(link), "translation.save", detail)
     if reviewed:
         record_audit(actor(link), "translation.review", detail)
-    _limit().add(_rate_key(token))
+    POSTS.count(token)
     db.session.commit()
     if reviewed:
         flash(_("Översättningen är sparad och markerad som granskad."))
@@ -143,11 +131,11 @@ def record(token: str):
     questionnaire = _chosen(found, request.form.get("enkat"))
     if not link.may_record or not questionnaire.answered_through_links:
         abort(404)
-    _check_rate(token)
+    POSTS.check(token)
     days = max(1, (link.expires_at - utcnow()).days or 1)
     recording_link, recording_token = create_recording_link(questionnaire.key, link.language, None, days=days)
     recording_link.expires_at = min(recording_link.expires_at, link.expires_at)
     record_audit(actor(link), "recording.link", f"{questionnaire.key} {link.language}")
-    _limit().add(_rate_key(token))
+    POSTS.count(token)
     db.session.commit()
     return redirect(url_for("interpreter.page", token=recording_token))
