@@ -176,6 +176,7 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"label": "Selam", "questionnaire": "avslutningsenkat", "language": "ti",
                         "days": "7"}),
     "staff.translation_link_revoke": Rule("POST", MANAGERS, lambda w: _translation_link_revoke_url()),
+    "staff.recording_link_revoke": Rule("POST", MANAGERS, lambda w: _recording_link_revoke_url()),
     "staff.questionnaires": Rule("GET", MANAGERS, lambda w: url_for("staff.questionnaires")),
     "staff.questionnaire_download": Rule(
         "GET", MANAGERS, lambda w: url_for("staff.questionnaire_download", key="avslut")),
@@ -232,6 +233,15 @@ def _translation_link_revoke_url() -> str:
     link, _token = create_link("Selam", "avslutningsenkat", "ti", None)
     db.session.commit()
     return url_for("staff.translation_link_revoke", link_id=link.id)
+
+
+def _recording_link_revoke_url() -> str:
+    """The address that revokes an interpreter's link (made for the test)."""
+    from surveyapp.services.recordings import create_link
+
+    link, _token = create_link("avslutningsenkat", "ti", None)
+    db.session.commit()
+    return url_for("staff.recording_link_revoke", link_id=link.id)
 
 
 def _draft_audio_url() -> str:
