@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -388,6 +388,14 @@ def purge_counts_of(project: Project) -> ProjectPurge:
 
     return ProjectPurge(counts.rounds, counts.responses, counts.participants, count(GoalAssessment),
                         count(AnswerTheme), count(ProjectSetup))
+
+
+def purgeable_from(project: Project, retention_days: int = 0) -> date | None:
+    """The first day an archived project may be purged: the day after its period ended and the
+    retention days passed; None for a project without an end date."""
+    if project.ends_on is None:
+        return None
+    return project.ends_on + timedelta(days=retention_days + 1)
 
 
 def purge_project(project: Project, actor=None) -> ProjectPurge:
