@@ -196,7 +196,7 @@ def save_setup(project: Project, setup: dict, by: str, known=(), *, source: str 
     db.session.flush()
     changed = ", ".join(changed_parts(current.setup if current else {}, setup)) or "-"
     record_audit(actor if actor is not None else None, "project.setup",
-                 f"{project.name}: version {version.version} ({changed})")
+                 f"{project.name}: version {version.version} ({changed})", project_id=project.id)
     return version
 
 
@@ -340,7 +340,8 @@ def create_project(name: str, by: str, copy_of: Project | None = None, actor=Non
     db.session.add(version)
     db.session.flush()
     record_audit(actor, "project.create",
-                 f"{name}" + (f" (kopia av {copy_of.name}, version {source.version})" if source else ""))
+                 f"{name}" + (f" (kopia av {copy_of.name}, version {source.version})" if source else ""),
+                 project_id=project.id)
     return project
 
 
@@ -359,7 +360,8 @@ def archive_project(project: Project, actor=None) -> int:
         closed += 1
     project.archived = True
     db.session.flush()
-    record_audit(actor, "project.archive", f"{project.name} ({closed} mättillfällen stängda)")
+    record_audit(actor, "project.archive", f"{project.name} ({closed} mättillfällen stängda)",
+                 project_id=project.id)
     return closed
 
 
@@ -421,6 +423,7 @@ def purge_project(project: Project, actor=None) -> ProjectPurge:
     name = project.name
     db.session.delete(project)
     db.session.flush()
+    # the project is gone: the event names it in its detail
     record_audit(actor, "project.purge", f"{name}: {counts.responses} svar, {counts.participants} deltagare, "
-                 f"{counts.rounds} mättillfällen")
+                 f"{counts.rounds} mättillfällen", project_id=None)
     return counts
