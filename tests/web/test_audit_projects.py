@@ -18,7 +18,8 @@ def _rows(html: str) -> list[str]:
     return re.findall(r"<tr><td>.*?</tr>", html, re.S)
 
 
-def test_an_event_on_project_b_names_b_and_the_filter_shows_only_b(app, client, projects):  # noqa: F811
+def test_an_event_on_project_b_names_b_and_the_filter_shows_only_b(app, client, runner, projects,  # noqa: F811
+                                                                   tmp_path):
     a, b, _accounts, _world = projects
     manager = factories.user("pl-both@example.se", "projektledning")
     manager.projects = [a, b]
@@ -52,5 +53,10 @@ def test_an_event_on_project_b_names_b_and_the_filter_shows_only_b(app, client, 
     archived = db.session.scalar(select(AuditEvent).filter_by(action="project.archive"))
     assert archived.project_id == b.id
     assert "Projekt arkiverat" in admin.get(url_for("staff.audit", project=b.id, action="project")).text
+    # a command's events name the project it was given
+    result = runner.invoke(args=["goals", "--docx", str(tmp_path / "b.docx"), "--project", b.name])
+    assert result.exit_code == 0, result.output
+    exported = db.session.scalar(select(AuditEvent).filter_by(action="export.goals"))
+    assert exported.actor == "kommandorad" and exported.project_id == b.id
     # an unknown project in the filter shows every event
     assert "Tema i Alfa" in admin.get(url_for("staff.audit", project="9999")).text

@@ -84,6 +84,15 @@ def test_purge_is_refused_until_archived_and_retained_then_dry_run_then_purge(ap
     assert client.post(url_for("staff.project_purge", project_id=b_id),
                        data={"rensa-confirm": "y"}).status_code == 409
     assert db.session.get(Project, b_id) is not None and _answers() == answers_before
+    app.config["PROJECT_RETENTION_DAYS"] = 0
+    b.ends_on = date.today()
+    db.session.commit()
+    today = client.get(url_for("staff.project_purge", project_id=b_id))
+    assert today.status_code == 409
+    end, tomorrow = date.today().isoformat(), (date.today() + timedelta(days=1)).isoformat()
+    assert f"perioden slutar {end}. Det kan rensas från och med {tomorrow}." in today.text
+    b.ends_on = date.today() - timedelta(days=10)
+    db.session.commit()
     # the retention has passed: the dry run shows the counts and stores nothing
     app.config["PROJECT_RETENTION_DAYS"] = 5
     counts = purge_counts_of(db.session.get(Project, b_id))

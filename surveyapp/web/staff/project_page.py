@@ -243,6 +243,10 @@ def _purge_refusal(project: Project) -> str | None:
         return _("Projektet ”%(name)s” har inget slutdatum. Skriv periodens slut i upplägget; projektet kan "
                  "rensas dagen efter att perioden och %(days)s dagars bevarandetid har gått.",
                  name=project.name, days=days)
+    if date.today() < first and not days:
+        return _("Projektet ”%(name)s” kan inte rensas än: perioden slutar %(end)s. Det kan rensas från och "
+                 "med %(first)s.", name=project.name, end=project.ends_on.isoformat(),
+                 first=first.isoformat())
     if date.today() < first:
         return _("Projektet ”%(name)s” kan inte rensas än: perioden slutar %(end)s och data bevaras "
                  "%(days)s dagar efter det. Det kan rensas från och med %(first)s.",
