@@ -98,6 +98,8 @@ def defaults(instance: Path) -> dict:
         # request: counting them takes about a second or more, and a web worker counting is a
         # worker a participant's page waits behind
         "REPORT_JOB_RESPONSES": 5_000,
+        # an archived project may be purged on the Projekt page this many days after its period ended
+        "PROJECT_RETENTION_DAYS": 0,
     }
 
 
@@ -135,6 +137,7 @@ def from_environment(instance: Path) -> dict:
         settings["PUBLIC_URL"] = env["SURVEYAPP_PUBLIC_URL"].rstrip("/")
     for name, key, kind in (
         ("SURVEYAPP_STAFF_IDLE_MINUTES", "STAFF_IDLE_MINUTES", int),
+        ("SURVEYAPP_PROJECT_RETENTION_DAYS", "PROJECT_RETENTION_DAYS", int),
         ("SURVEYAPP_STAFF_SESSION_HOURS", "STAFF_SESSION_HOURS", float),
         ("SURVEYAPP_SESSION_IDLE_HOURS", "SESSION_IDLE_HOURS", float),
         ("SURVEYAPP_KIOSK_IDLE_SECONDS", "KIOSK_IDLE_SECONDS", int),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from ..extensions import db
@@ -88,7 +88,9 @@ def command_scope(project_name: str | None, organisation_ids: set[int] | None = 
         fail(str(exc))
     if changes and project.archived:
         fail(f"The project {project.name} is archived: it can be read and reported, not changed.")
-    return Scope(project.id, frozenset(organisation_ids) if organisation_ids is not None else None, "admin")
+    scope = Scope(project.id, frozenset(organisation_ids) if organisation_ids is not None else None, "admin")
+    g.scope = scope  # what the command records in the audit log belongs to this project
+    return scope
 
 
 def import_refused(exc: ImportFailed, file: Path) -> NoReturn:

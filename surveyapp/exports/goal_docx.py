@@ -102,6 +102,9 @@ class GoalDocument:
             title = _("%(project)s – måluppfyllelse") % {"project": project.title}
         document.add_heading(title, level=1)
         document.core_properties.title = title
+        setup = self.w.setup_line()
+        if setup:
+            document.add_paragraph(setup)
         document.add_paragraph(self._scope_line())
         self.goal_table()
         self.reach_table()

@@ -43,6 +43,18 @@ class GoalWords:
         self.words = words
         self._ = words.message
 
+    def setup_line(self) -> str | None:
+        """The project and the version of its set-up the table was computed from, as the goal
+        table page says it; None for a table read from the project file without a name."""
+        _ = self._
+        table = self.table
+        if table.setup_version:
+            return _("%(project)s, projektets upplägg version %(n)s.") % {
+                "project": table.project_name, "n": table.setup_version}
+        if table.project_name:
+            return _("Projekt: %(project)s.") % {"project": table.project_name}
+        return None
+
     def reach_lines(self, reach, comparison=None) -> list[tuple[str, Share | None, Share | None]]:
         """A reach table's lines: (group name, share, the share at the earlier date)."""
         before = comparison.earlier_reach(reach.questionnaire) if comparison is not None else None

@@ -135,6 +135,11 @@ class ProjectWriter:
         ws.set_footer(f"&L&A&R{page}", {"margin": 0.3})
         return ws
 
+    def lead_line(self) -> str:
+        """Under a sheet's title: the project and its set-up's version, then the scope."""
+        setup = self.w.setup_line()
+        return f"{setup} {self.scope_line()}" if setup else self.scope_line()
+
     def scope_line(self) -> str:
         _ = self._
         if self.comparison is not None:
@@ -154,7 +159,7 @@ class ProjectWriter:
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 56)
         ws.write_string(0, 0, self._("Projektets måluppfyllelse"), self.f["title"])
-        ws.write_string(1, 0, self.scope_line(), self.f["text"])
+        ws.write_string(1, 0, self.lead_line(), self.f["text"])
         ws.write_string(3, 0, _("Blad"), self.f["header"])
         ws.write_string(3, 1, _("Innehåll"), self.f["header"])
         ws.repeat_rows(3)
@@ -220,7 +225,7 @@ class ProjectWriter:
         ws.repeat_columns(0)
 
         ws.write_string(0, 0, self._("Projektets måluppfyllelse"), self.f["title"])
-        ws.write_string(1, 0, self.scope_line(), self.f["text"])
+        ws.write_string(1, 0, self.lead_line(), self.f["text"])
         note = _("Bedömningen är projektledningens där den finns, annars förslaget som följer av "
                  "siffran. Grupper med färre än %(n)s visas som %(dash)s. Se bladet %(sheet)s för hur "
                  "siffrorna räknas.") % {"n": self.table.threshold, "dash": DASH,
@@ -385,7 +390,7 @@ class ProjectWriter:
             columns += [(f"{earlier}: k", 9), ("n", 7), (_("Andel"), 9), (f"{later}: k", 9), ("n", 7),
                         (_("Andel"), 9), (_("Förändring"), 12)]
         ws.write_string(0, 0, self._("Räckvidd"), self.f["title"])
-        ws.write_string(1, 0, self.scope_line(), self.f["text"])
+        ws.write_string(1, 0, self.lead_line(), self.f["text"])
         ws.set_row(3, 2 * LINE_POINTS)
         for col, (title, width) in enumerate(columns):
             ws.set_column(col, col, width)

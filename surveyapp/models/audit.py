@@ -29,3 +29,6 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(50), index=True)
     #: what it concerned, in words; never answer content
     detail: Mapped[str] = mapped_column(String(1000), default="")
+    #: the project the event belongs to; empty for events of the installation (logins,
+    #: accounts, questionnaires) and once the project is purged
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)

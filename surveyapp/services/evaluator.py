@@ -137,5 +137,5 @@ def run_evaluator_export(job, progress) -> tuple[bytes, str, str]:
     name = f"{params.questionnaire_key}-{date.today():%Y-%m-%d}"
     content = export_zip(dataset, file_format, name)
     record_audit(db.session.get(Account, job.account_id), "export.evaluator",
-                 describe_export(dataset, file_format))
+                 describe_export(dataset, file_format), project_id=params.project_id)
     return content, f"{name}-{file_format}.zip", ZIP_MIMETYPE

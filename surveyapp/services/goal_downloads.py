@@ -98,7 +98,8 @@ def run_goal_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
     progress(95)
     what = _what(job, scope)
     record_audit(db.session.get(Account, job.account_id), "export.responses" if answers else "export.goals",
-                 f"projektarbetsbok ({what}{'; med svar' if answers else ''})")
+                 f"projektarbetsbok ({what}{'; med svar' if answers else ''})",
+                 project_id=job.params.get("project_id"))
     return content, f"projektarbetsbok-{_stamp(job)}.xlsx", XLSX_MIMETYPE
 
 
@@ -117,5 +118,6 @@ def run_goal_docx(job, progress: Progress) -> tuple[bytes, str, str]:
         table, comparison, scope = _tables(job, progress, full_reports=False)
         content = docx_bytes(table, assessments(job.params.get("project_id")), _words(locale), comparison)
     progress(95)
-    record_audit(db.session.get(Account, job.account_id), "export.goals", f"måltabell ({_what(job, scope)})")
+    record_audit(db.session.get(Account, job.account_id), "export.goals", f"måltabell ({_what(job, scope)})",
+                 project_id=job.params.get("project_id"))
     return content, f"maltabell-{_stamp(job)}.docx", DOCX_MIMETYPE

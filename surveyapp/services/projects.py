@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -196,7 +196,7 @@ def save_setup(project: Project, setup: dict, by: str, known=(), *, source: str 
     db.session.flush()
     changed = ", ".join(changed_parts(current.setup if current else {}, setup)) or "-"
     record_audit(actor if actor is not None else None, "project.setup",
-                 f"{project.name}: version {version.version} ({changed})")
+                 f"{project.name}: version {version.version} ({changed})", project_id=project.id)
     return version
 
 
@@ -340,7 +340,8 @@ def create_project(name: str, by: str, copy_of: Project | None = None, actor=Non
     db.session.add(version)
     db.session.flush()
     record_audit(actor, "project.create",
-                 f"{name}" + (f" (kopia av {copy_of.name}, version {source.version})" if source else ""))
+                 f"{name}" + (f" (kopia av {copy_of.name}, version {source.version})" if source else ""),
+                 project_id=project.id)
     return project
 
 
@@ -359,7 +360,8 @@ def archive_project(project: Project, actor=None) -> int:
         closed += 1
     project.archived = True
     db.session.flush()
-    record_audit(actor, "project.archive", f"{project.name} ({closed} mättillfällen stängda)")
+    record_audit(actor, "project.archive", f"{project.name} ({closed} mättillfällen stängda)",
+                 project_id=project.id)
     return closed
 
 
@@ -390,6 +392,14 @@ def purge_counts_of(project: Project) -> ProjectPurge:
                         count(AnswerTheme), count(ProjectSetup))
 
 
+def purgeable_from(project: Project, retention_days: int = 0) -> date | None:
+    """The first day an archived project may be purged: the day after its period ended and the
+    retention days passed; None for a project without an end date."""
+    if project.ends_on is None:
+        return None
+    return project.ends_on + timedelta(days=retention_days + 1)
+
+
 def purge_project(project: Project, actor=None) -> ProjectPurge:
     """Deletes an archived project with everything that belongs to it (answers, register,
     insatser, assessments, themes, set-ups, memberships); logged with the counts. Flushes."""
@@ -413,6 +423,7 @@ def purge_project(project: Project, actor=None) -> ProjectPurge:
     name = project.name
     db.session.delete(project)
     db.session.flush()
+    # the project is gone: the event names it in its detail
     record_audit(actor, "project.purge", f"{name}: {counts.responses} svar, {counts.participants} deltagare, "
-                 f"{counts.rounds} mättillfällen")
+                 f"{counts.rounds} mättillfällen", project_id=None)
     return counts

@@ -162,7 +162,8 @@ def run_report_xlsx(job, progress: Progress) -> tuple[bytes, str, str]:
         except SelectionError as exc:
             raise JobError(NOT_FOUND, str(exc))
     listed = None if open_answers is None else len(open_answers.answers)
-    record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers, listed))
+    record_audit(db.session.get(Account, account_id), "export.responses", describe(report, answers, listed),
+                 project_id=params.project_id)
     return content, xlsx_filename(report), XLSX_MIMETYPE
 
 

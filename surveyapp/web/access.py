@@ -141,7 +141,8 @@ def current_scope() -> Scope:
 #: project, their own account and the administrator's accounts, organisations and projects
 POSTS_OF_AN_ARCHIVE = ("staff.choose_project", "staff.goal_xlsx", "staff.goal_docx", "reports.download",
                        "reports.evaluator_export", "auth.", "staff.user", "staff.organisations",
-                       "staff.project_new", "staff.recording")
+                       "staff.project_new", "staff.project_archive", "staff.project_purge",
+                       "staff.recording")
 
 
 def refuse_changes_to_an_archive():

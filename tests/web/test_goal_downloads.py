@@ -19,6 +19,7 @@ from surveyapp.models import AuditEvent
 from surveyapp.services.jobs import wait_for_jobs
 from tests import factories
 from tests.project_data import load_project
+from tests.web.test_project_scope import projects  # noqa: F401  (the fixture)
 
 
 def _buttons(app, account, query: str = "") -> str:
@@ -111,3 +112,26 @@ def test_the_downloads_need_a_form_token_and_a_role(app, client):
     app.config["WTF_CSRF_ENABLED"] = False
     factories.login(client, factories.user("admin@example.se", "admin"))
     assert client.post("/staff/maluppfyllelse/maltabell.docx").status_code == 403
+
+
+def test_the_downloads_name_the_project_and_its_set_up_version(app, client, projects):  # noqa: F811
+    a, b, _accounts, _world = projects
+    manager = factories.user("pl-both@example.se", "projektledning")
+    manager.projects = [a, b]
+    db.session.commit()
+    factories.login(client, manager)
+    client.post("/staff/projekt/valj", data={"project": b.id})
+    expected = f"{b.name}, projektets upplägg version 1."
+    assert expected in client.get("/staff/maluppfyllelse").text  # as the page says it
+    _page, word = _fetch(app, client, "/staff/maluppfyllelse/maltabell.docx")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs]
+    assert expected in paragraphs[:3], paragraphs[:3]
+    _page, book = _fetch(app, client, "/staff/maluppfyllelse/projektarbetsbok.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(book.data))
+    for sheet in workbook.worksheets[:2]:  # the contents and the goal table, under their titles
+        assert str(sheet["A2"].value).startswith(expected), (sheet.title, sheet["A2"].value)
+    # a project without a saved set-up is named without a version
+    client.post("/staff/projekt/valj", data={"project": a.id})
+    _page, word = _fetch(app, client, "/staff/maluppfyllelse/maltabell.docx")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs]
+    assert "Projekt: Projekt Alfa." in paragraphs[:3] and not any("upplägg version" in p for p in paragraphs)

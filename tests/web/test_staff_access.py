@@ -158,6 +158,11 @@ RULES: dict[str, Rule] = {
     "staff.overview": Rule("GET", MANAGERS, lambda w: url_for("staff.overview")),
     "staff.project_new": Rule("POST", ("admin",), lambda w: url_for("staff.project_new"),
                               data=lambda w: {"nytt-name": "", "nytt-copy_of": "0"}),
+    # (unconfirmed: answered 400, nothing archived; a project not archived: 409, nothing purged)
+    "staff.project_archive": Rule("POST", ("admin",), lambda w: url_for(
+        "staff.project_archive", project_id=w.own_round.project_id), data=lambda w: {}),
+    "staff.project_purge": Rule("GET", ("admin",), lambda w: url_for(
+        "staff.project_purge", project_id=w.own_round.project_id)),
     "staff.organisations": Rule("GET", ("admin",), lambda w: url_for("staff.organisations")),
     "staff.audit": Rule("GET", ("admin",), lambda w: url_for("staff.audit")),
     "staff.recordings": Rule("GET", MANAGERS, lambda w: url_for("staff.recordings")),
@@ -287,6 +292,8 @@ MORE_RULES: dict[str, Rule] = {
     "staff.project_page POST": Rule("POST", MANAGERS, lambda w: url_for("staff.project_page"),
                                     data=lambda w: {"total": "10"}),
     "staff.organisations POST": Rule("POST", ("admin",), lambda w: url_for("staff.organisations")),
+    "staff.project_purge POST": Rule("POST", ("admin",), lambda w: url_for(
+        "staff.project_purge", project_id=w.own_round.project_id), data=lambda w: {"rensa-confirm": "y"}),
     "auth.account POST": Rule("POST", ALL, lambda w: url_for("auth.account"),
                               data=lambda w: {"action": "language", "lang-language": ""}),
     "kiosk.start POST": Rule("POST", ("samordnare",), lambda w: url_for("kiosk.start")),

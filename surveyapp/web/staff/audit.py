@@ -6,6 +6,7 @@ from flask_babel import ngettext
 
 from ...models import Role
 from ...services.audit import recent_events
+from ...services.projects import all_projects
 from ..access import roles_required
 from . import blueprint
 
@@ -52,6 +53,16 @@ ACTIONS = {
     "translation.revoke": _l("Länk för översättare återkallad"),
     "translation.import": _l("Översättningar importerade"),
     "questionnaire.publish": _l("Enkät publicerad"),
+    "project.setup": _l("Projektets upplägg sparat"),
+    "project.create": _l("Projekt skapat"),
+    "project.archive": _l("Projekt arkiverat"),
+    "project.purge": _l("Projekt rensat"),
+    "export.goals": _l("Export av måltabellen"),
+    "export.evaluator": _l("Export till utvärderare"),
+    "theme.create": _l("Tema skapat"),
+    "theme.rename": _l("Tema omdöpt"),
+    "theme.delete": _l("Tema borttaget"),
+    "answer.tag": _l("Fritextsvar märkt med teman"),
 }
 
 #: the filter's choices: the start of the event codes they show
@@ -71,6 +82,8 @@ GROUPS = (
     ("recording", _l("Inläsning")),
     ("translation", _l("Översättning")),
     ("questionnaire", _l("Enkäter")),
+    ("project", _l("Projekt")),
+    ("theme", _l("Teman")),
 )
 
 
@@ -90,5 +103,9 @@ def detail_of(action: str, detail: str) -> str:
 @roles_required(Role.ADMIN)
 def audit():
     action = request.args.get("action", "").strip() or None
-    return render_template("staff/audit.html", events=recent_events(500, action), action=action,
-                           groups=GROUPS, describe=describe, detail_of=detail_of)
+    projects = {p.id: p.name for p in all_projects()}
+    chosen = request.args.get("project", "")
+    project_id = int(chosen) if chosen.isdigit() and int(chosen) in projects else None
+    return render_template("staff/audit.html", events=recent_events(500, action, project_id), action=action,
+                           groups=GROUPS, describe=describe, detail_of=detail_of, projects=projects,
+                           project_id=project_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -182,6 +183,13 @@ class ProjectSetupForm(FlaskForm):
         description=_l("I projektfilens form (YAML): en lista av projektmål med titel och delmål, "
                        "i tabellens ordning."),
         validators=[Length(max=50_000)], render_kw={"rows": 24, "spellcheck": "false", "class": "code"})
+
+
+class ConfirmForm(FlaskForm):
+    """A button that does something for good: the box must be ticked."""
+
+    confirm = BooleanField(_l("Jag har läst vad som händer"),
+                           validators=[DataRequired(_l("Kryssa i rutan för att bekräfta."))])
 
 
 class NewProjectForm(FlaskForm):

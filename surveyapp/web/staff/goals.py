@@ -232,7 +232,7 @@ def save_goal_assessment():
     assessment = (form.assessment.data or "").strip()
     motivering = (form.motivering.data or "").strip()
     save_assessment(key, motivering, assessment, current_user.email, project_id)
-    record_audit(current_user, "goal.assess", f"{key}: {assessment} – {motivering}")
+    record_audit(current_user, "goal.assess", f"{key}: {assessment} – {motivering}", project_id=project_id)
     db.session.commit()
     flash(_("Bedömningen är sparad."))
     return redirect(url_for(".goals", _anchor=f"goal-{key}"))

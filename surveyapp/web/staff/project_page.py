@@ -3,8 +3,10 @@ participant targets, questionnaires, goals), saved as a new version; admin creat
 
 from __future__ import annotations
 
+from datetime import date
+
 import yaml
-from flask import flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,15 +17,19 @@ from ...questionnaire import QuestionnaireError
 from ...services.projects import (
     ProjectNameError,
     all_projects,
+    archive_project,
     create_project,
     current_setup,
     dependency_problems,
+    purge_counts_of,
+    purge_project,
+    purgeable_from,
     save_setup,
 )
 from ...services.questionnaires import current_versions, definition_of
-from ..access import current_project, roles_required
+from ..access import CHOSEN_PROJECT, current_project, roles_required
 from . import blueprint
-from .forms import NewProjectForm, ProjectSetupForm, choices
+from .forms import ConfirmForm, NewProjectForm, ProjectSetupForm, choices
 from .setup_problems import setup_problem_text
 
 EDITORS = (Role.ADMIN, Role.PROJEKTLEDNING)
@@ -151,7 +157,14 @@ def project_page():
         _fill(form, project, before)
     new = _new_project_form() if current_user.role == Role.ADMIN else None
     return render_template("staff/project.html", form=form, project=project,
-                           versions=list(reversed(project.setups)), new=new), status
+                           versions=list(reversed(project.setups)), new=new, **_admin_parts()), status
+
+
+def _admin_parts() -> dict:
+    """Admin's part of the page: every project with its state, and archiving the one shown."""
+    if current_user.role != Role.ADMIN:
+        return {"projects": [], "archive": None}
+    return {"projects": all_projects(), "archive": ConfirmForm(prefix="arkiv", formdata=None)}
 
 
 def _new_project_form() -> NewProjectForm:
@@ -188,4 +201,76 @@ def project_new():
     current = current_setup(project.id)
     _fill(setup_form, project, dict(current.setup) if current else {})
     return render_template("staff/project.html", form=setup_form, project=project,
-                           versions=list(reversed(project.setups)), new=form), 400
+                           versions=list(reversed(project.setups)), new=form, **_admin_parts()), 400
+
+
+def _project_or_404(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _refused(message: str, status: int):
+    return render_template("error.html", code=status, message=message), status
+
+
+@blueprint.post("/projekt/<int:project_id>/arkivera")
+@roles_required(Role.ADMIN)
+def project_archive(project_id: int):
+    """Admin: the project becomes read-only (its open rounds close) and stays in the reports."""
+    project = _project_or_404(project_id)
+    if project.archived:
+        return _refused(_("Projektet ”%(name)s” är redan arkiverat.", name=project.name), 409)
+    form = ConfirmForm(prefix="arkiv")
+    if not form.validate_on_submit():
+        return _refused(_("Projektet arkiverades inte: kryssa i rutan för att bekräfta."), 400)
+    closed = archive_project(project, actor=current_user)
+    db.session.commit()
+    flash(_("Projektet ”%(name)s” är arkiverat: det kan bara läsas nu (%(n)s mättillfällen stängdes).",
+            name=project.name, n=closed))
+    return redirect(url_for(".project_page"), 303)
+
+
+def _purge_refusal(project: Project) -> str | None:
+    """Why the project cannot be purged today, in Swedish; None when it can."""
+    if not project.archived:
+        return _("Projektet ”%(name)s” är inte arkiverat. Arkivera det först; ett projekt rensas bara "
+                 "när det är arkiverat och dess period har tagit slut.", name=project.name)
+    days = int(current_app.config.get("PROJECT_RETENTION_DAYS") or 0)
+    first = purgeable_from(project, days)
+    if first is None:
+        return _("Projektet ”%(name)s” har inget slutdatum. Skriv periodens slut i upplägget; projektet kan "
+                 "rensas dagen efter att perioden och %(days)s dagars bevarandetid har gått.",
+                 name=project.name, days=days)
+    if date.today() < first and not days:
+        return _("Projektet ”%(name)s” kan inte rensas än: perioden slutar %(end)s. Det kan rensas från och "
+                 "med %(first)s.", name=project.name, end=project.ends_on.isoformat(),
+                 first=first.isoformat())
+    if date.today() < first:
+        return _("Projektet ”%(name)s” kan inte rensas än: perioden slutar %(end)s och data bevaras "
+                 "%(days)s dagar efter det. Det kan rensas från och med %(first)s.",
+                 name=project.name, end=project.ends_on.isoformat(), days=days, first=first.isoformat())
+    return None
+
+
+@blueprint.route("/projekt/<int:project_id>/rensa", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def project_purge(project_id: int):
+    """Admin: first what would go (a dry run, nothing deleted), then the confirmed purge."""
+    project = _project_or_404(project_id)
+    refusal = _purge_refusal(project)
+    form = ConfirmForm(prefix="rensa")
+    status = 409 if refusal else 200
+    if form.is_submitted() and refusal is None:
+        if form.validate():
+            name = project.name
+            purge_project(project, actor=current_user)
+            db.session.commit()
+            if session.get(CHOSEN_PROJECT) == project_id:
+                session.pop(CHOSEN_PROJECT)
+            flash(_("Projektet ”%(name)s” är rensat: allt som hörde till det är borttaget.", name=name))
+            return redirect(url_for(".project_page"), 303)
+        status = 400
+    return render_template("staff/project_purge.html", project=project, counts=purge_counts_of(project),
+                           refusal=refusal, form=form), status

@@ -152,7 +152,8 @@ def round_state(round_id: int):
     except RoundStateError:
         flash(_("Mättillfället har redan den statusen."))
         return redirect(url_for(".round_page", round_id=round_.id))
-    record_audit(current_user, f"round.{action}", f"{round_.questionnaire_key}: {round_.name}")
+    record_audit(current_user, f"round.{action}", f"{round_.questionnaire_key}: {round_.name}",
+                 project_id=round_.project_id)
     db.session.commit()
     flash(_("Mättillfället är öppnat.") if action == "open" else _("Mättillfället är stängt."))
     return redirect(url_for(".round_page", round_id=round_.id))
@@ -180,7 +181,8 @@ def round_expectations(round_id: int):
                 names=", ".join(dict.fromkeys(bad))))
         return redirect(url_for(".round_page", round_id=round_.id) + "#svarsfrekvens")
     set_expectations(round_, values)
-    record_audit(current_user, "round.expected", f"{round_.questionnaire_key}: {round_.name}")
+    record_audit(current_user, "round.expected", f"{round_.questionnaire_key}: {round_.name}",
+                 project_id=round_.project_id)
     db.session.commit()
     flash(_("Förväntat antal svarande är sparat."))
     return redirect(url_for(".round_page", round_id=round_.id) + "#svarsfrekvens")
@@ -265,6 +267,7 @@ def round_link(round_id: int):
     if not questionnaire.answered_through_links or (role and role not in questionnaire.role_codes):
         abort(400)
     get_or_create_link(round_, organisation, role)
-    record_audit(current_user, "round.link", f"{round_.name}: {organisation.name} {role or ''}".strip())
+    record_audit(current_user, "round.link", f"{round_.name}: {organisation.name} {role or ''}".strip(),
+                 project_id=round_.project_id)
     db.session.commit()
     return redirect(url_for(".round_page", round_id=round_.id) + "#lankar")
