@@ -103,7 +103,10 @@ def child(code: str, *args: str) -> tuple[str, float]:
     return output, usage.ru_maxrss / 1024
 
 
-def main() -> None:
+def run_exports(export: str, ways, file_name, detail: bool = False) -> None:
+    """Stores N generated avslutningsenkät answers (``N`` and ``--sqlite`` from the command
+    line) and runs each way's ``export`` in a child process: its seconds, its peak memory and
+    the file's size (``file_name(how)``), with the export's own last line but one (``detail``)."""
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 100000
     with tempfile.TemporaryDirectory() as directory, databases(Path(directory)) as found:
@@ -113,11 +116,16 @@ def main() -> None:
         began = time.perf_counter()
         child(FILL, str(ROOT), url, str(n), directory)
         print(f"{label}: {n} avslutningsenkät responses stored in {time.perf_counter() - began:.0f} s")
-        for how, title in WAYS:
-            path = Path(directory) / f"{how}.xlsx"
-            output, peak = child(EXPORT, url, how, str(path))
-            print(f"{title:<40} {float(output.split()[-1]):7.1f} s  peak {peak:5.0f} MB"
-                  f"  ({path.stat().st_size / 1e6:.1f} MB file)")
+        for how, title in ways:
+            path = Path(directory) / file_name(how)
+            output, peak = child(export, url, how, str(path))
+            lines = output.strip().splitlines()
+            print(f"{title:<40} {float(lines[-1].split()[-1]):7.1f} s  peak {peak:5.0f} MB"
+                  f"  ({path.stat().st_size / 1e6:.1f} MB file)" + (f"  {lines[-2][:90]}" if detail else ""))
+
+
+def main() -> None:
+    run_exports(EXPORT, WAYS, lambda how: f"{how}.xlsx")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,9 +49,13 @@ PASSWORD = "ett långt lösenord för mätningen"
 STAFF = [f"pl{n}@projekt.example" for n in range(3)]
 
 
+#: the demo's project the answers go to and the staff hold
+PROJECT = "Cresco+"
+
+
 def populate(env: dict, directory: Path, responses: int) -> str:
-    """The demo data, three projektledning accounts and ``responses`` answers; the token of the
-    avslutningsenkät's open link."""
+    """The demo data, three projektledning accounts of its first project and ``responses``
+    answers in it; the token of the avslutningsenkät's open link."""
     init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
                           check=True, capture_output=True, text=True)
     match = re.search(r"avslutningsenkat\s+(\S*/s/\S+)", init.stdout)
@@ -65,16 +70,18 @@ def populate(env: dict, directory: Path, responses: int) -> str:
     from surveyapp import create_app
     from surveyapp.extensions import db
     from surveyapp.services.accounts import create_account
+    from surveyapp.services.projects import find_project
     from tests.exports.dataset import avslutningsenkat_rows, import_rows
 
     app = create_app()
     with app.app_context():
+        project = find_project(PROJECT)
         for email in STAFF:
-            create_account(email, "projektledning", [], password=PASSWORD)
+            create_account(email, "projektledning", [], password=PASSWORD, projects=[project])
         db.session.commit()
         base = min(1000, responses)
         import_rows(app.test_cli_runner(), directory, "avslutningsenkat", avslutningsenkat_rows(base),
-                    "Avslut 2026")
+                    "Avslut 2026", PROJECT)
         copies = max(0, -(-responses // base) - 1)
         if copies:
             columns = [c for c in db.session.execute(text(
@@ -106,19 +113,20 @@ def populate(env: dict, directory: Path, responses: int) -> str:
     return token
 
 
-def percentiles(samples: list[float]) -> str:
+def percentiles(samples: list[float], points: tuple[float, ...] = (0.5, 0.9, 0.99)) -> str:
     ordered = sorted(samples)
 
     def at(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
-    return (f"n={len(ordered):4d}  p50 {at(0.5):6.1f} ms  p90 {at(0.9):6.1f} ms  p99 {at(0.99):7.1f} ms  "
-            f"max {ordered[-1] * 1000:7.1f} ms")
+    shown = "  ".join(f"p{round(p * 100)} {at(p):6.1f} ms" for p in points)
+    return f"n={len(ordered):4d}  {shown}  max {ordered[-1] * 1000:7.1f} ms"
 
 
-def form_latencies(port: int, token: str, stop: threading.Event, seconds: float | None = None) -> list[float]:
+def form_latencies(port: int, token: str, stop: threading.Event, seconds: float | None = None,
+                   timeout: float = 30) -> list[float]:
     """A participant GETting the form one request after the other until ``stop`` (or ``seconds``)."""
-    participant = Browser(port)
+    participant = Browser(port, timeout=timeout)
     participant.request("GET", f"/s/{token}")
     samples = []
     end = time.monotonic() + seconds if seconds else None
@@ -127,9 +135,47 @@ def form_latencies(port: int, token: str, stop: threading.Event, seconds: float 
         status, _headers, _page = participant.request("GET", f"/s/{token}/sv")
         samples.append(time.perf_counter() - start)
         if status != 200:
-            raise SystemExit(f"export_jobs: the form answered {status}")
+            raise SystemExit(f"the form answered {status}")
         time.sleep(0.05)  # a participant, not a load generator
     return samples
+
+
+@contextmanager
+def served(mode: str, pg: PrivatePostgres, label: str, env: dict[str, str], timeout: int):
+    """gunicorn (2 sync workers) on a free port over ``pg``, with an RQ worker in mode "rq";
+    yields the port, and stops both and forgets the run's Redis keys afterwards."""
+    port = free_port()
+    prefix = f"surveyapp-bench-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
+           "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{port}", **env}
+    env.pop("SURVEYAPP_REDIS_URL", None)
+    if mode == "rq":
+        env.update({"SURVEYAPP_REDIS_URL": REDIS_URL, "SURVEYAPP_REDIS_PREFIX": prefix})
+    processes = []
+    log = (pg.dir / f"{label}.log").open("w")
+    try:
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+             "--timeout", str(timeout), "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            env=env, cwd=ROOT, stdout=log, stderr=log))
+        if mode == "rq":
+            processes.append(subprocess.Popen([str(VENV_BIN / "surveyapp"), "worker"], env=env, cwd=ROOT,
+                                              stdout=log, stderr=log))
+        wait_for(port)
+        yield port
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+        log.close()
+        if mode == "rq":
+            from redis import Redis
+
+            connection = Redis.from_url(REDIS_URL)
+            for key in connection.scan_iter(f"*{prefix}*"):
+                connection.delete(key)
+            connection.close()
 
 
 def open_report(port: int, email: str) -> tuple[Browser, str, list, float]:
@@ -167,24 +213,7 @@ def export(staff: Browser, action: str, fields: list, results: list) -> None:
 
 
 def run(mode: str, pg: PrivatePostgres, token: str, baseline_seconds: float) -> None:
-    port = free_port()
-    prefix = f"surveyapp-bench-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
-           "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    env.pop("SURVEYAPP_REDIS_URL", None)
-    if mode == "rq":
-        env.update({"SURVEYAPP_REDIS_URL": REDIS_URL, "SURVEYAPP_REDIS_PREFIX": prefix})
-    processes = []
-    log = (pg.dir / f"{mode}.log").open("w")
-    try:
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--timeout", "300",
-             "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-            env=env, cwd=ROOT, stdout=log, stderr=log))
-        if mode == "rq":
-            processes.append(subprocess.Popen([str(VENV_BIN / "surveyapp"), "worker"], env=env, cwd=ROOT,
-                                              stdout=log, stderr=log))
-        wait_for(port)
+    with served(mode, pg, mode, {}, timeout=300) as port:
         form_latencies(port, token, threading.Event(), 1.0)  # warm-up: imports, first connections
         baseline = form_latencies(port, token, threading.Event(), baseline_seconds)
         # the staff open the report page first: computed once, then from the report cache
@@ -215,19 +244,6 @@ def run(mode: str, pg: PrivatePostgres, token: str, baseline_seconds: float) -> 
         for n, status, elapsed, size in sorted(results):
             print(f"  export {n + 1}: {status} in {elapsed:5.1f} s (queued and run), {size / 1e6:.1f} MB")
         print(f"  all three exports done in {total:.1f} s")
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=60)
-        log.close()
-        if mode == "rq":
-            from redis import Redis
-
-            connection = Redis.from_url(REDIS_URL)
-            for key in connection.scan_iter(f"*{prefix}*"):
-                connection.delete(key)
-            connection.close()
 
 
 def main() -> None:

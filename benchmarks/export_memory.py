@@ -12,16 +12,13 @@ file's size, and how the rows were coarsened (the smallest combination's size, r
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from export_benchmark import FILL, child  # noqa: E402
-from import_benchmark import databases  # noqa: E402
+from export_benchmark import run_exports  # noqa: E402
 
 EXPORT = """
 import sys, time
@@ -55,21 +52,7 @@ WAYS = (
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    n = int(args[0]) if args else 100000
-    with tempfile.TemporaryDirectory() as directory, databases(Path(directory)) as found:
-        if "--sqlite" not in sys.argv and len(found) > 1:
-            found = found[1:]
-        label, url = found[0]
-        began = time.perf_counter()
-        child(FILL, str(ROOT), url, str(n), directory)
-        print(f"{label}: {n} avslutningsenkät responses stored in {time.perf_counter() - began:.0f} s")
-        for how, title in WAYS:
-            path = Path(directory) / f"export.{how}"
-            output, peak = child(EXPORT, url, how, str(path))
-            lines = output.strip().splitlines()
-            print(f"{title:<40} {float(lines[-1]):7.1f} s  peak {peak:5.0f} MB"
-                  f"  ({path.stat().st_size / 1e6:.1f} MB file)  {lines[-2][:90]}")
+    run_exports(EXPORT, WAYS, lambda how: f"export.{how}", detail=True)
 
 
 if __name__ == "__main__":

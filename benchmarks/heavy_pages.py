@@ -30,25 +30,19 @@ import argparse
 import itertools
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export_jobs import PASSWORD, STAFF, populate  # noqa: E402
+from export_jobs import PASSWORD, STAFF, form_latencies, percentiles, populate, served  # noqa: E402
 from loopback import Browser, hidden_fields  # noqa: E402
-from participant_flow import wait_for  # noqa: E402
-from pgcluster import PrivatePostgres, free_port  # noqa: E402
+from pgcluster import PrivatePostgres  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("SURVEYAPP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 REPORT = "/reports/avslutningsenkat"
 GOALS = "/staff/maluppfyllelse"
 #: projektledning's staff pages opened once each, alone, to see which are heavy
@@ -102,32 +96,6 @@ def open_page(staff: Browser, path: str) -> tuple[float, str]:
     return time.perf_counter() - start, how
 
 
-def form_latencies(port: int, token: str, stop: threading.Event, seconds: float | None = None) -> list[float]:
-    """A participant GETting the form one request after the other until ``stop`` (or ``seconds``)."""
-    participant = Browser(port, timeout=300)
-    participant.request("GET", f"/s/{token}")
-    samples = []
-    end = time.monotonic() + seconds if seconds else None
-    while not stop.is_set() and (end is None or time.monotonic() < end):
-        start = time.perf_counter()
-        status, _headers, _page = participant.request("GET", f"/s/{token}/sv")
-        samples.append(time.perf_counter() - start)
-        if status != 200:
-            raise SystemExit(f"heavy_pages: the form answered {status}")
-        time.sleep(0.05)  # a participant, not a load generator
-    return samples
-
-
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-
-    def at(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
-
-    return (f"n={len(ordered):4d}  p50 {at(0.5):6.1f} ms  p95 {at(0.95):6.1f} ms  "
-            f"max {ordered[-1] * 1000:7.1f} ms")
-
-
 def staff_member(port: int, email: str, paths: list[str], timings: list) -> None:
     staff = login(port, email)
     for path in paths:
@@ -149,31 +117,16 @@ def forget_jobs(url: str) -> None:
 
 def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
     forget_jobs(pg.url)
-    port = free_port()
-    prefix = f"surveyapp-bench-{uuid.uuid4().hex[:8]}"
     label = mode
-    env = {**os.environ, "DATABASE_URL": pg.url, "SECRET_KEY": "benchmark-secret",
-           "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    env.pop("SURVEYAPP_REDIS_URL", None)
+    env = {}
     if args.job_responses is not None:
         env["SURVEYAPP_REPORT_JOB_RESPONSES"] = str(args.job_responses)
     mode, _sep, inline = mode.partition("-")
     if inline:  # as before: every report page counted within its request
         env["SURVEYAPP_REPORT_JOB_RESPONSES"] = str(10**12)
-    if mode == "rq":
-        env.update({"SURVEYAPP_REDIS_URL": REDIS_URL, "SURVEYAPP_REDIS_PREFIX": prefix})
-    processes = []
-    log = (pg.dir / f"{label}.log").open("w")
-    try:
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--timeout", "600",
-             "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-            env=env, cwd=ROOT, stdout=log, stderr=log))
-        if mode == "rq":
-            processes.append(subprocess.Popen([str(VENV_BIN / "surveyapp"), "worker"], env=env, cwd=ROOT,
-                                              stdout=log, stderr=log))
-        wait_for(port)
-        form_latencies(port, token, threading.Event(), 1.0)  # warm-up: imports, first connections
+    with served(mode, pg, label, env, timeout=600) as port:
+        # warm-up: imports, first connections
+        form_latencies(port, token, threading.Event(), 1.0, timeout=300)
         runner = "RQ worker (a separate process)" if mode == "rq" else "threads of the gunicorn workers"
         print(f"\n{mode}{' (report pages counted within the request)' if inline else ''}: "
               f"jobs run by the {runner}")
@@ -181,10 +134,11 @@ def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
         for path in PAGES:
             elapsed, how = open_page(alone, path)
             print(f"  alone: {path:40s} {elapsed:6.2f} s ({how})")
-        baseline = form_latencies(port, token, threading.Event(), args.baseline_seconds)
+        baseline = form_latencies(port, token, threading.Event(), args.baseline_seconds, timeout=300)
         stop = threading.Event()
         during: list[float] = []
-        sampler = threading.Thread(target=lambda: during.extend(form_latencies(port, token, stop)))
+        sampler = threading.Thread(
+            target=lambda: during.extend(form_latencies(port, token, stop, timeout=300)))
         sampler.start()
         timings: list = []
         # each staff member opens Måluppfyllelse on a day no one has asked for, then report
@@ -202,26 +156,13 @@ def run(mode: str, pg: PrivatePostgres, token: str, args) -> None:
         total = time.perf_counter() - start
         stop.set()
         sampler.join()
-        print(f"  form GET alone:                          {percentiles(baseline)}")
-        print(f"  form GET, three staff on uncached pages: {percentiles(during)}")
+        print(f"  form GET alone:                          {percentiles(baseline, (0.5, 0.95))}")
+        print(f"  form GET, three staff on uncached pages: {percentiles(during, (0.5, 0.95))}")
         for email, path, elapsed, how in timings:
             print(f"    {email} {path:60s} {elapsed:6.2f} s ({how})")
         goals = [elapsed for _e, path, elapsed, _h in timings if path.startswith(GOALS)]
         print(f"  Måluppfyllelse, uncached, took {', '.join(f'{t:.1f}' for t in goals)} s")
         print(f"  the staff's {len(timings)} pages took {total:.1f} s in all")
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=60)
-        log.close()
-        if mode == "rq":
-            from redis import Redis
-
-            connection = Redis.from_url(REDIS_URL)
-            for key in connection.scan_iter(f"*{prefix}*"):
-                connection.delete(key)
-            connection.close()
 
 
 def main() -> None:

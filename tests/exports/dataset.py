@@ -228,12 +228,14 @@ def write_xlsx(path: Path, rows: list[dict[str, str]], numbers: bool = True) -> 
 
 
 def import_rows(runner, directory: Path, questionnaire: str, rows: list[dict[str, str]],
-                round_name: str) -> None:
-    """Imports ``rows`` through ``surveyapp import``, adding the organisations first."""
+                round_name: str, project: str | None = None) -> None:
+    """Imports ``rows`` through ``surveyapp import`` (into ``project``: None, the only one),
+    adding the organisations first."""
     from tests import factories
 
     for name in ORGANISATIONS:
         factories.organisation(name)
     path = write_csv(directory / f"{questionnaire}-{round_name}.csv", rows)
-    result = runner.invoke(args=["import", questionnaire, str(path), "--round", round_name])
+    project_args = ["--project", project] if project else []
+    result = runner.invoke(args=["import", questionnaire, str(path), "--round", round_name, *project_args])
     assert result.exit_code == 0, result.output
