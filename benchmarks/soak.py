@@ -124,7 +124,7 @@ def main() -> None:
                "SURVEYAPP_OPEN_LINK_POSTS_PER_HOUR": "1000000"}
         init = subprocess.run([str(VENV_BIN / "surveyapp"), "init", "--demo"], env=env, cwd=ROOT,
                               check=True, capture_output=True, text=True)
-        match = re.search(r"avslutningsenkat\s+(http\S+)", init.stdout)
+        match = re.search(r"avslutningsenkat\s+(\S*/s/\S+)", init.stdout)
         if not match:
             sys.exit("soak: surveyapp init --demo printed no avslutningsenkät link")
         token = urlsplit(match.group(1)).path.rsplit("/", 1)[1]
