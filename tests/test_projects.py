@@ -343,6 +343,7 @@ def test_accounts_are_bound_to_the_projects_named_or_to_the_only_one(app, runner
     unknown = runner.invoke(args=["users", "add", "x@example.se", "--role", "styrgrupp", "--project", "Nope"])
     assert unknown.exit_code == 1 and "Unknown project 'Nope'" in unknown.output
     # with several projects and none named, a new account holds none until the admin binds it
-    runner.invoke(args=["users", "add", "s@example.se", "--role", "samordnare",
-                        "--organisation", "Mariestad"])
+    unbound = runner.invoke(args=["users", "add", "s@example.se", "--role", "samordnare",
+                                  "--organisation", "Mariestad"])
     assert find_account("s@example.se").projects == []
+    assert f"bound to no project yet (the projects are: Projektet, {B})" in unbound.output

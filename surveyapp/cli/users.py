@@ -63,6 +63,12 @@ def add(email: str, role: str, organisations: tuple[str, ...], projects: tuple[s
     record_audit(None, "user.add", f"{account.email} ({account.role})")
     db.session.commit()
     click.echo(f"added: {account.email} ({account.role})")
+    if account.role != Role.ADMIN and not account.projects:
+        from ..services.projects import all_projects
+
+        names = ", ".join(p.name for p in all_projects())
+        click.echo(f"bound to no project yet (the projects are: {names}): it sees nothing until an admin "
+                   "binds it on the users page, or add it again with --project NAME")
     click.echo(f"one-time link to choose a password (valid 72 hours): {_link(token)}")
 
 
